@@ -1,0 +1,2 @@
+//! The `seglab` command line.
+fn main() {}

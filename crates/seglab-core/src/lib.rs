@@ -1,0 +1,12 @@
+//! Seglab's engine: bytes in; typed columns, segments, selections and statistics out.
+//!
+//! Nothing here reads files, talks to a network or knows about the browser: the app, the worker and the
+//! CLI hand it bytes and show what it returns.
+
+pub mod bitset;
+pub mod dataset;
+pub mod table;
+
+pub use bitset::Bitset;
+pub use dataset::{Dataset, EventLog};
+pub use table::{Column, ColumnData, ColumnType, Dictionary, StringColumn, Table, Value};
