@@ -49,6 +49,32 @@ impl EventLog {
     }
 }
 
+/// A file with many rows per user that is not the event log (a survey export, a list of tickets or
+/// invoices), grouped per population row like the event log: rows of user `u` are
+/// `offsets[u]..offsets[u + 1]`, sorted by `times` when the file has a time column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Linked {
+    /// The name segments use for this file (its file stem, e.g. `nps`).
+    pub name: String,
+    pub offsets: Vec<u32>,
+    /// Seconds since the epoch per row, when the file has a date or date-time column.
+    pub times: Option<Vec<i64>>,
+    /// The file's columns, rows reordered to follow `offsets`.
+    pub columns: Vec<Column>,
+    /// Rows whose user key matched no user.
+    pub unmatched: usize,
+}
+
+impl Linked {
+    pub fn user_range(&self, user: usize) -> std::ops::Range<usize> {
+        self.offsets[user] as usize..self.offsets[user + 1] as usize
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name() == name)
+    }
+}
+
 /// Everything a segment can refer to.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dataset {
@@ -58,6 +84,8 @@ pub struct Dataset {
     pub key: Option<String>,
     /// Events from event-log files, aligned to population rows.
     pub events: Option<EventLog>,
+    /// Other files with many rows per user (surveys, tickets), aligned to population rows.
+    pub linked: Vec<Linked>,
     /// "Now" for relative windows ("in the last 30 days"): seconds since the epoch, UTC. Defaults to the
     /// latest timestamp in the data so that results do not drift with the calendar.
     pub as_of: Option<i64>,

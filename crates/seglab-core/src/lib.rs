@@ -8,5 +8,5 @@ pub mod dataset;
 pub mod table;
 
 pub use bitset::Bitset;
-pub use dataset::{Dataset, EventLog};
+pub use dataset::{Dataset, EventLog, Linked};
 pub use table::{Column, ColumnData, ColumnType, Dictionary, StringColumn, Table, Value};
