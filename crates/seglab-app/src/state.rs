@@ -113,11 +113,11 @@ impl AppState {
         }
     }
 
-    pub fn cancel_load(self) {
+    pub fn cancel_load() {
         browser::post(&Request::Cancel, None);
     }
 
-    pub fn remove_file(self, name: String) {
+    pub fn remove_file(name: String) {
         browser::post(&Request::Remove { name }, None);
     }
 
@@ -173,7 +173,7 @@ impl AppState {
                 p.remove(i);
             }
         });
-        if self.pending.with(Vec::is_empty) {
+        if self.pending.with_untracked(Vec::is_empty) {
             self.progress.set(None);
         }
     }

@@ -34,6 +34,7 @@ pub fn start() {
     reply(&Response::Ready);
 }
 
+#[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
 fn on_message(event: MessageEvent) {
     let envelope: js_sys::Array = event.data().unchecked_into();
     let request = match serde_wasm_bindgen::from_value::<Request>(envelope.get(0)) {
