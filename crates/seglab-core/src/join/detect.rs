@@ -256,6 +256,26 @@ pub fn classify(source: Source<'_>) -> FileGuess {
         return guess;
     }
 
+    // Without a time column, a key distinct on nearly every row is an entity table with a few repeats
+    // (a messy export); the join reports the repeats.
+    if time.is_none()
+        && let Some((key, distinct, filled)) = repeats.iter().find_map(|(c, _)| {
+            let normalized = Normalized::new(c, is_email_name(c.name()));
+            let index = normalized.index();
+            let filled = c.len() - index.missing;
+            let distinct = filled - index.duplicate_rows;
+            (distinct * 10 >= filled * 9).then_some((*c, distinct, filled))
+        })
+    {
+        guess.key = Some(key.name().to_owned());
+        guess.user_key = is_user_key_name(key.name());
+        guess.reasons.push(format!(
+            "`{}` is distinct on {distinct} of its {filled} filled rows: one row per key, with a few repeats",
+            key.name()
+        ));
+        return guess;
+    }
+
     // Many rows per key: the key is the strongest user-like candidate that repeats.
     let key = repeats
         .iter()
