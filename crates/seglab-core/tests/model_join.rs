@@ -417,7 +417,7 @@ fn edited_plans_and_their_errors() {
             "no time column",
             edit(&|p| {
                 let i = events_link(p);
-                p.links[i].time = None
+                p.links[i].time = None;
             }),
         ),
         (
@@ -440,7 +440,7 @@ fn edited_plans_and_their_errors() {
             "population from events although users exist",
             edit(&|p| {
                 p.population = None;
-                p.links.retain(|l| l.kind == FileKind::Events)
+                p.links.retain(|l| l.kind == FileKind::Events);
             }),
         ),
     ];
