@@ -200,6 +200,7 @@ fn crm_accounts_events_and_survey() {
               - `user_id` holds a different value on each of its 5 filled rows
             accounts.csv: Entity key=Some("account_id") time=None event=None
               - `account_id` is distinct on 9 of its 10 filled rows: one row per key, with a few repeats
+              - `a2` appears on rows 2 and 10
             plan: {
               "population": "users.csv",
               "key": "user_id",

@@ -233,6 +233,31 @@ pub fn classify(source: Source<'_>) -> FileGuess {
     let survey_name = SURVEY_HINTS.iter().find(|h| stem_name.contains(*h));
     let score = score_column(table);
 
+    // Without a time column, a strong key distinct on nearly every row is an entity table with a few repeats
+    // (a messy export), preferred over a weaker key that happens to be unique; the join reports the repeats.
+    if time.is_none()
+        && let Some((key, distinct, filled)) = repeats.iter().find_map(|(c, _)| {
+            let normalized = Normalized::new(c, is_email_name(c.name()));
+            let index = normalized.index();
+            let filled = c.len() - index.missing;
+            let distinct = filled - index.duplicate_rows;
+            (distinct * 10 >= filled * 9).then_some((*c, distinct, filled))
+        })
+    {
+        guess.key = Some(key.name().to_owned());
+        guess.user_key = is_user_key_name(key.name());
+        guess.reasons.push(format!(
+            "`{}` is distinct on {distinct} of its {filled} filled rows: one row per key, with a few repeats",
+            key.name()
+        ));
+        if let Some((_, (value, a, b))) = repeats.iter().find(|(c, _)| c.name() == key.name()) {
+            guess
+                .reasons
+                .push(format!("`{value}` appears on rows {a} and {b}"));
+        }
+        return guess;
+    }
+
     // A stronger user key that repeats beside a time column makes an event log whose event id is unique.
     let repeating_user = time.is_some() && repeats.iter().any(|(c, _)| is_user_key_name(c.name()));
     if let (Some(key), None, false) = (
@@ -253,26 +278,6 @@ pub fn classify(source: Source<'_>) -> FileGuess {
                 column.name()
             ));
         }
-        return guess;
-    }
-
-    // Without a time column, a key distinct on nearly every row is an entity table with a few repeats
-    // (a messy export); the join reports the repeats.
-    if time.is_none()
-        && let Some((key, distinct, filled)) = repeats.iter().find_map(|(c, _)| {
-            let normalized = Normalized::new(c, is_email_name(c.name()));
-            let index = normalized.index();
-            let filled = c.len() - index.missing;
-            let distinct = filled - index.duplicate_rows;
-            (distinct * 10 >= filled * 9).then_some((*c, distinct, filled))
-        })
-    {
-        guess.key = Some(key.name().to_owned());
-        guess.user_key = is_user_key_name(key.name());
-        guess.reasons.push(format!(
-            "`{}` is distinct on {distinct} of its {filled} filled rows: one row per key, with a few repeats",
-            key.name()
-        ));
         return guess;
     }
 
