@@ -6,6 +6,7 @@
 pub mod bitset;
 pub mod dataset;
 pub mod ingest;
+pub mod join;
 pub mod table;
 
 pub use bitset::Bitset;
