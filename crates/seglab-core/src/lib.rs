@@ -5,6 +5,8 @@
 
 pub mod bitset;
 pub mod dataset;
+pub mod segment;
+pub mod share;
 pub mod table;
 
 pub use bitset::Bitset;
