@@ -42,7 +42,10 @@ pub struct Name {
 
 impl Name {
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), span: Span::default() }
+        Self {
+            text: text.into(),
+            span: Span::default(),
+        }
     }
 }
 
@@ -93,7 +96,10 @@ pub struct Literal {
 
 impl Literal {
     pub fn new(value: LiteralValue) -> Self {
-        Self { value, span: Span::default() }
+        Self {
+            value,
+            span: Span::default(),
+        }
     }
 }
 
@@ -109,7 +115,14 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
-    pub const ALL: [CmpOp; 6] = [CmpOp::Eq, CmpOp::Ne, CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge];
+    pub const ALL: [CmpOp; 6] = [
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Lt,
+        CmpOp::Le,
+        CmpOp::Gt,
+        CmpOp::Ge,
+    ];
 
     pub fn symbol(self) -> &'static str {
         match self {
@@ -317,30 +330,77 @@ impl NpsClass {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Condition {
     /// `plan = "trial"`, `seats >= 10`, `signup_date before 2025-01-01`, `country = "se" ignoring case`.
-    Compare { column: Name, op: CmpOp, value: Literal, ignore_case: bool },
+    Compare {
+        column: Name,
+        op: CmpOp,
+        value: Literal,
+        ignore_case: bool,
+    },
     /// `seats between 5 and 10` (both ends included).
-    Between { column: Name, low: Literal, high: Literal },
+    Between {
+        column: Name,
+        low: Literal,
+        high: Literal,
+    },
     /// `country in ("SE", "NO")`, `country not in ("SE")`.
-    InList { column: Name, negated: bool, values: Vec<Literal>, ignore_case: bool },
+    InList {
+        column: Name,
+        negated: bool,
+        values: Vec<Literal>,
+        ignore_case: bool,
+    },
     /// `email ends with "@acme.com"`, `name matches /^a.*z$/`.
-    Text { column: Name, op: TextOp, pattern: Literal, ignore_case: bool },
+    Text {
+        column: Name,
+        op: TextOp,
+        pattern: Literal,
+        ignore_case: bool,
+    },
     /// `phone is empty` (missing or empty text), `phone is not empty`.
     Empty { column: Name, negated: bool },
     /// `signup_date in last 3 months`, `last_seen more than 30 days ago`.
-    Relative { column: Name, op: RelOp, duration: Duration },
+    Relative {
+        column: Name,
+        op: RelOp,
+        duration: Duration,
+    },
     /// `did "Login"`, `did "Export" at least 3 times in last 30 days`.
-    Did { event: Name, count: Option<(CountOp, u32)>, window: Option<Duration> },
+    Did {
+        event: Name,
+        count: Option<(CountOp, u32)>,
+        window: Option<Duration>,
+    },
     /// `did "Signup" then "Upgrade" within 14 days`: a `then` event strictly after a `first` event, at most
     /// the duration later.
-    Then { first: Name, then: Name, within: Duration },
+    Then {
+        first: Name,
+        then: Name,
+        within: Duration,
+    },
     /// `first did "Signup" in last 30 days`.
     FirstDid { event: Name, window: Duration },
     /// `sum(amount) of "Purchase" in last 30 days > 100`.
-    Aggregate { func: AggFunc, property: Name, event: Name, window: Option<Duration>, op: CmpOp, value: Literal },
+    Aggregate {
+        func: AggFunc,
+        property: Name,
+        event: Name,
+        window: Option<Duration>,
+        op: CmpOp,
+        value: Literal,
+    },
     /// `latest(nps.score) >= 9`, `avg(nps.score) < 7`.
-    Survey { func: SurveyFunc, column: LinkedRef, op: CmpOp, value: Literal },
+    Survey {
+        func: SurveyFunc,
+        column: LinkedRef,
+        op: CmpOp,
+        value: Literal,
+    },
     /// `nps(nps.score) = promoter`: the class of the latest score.
-    Nps { column: LinkedRef, negated: bool, class: NpsClass },
+    Nps {
+        column: LinkedRef,
+        negated: bool,
+        class: NpsClass,
+    },
     /// `in segment "Trials"`.
     InSegment { name: Name },
 }
@@ -353,18 +413,26 @@ pub enum Expr {
     /// Any of the parts (two or more).
     Or(Vec<Expr>),
     Not(Box<Expr>),
-    Cond { condition: Condition, span: Span },
+    Cond {
+        condition: Condition,
+        span: Span,
+    },
 }
 
 impl Expr {
     pub fn cond(condition: Condition) -> Self {
-        Expr::Cond { condition, span: Span::default() }
+        Expr::Cond {
+            condition,
+            span: Span::default(),
+        }
     }
 
     /// Calls `f` on every condition, depth first, left to right.
     pub fn for_each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition, Span)) {
         match self {
-            Expr::And(parts) | Expr::Or(parts) => parts.iter().for_each(|p| p.for_each_condition(f)),
+            Expr::And(parts) | Expr::Or(parts) => {
+                parts.iter().for_each(|p| p.for_each_condition(f))
+            }
             Expr::Not(inner) => inner.for_each_condition(f),
             Expr::Cond { condition, span } => f(condition, *span),
         }

@@ -2,8 +2,8 @@
 //! plan of column tests and event scans that both evaluators run.
 
 use super::ast::{
-    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name, NpsClass, RelOp, Span,
-    SurveyFunc, TextOp,
+    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name,
+    NpsClass, RelOp, Span, SurveyFunc, TextOp,
 };
 use super::error::{ErrorKind, SegmentError};
 use crate::bitset::Bitset;
@@ -22,25 +22,58 @@ pub(crate) enum Plan<'a> {
     Set(Bitset),
     /// Another segment's plan, for SQL export (which inlines referenced segments).
     Inline(Box<Plan<'a>>),
-    Column { column: &'a Column, test: Test },
-    Events { log: &'a EventLog, test: EventTest<'a> },
-    Survey { linked: &'a Linked, column: &'a Column, test: SurveyTest },
+    Column {
+        column: &'a Column,
+        test: Test,
+    },
+    Events {
+        log: &'a EventLog,
+        test: EventTest<'a>,
+    },
+    Survey {
+        linked: &'a Linked,
+        column: &'a Column,
+        test: SurveyTest,
+    },
 }
 
 /// A test of one population column's values. Missing values never pass, except for `Empty`.
 pub(crate) enum Test {
-    Num { op: CmpOp, value: f64 },
-    NumBetween { low: f64, high: f64 },
-    NumIn { values: Vec<f64>, negated: bool },
+    Num {
+        op: CmpOp,
+        value: f64,
+    },
+    NumBetween {
+        low: f64,
+        high: f64,
+    },
+    NumIn {
+        values: Vec<f64>,
+        negated: bool,
+    },
     /// Boolean values accepted.
-    Bool { accept_true: bool, accept_false: bool },
+    Bool {
+        accept_true: bool,
+        accept_false: bool,
+    },
     /// Date (days) or date-time (seconds) values inside any of the inclusive ranges (outside all, if negated).
-    Ranges { ranges: Vec<(i64, i64)>, negated: bool },
+    Ranges {
+        ranges: Vec<(i64, i64)>,
+        negated: bool,
+    },
     /// Exact text equal to one of the values (to none, if negated).
-    TextIn { values: Vec<String>, negated: bool },
-    TextMatch { matcher: Matcher, negated: bool },
+    TextIn {
+        values: Vec<String>,
+        negated: bool,
+    },
+    TextMatch {
+        matcher: Matcher,
+        negated: bool,
+    },
     /// Missing, or empty text.
-    Empty { negated: bool },
+    Empty {
+        negated: bool,
+    },
 }
 
 pub(crate) enum Matcher {
@@ -77,15 +110,41 @@ impl Window {
 }
 
 pub(crate) enum EventTest<'a> {
-    Count { code: u32, window: Option<Window>, op: CountOp, n: u32 },
-    Then { first: u32, then: u32, within: i64 },
-    First { code: u32, window: Window },
-    Aggregate { func: AggFunc, code: u32, window: Option<Window>, property: &'a Column, op: CmpOp, value: f64 },
+    Count {
+        code: u32,
+        window: Option<Window>,
+        op: CountOp,
+        n: u32,
+    },
+    Then {
+        first: u32,
+        then: u32,
+        within: i64,
+    },
+    First {
+        code: u32,
+        window: Window,
+    },
+    Aggregate {
+        func: AggFunc,
+        code: u32,
+        window: Option<Window>,
+        property: &'a Column,
+        op: CmpOp,
+        value: f64,
+    },
 }
 
 pub(crate) enum SurveyTest {
-    Value { func: SurveyFunc, op: CmpOp, value: f64 },
-    Nps { class: NpsClass, negated: bool },
+    Value {
+        func: SurveyFunc,
+        op: CmpOp,
+        value: f64,
+    },
+    Nps {
+        class: NpsClass,
+        negated: bool,
+    },
 }
 
 /// Resolves a referenced segment: its evaluated members, or its plan for SQL export.
@@ -98,14 +157,28 @@ pub(crate) struct Binder<'a, 'r> {
 
 /// "Now" for relative windows: the dataset's as-of time, else the latest event.
 pub(crate) fn as_of(data: &Dataset) -> Option<i64> {
-    data.as_of.or_else(|| data.events.as_ref().and_then(|e| e.times.iter().copied().max()))
+    data.as_of.or_else(|| {
+        data.events
+            .as_ref()
+            .and_then(|e| e.times.iter().copied().max())
+    })
 }
 
 impl<'a> Binder<'a, '_> {
     pub(crate) fn bind(&mut self, expr: &Expr) -> Result<Plan<'a>, SegmentError> {
         Ok(match expr {
-            Expr::And(parts) => Plan::And(parts.iter().map(|p| self.bind(p)).collect::<Result<_, _>>()?),
-            Expr::Or(parts) => Plan::Or(parts.iter().map(|p| self.bind(p)).collect::<Result<_, _>>()?),
+            Expr::And(parts) => Plan::And(
+                parts
+                    .iter()
+                    .map(|p| self.bind(p))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Expr::Or(parts) => Plan::Or(
+                parts
+                    .iter()
+                    .map(|p| self.bind(p))
+                    .collect::<Result<_, _>>()?,
+            ),
             Expr::Not(inner) => Plan::Not(Box::new(self.bind(inner)?)),
             Expr::Cond { condition, span } => self.condition(condition, *span)?,
         })
@@ -136,7 +209,10 @@ impl<'a> Binder<'a, '_> {
 
     fn window(&self, duration: Duration, span: Span) -> Result<Window, SegmentError> {
         let until = self.as_of(span)?;
-        Ok(Window { after: until.saturating_sub(duration.seconds()), until })
+        Ok(Window {
+            after: until.saturating_sub(duration.seconds()),
+            until,
+        })
     }
 
     fn events(&self, span: Span) -> Result<&'a EventLog, SegmentError> {
@@ -157,25 +233,39 @@ impl<'a> Binder<'a, '_> {
 
     fn event_code(log: &EventLog, name: &Name) -> Result<u32, SegmentError> {
         log.event_code(&name.text).ok_or_else(|| {
-            SegmentError::unknown(ErrorKind::UnknownEvent, "event", &name.text, name.span, log.names.iter().map(String::as_str))
+            SegmentError::unknown(
+                ErrorKind::UnknownEvent,
+                "event",
+                &name.text,
+                name.span,
+                log.names.iter().map(String::as_str),
+            )
         })
     }
 
     fn linked(&self, linked: &LinkedRef) -> Result<(&'a Linked, &'a Column), SegmentError> {
-        let file = self.data.linked.iter().find(|l| l.name == linked.file.text).ok_or_else(|| {
-            SegmentError::unknown(
-                ErrorKind::UnknownFile,
-                "survey or linked file",
-                &linked.file.text,
-                linked.file.span,
-                self.data.linked.iter().map(|l| l.name.as_str()),
-            )
-        })?;
+        let file = self
+            .data
+            .linked
+            .iter()
+            .find(|l| l.name == linked.file.text)
+            .ok_or_else(|| {
+                SegmentError::unknown(
+                    ErrorKind::UnknownFile,
+                    "survey or linked file",
+                    &linked.file.text,
+                    linked.file.span,
+                    self.data.linked.iter().map(|l| l.name.as_str()),
+                )
+            })?;
         if file.offsets.len() != self.data.users() + 1 {
             return Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(linked.file.span),
-                format!("the file `{}` is not aligned with the user table; load the files again", file.name),
+                format!(
+                    "the file `{}` is not aligned with the user table; load the files again",
+                    file.name
+                ),
             ));
         }
         let column = file.column(&linked.column.text).ok_or_else(|| {
@@ -191,7 +281,12 @@ impl<'a> Binder<'a, '_> {
             return Err(SegmentError::new(
                 ErrorKind::WrongType,
                 Some(linked.column.span),
-                format!("`{}.{}` is {}; scores must be numbers", file.name, column.name(), type_phrase(column.ty())),
+                format!(
+                    "`{}.{}` is {}; scores must be numbers",
+                    file.name,
+                    column.name(),
+                    type_phrase(column.ty())
+                ),
             ));
         }
         Ok((file, column))
@@ -199,12 +294,23 @@ impl<'a> Binder<'a, '_> {
 
     fn condition(&mut self, condition: &Condition, span: Span) -> Result<Plan<'a>, SegmentError> {
         match condition {
-            Condition::Compare { column, op, value, ignore_case } => {
+            Condition::Compare {
+                column,
+                op,
+                value,
+                ignore_case,
+            } => {
                 let col = self.column(column)?;
-                let test = compare_test(col, *op, std::slice::from_ref(value), *ignore_case, false)?;
+                let test =
+                    compare_test(col, *op, std::slice::from_ref(value), *ignore_case, false)?;
                 Ok(Plan::Column { column: col, test })
             }
-            Condition::InList { column, negated, values, ignore_case } => {
+            Condition::InList {
+                column,
+                negated,
+                values,
+                ignore_case,
+            } => {
                 let col = self.column(column)?;
                 let op = if *negated { CmpOp::Ne } else { CmpOp::Eq };
                 let test = compare_test(col, op, values, *ignore_case, true)?;
@@ -213,13 +319,17 @@ impl<'a> Binder<'a, '_> {
             Condition::Between { column, low, high } => {
                 let col = self.column(column)?;
                 let test = match col.ty() {
-                    ColumnType::Integer | ColumnType::Decimal => {
-                        Test::NumBetween { low: number(col, low)?, high: number(col, high)? }
-                    }
+                    ColumnType::Integer | ColumnType::Decimal => Test::NumBetween {
+                        low: number(col, low)?,
+                        high: number(col, high)?,
+                    },
                     ColumnType::Date | ColumnType::DateTime => {
                         let (lo, _) = day_range(col, date(col, low)?);
                         let (_, hi) = day_range(col, date(col, high)?);
-                        Test::Ranges { ranges: vec![(lo, hi)], negated: false }
+                        Test::Ranges {
+                            ranges: vec![(lo, hi)],
+                            negated: false,
+                        }
                     }
                     ty => {
                         return Err(SegmentError::new(
@@ -235,7 +345,12 @@ impl<'a> Binder<'a, '_> {
                 };
                 Ok(Plan::Column { column: col, test })
             }
-            Condition::Text { column, op, pattern, ignore_case } => {
+            Condition::Text {
+                column,
+                op,
+                pattern,
+                ignore_case,
+            } => {
                 let col = self.column(column)?;
                 if !col.ty().is_textual() {
                     return Err(SegmentError::new(
@@ -251,16 +366,33 @@ impl<'a> Binder<'a, '_> {
                     ));
                 }
                 let LiteralValue::Text(text) = &pattern.value else {
-                    return Err(SegmentError::new(ErrorKind::WrongType, Some(pattern.span), "expected text in quotes"));
+                    return Err(SegmentError::new(
+                        ErrorKind::WrongType,
+                        Some(pattern.span),
+                        "expected text in quotes",
+                    ));
                 };
                 let matcher = text_matcher(*op, text, *ignore_case, pattern.span)?;
-                Ok(Plan::Column { column: col, test: Test::TextMatch { matcher, negated: false } })
+                Ok(Plan::Column {
+                    column: col,
+                    test: Test::TextMatch {
+                        matcher,
+                        negated: false,
+                    },
+                })
             }
             Condition::Empty { column, negated } => {
                 let col = self.column(column)?;
-                Ok(Plan::Column { column: col, test: Test::Empty { negated: *negated } })
+                Ok(Plan::Column {
+                    column: col,
+                    test: Test::Empty { negated: *negated },
+                })
             }
-            Condition::Relative { column, op, duration } => {
+            Condition::Relative {
+                column,
+                op,
+                duration,
+            } => {
                 let col = self.column(column)?;
                 let as_of = self.as_of(span)?;
                 let boundary = as_of.saturating_sub(duration.seconds());
@@ -268,26 +400,56 @@ impl<'a> Binder<'a, '_> {
                     (ColumnType::DateTime, RelOp::InLast) => (boundary + 1, as_of),
                     (ColumnType::DateTime, RelOp::MoreThanAgo) => (i64::MIN, boundary),
                     // A date counts as its midnight: in the window when midnight is.
-                    (ColumnType::Date, RelOp::InLast) => (boundary.div_euclid(86_400) + 1, as_of.div_euclid(86_400)),
-                    (ColumnType::Date, RelOp::MoreThanAgo) => (i64::MIN, boundary.div_euclid(86_400)),
+                    (ColumnType::Date, RelOp::InLast) => {
+                        (boundary.div_euclid(86_400) + 1, as_of.div_euclid(86_400))
+                    }
+                    (ColumnType::Date, RelOp::MoreThanAgo) => {
+                        (i64::MIN, boundary.div_euclid(86_400))
+                    }
                     (ty, _) => {
                         return Err(SegmentError::new(
                             ErrorKind::WrongType,
                             Some(column.span),
-                            format!("`{}` is {}; `in last …` and `… ago` work on dates", col.name(), type_phrase(ty)),
+                            format!(
+                                "`{}` is {}; `in last …` and `… ago` work on dates",
+                                col.name(),
+                                type_phrase(ty)
+                            ),
                         ));
                     }
                 };
-                Ok(Plan::Column { column: col, test: Test::Ranges { ranges: vec![(lo, hi)], negated: false } })
+                Ok(Plan::Column {
+                    column: col,
+                    test: Test::Ranges {
+                        ranges: vec![(lo, hi)],
+                        negated: false,
+                    },
+                })
             }
-            Condition::Did { event, count, window } => {
+            Condition::Did {
+                event,
+                count,
+                window,
+            } => {
                 let log = self.events(span)?;
                 let code = Self::event_code(log, event)?;
                 let window = window.map(|w| self.window(w, span)).transpose()?;
                 let (op, n) = count.unwrap_or((CountOp::AtLeast, 1));
-                Ok(Plan::Events { log, test: EventTest::Count { code, window, op, n } })
+                Ok(Plan::Events {
+                    log,
+                    test: EventTest::Count {
+                        code,
+                        window,
+                        op,
+                        n,
+                    },
+                })
             }
-            Condition::Then { first, then, within } => {
+            Condition::Then {
+                first,
+                then,
+                within,
+            } => {
                 let log = self.events(span)?;
                 let test = EventTest::Then {
                     first: Self::event_code(log, first)?,
@@ -300,9 +462,19 @@ impl<'a> Binder<'a, '_> {
                 let log = self.events(span)?;
                 let code = Self::event_code(log, event)?;
                 let window = self.window(*window, span)?;
-                Ok(Plan::Events { log, test: EventTest::First { code, window } })
+                Ok(Plan::Events {
+                    log,
+                    test: EventTest::First { code, window },
+                })
             }
-            Condition::Aggregate { func, property, event, window, op, value } => {
+            Condition::Aggregate {
+                func,
+                property,
+                event,
+                window,
+                op,
+                value,
+            } => {
                 let log = self.events(span)?;
                 let code = Self::event_code(log, event)?;
                 let prop = log.property(&property.text).ok_or_else(|| {
@@ -328,17 +500,48 @@ impl<'a> Binder<'a, '_> {
                 }
                 let window = window.map(|w| self.window(w, span)).transpose()?;
                 let value = value.value.as_f64().unwrap_or(f64::NAN);
-                let test = EventTest::Aggregate { func: *func, code, window, property: prop, op: *op, value };
+                let test = EventTest::Aggregate {
+                    func: *func,
+                    code,
+                    window,
+                    property: prop,
+                    op: *op,
+                    value,
+                };
                 Ok(Plan::Events { log, test })
             }
-            Condition::Survey { func, column, op, value } => {
+            Condition::Survey {
+                func,
+                column,
+                op,
+                value,
+            } => {
                 let (linked, col) = self.linked(column)?;
                 let value = value.value.as_f64().unwrap_or(f64::NAN);
-                Ok(Plan::Survey { linked, column: col, test: SurveyTest::Value { func: *func, op: *op, value } })
+                Ok(Plan::Survey {
+                    linked,
+                    column: col,
+                    test: SurveyTest::Value {
+                        func: *func,
+                        op: *op,
+                        value,
+                    },
+                })
             }
-            Condition::Nps { column, negated, class } => {
+            Condition::Nps {
+                column,
+                negated,
+                class,
+            } => {
                 let (linked, col) = self.linked(column)?;
-                Ok(Plan::Survey { linked, column: col, test: SurveyTest::Nps { class: *class, negated: *negated } })
+                Ok(Plan::Survey {
+                    linked,
+                    column: col,
+                    test: SurveyTest::Nps {
+                        class: *class,
+                        negated: *negated,
+                    },
+                })
             }
             Condition::InSegment { name } => (self.resolve)(name),
         }
@@ -365,14 +568,18 @@ fn value_hint(ty: ColumnType) -> &'static str {
         ColumnType::Integer | ColumnType::Decimal => "write a number like 42 or 3.5",
         ColumnType::Boolean => "write yes or no",
         ColumnType::Date | ColumnType::DateTime => "write a date like 2025-03-01",
-        ColumnType::Category | ColumnType::Text | ColumnType::Id => "write text in double quotes, like \"trial\"",
+        ColumnType::Category | ColumnType::Text | ColumnType::Id => {
+            "write text in double quotes, like \"trial\""
+        }
     }
 }
 
 fn compare_hint(ty: ColumnType) -> &'static str {
     match ty {
         ColumnType::Integer | ColumnType::Decimal => "; compare numbers with =, <, >, between",
-        ColumnType::Date | ColumnType::DateTime => "; compare dates with before, after, in last N days",
+        ColumnType::Date | ColumnType::DateTime => {
+            "; compare dates with before, after, in last N days"
+        }
         ColumnType::Boolean => "; write = yes or = no",
         _ => "",
     }
@@ -403,7 +610,10 @@ fn wrong_type(col: &Column, literal: &Literal) -> SegmentError {
 }
 
 fn number(col: &Column, literal: &Literal) -> Result<f64, SegmentError> {
-    literal.value.as_f64().ok_or_else(|| wrong_type(col, literal))
+    literal
+        .value
+        .as_f64()
+        .ok_or_else(|| wrong_type(col, literal))
 }
 
 fn date(col: &Column, literal: &Literal) -> Result<i32, SegmentError> {
@@ -417,7 +627,11 @@ fn date(col: &Column, literal: &Literal) -> Result<i32, SegmentError> {
 /// date-times.
 fn day_range(col: &Column, d: i32) -> (i64, i64) {
     let d = i64::from(d);
-    if col.ty() == ColumnType::DateTime { (d * 86_400, d * 86_400 + 86_399) } else { (d, d) }
+    if col.ty() == ColumnType::DateTime {
+        (d * 86_400, d * 86_400 + 86_399)
+    } else {
+        (d, d)
+    }
 }
 
 /// The test for `=`/`!=`/`<`… against one value, or `in`/`not in` against a list (`list`).
@@ -433,16 +647,26 @@ fn compare_test(
         return Err(SegmentError::new(
             ErrorKind::WrongType,
             values.first().map(|v| v.span),
-            format!("`ignoring case` applies to text, but `{}` is {}", col.name(), type_phrase(ty)),
+            format!(
+                "`ignoring case` applies to text, but `{}` is {}",
+                col.name(),
+                type_phrase(ty)
+            ),
         ));
     }
     let equality = matches!(op, CmpOp::Eq | CmpOp::Ne);
     let negated = op == CmpOp::Ne;
     match ty {
         ColumnType::Integer | ColumnType::Decimal => {
-            let nums = values.iter().map(|v| number(col, v)).collect::<Result<Vec<_>, _>>()?;
+            let nums = values
+                .iter()
+                .map(|v| number(col, v))
+                .collect::<Result<Vec<_>, _>>()?;
             if list {
-                return Ok(Test::NumIn { values: nums, negated });
+                return Ok(Test::NumIn {
+                    values: nums,
+                    negated,
+                });
             }
             Ok(Test::Num { op, value: nums[0] })
         }
@@ -464,10 +688,16 @@ fn compare_test(
             if negated {
                 accept = [!accept[0], !accept[1]];
             }
-            Ok(Test::Bool { accept_true: accept[1], accept_false: accept[0] })
+            Ok(Test::Bool {
+                accept_true: accept[1],
+                accept_false: accept[0],
+            })
         }
         ColumnType::Date | ColumnType::DateTime => {
-            let days = values.iter().map(|v| date(col, v)).collect::<Result<Vec<_>, _>>()?;
+            let days = values
+                .iter()
+                .map(|v| date(col, v))
+                .collect::<Result<Vec<_>, _>>()?;
             if equality {
                 let ranges = days.iter().map(|&d| day_range(col, d)).collect();
                 return Ok(Test::Ranges { ranges, negated });
@@ -479,7 +709,10 @@ fn compare_test(
                 CmpOp::Gt => (hi + 1, i64::MAX),
                 _ => (lo, i64::MAX),
             };
-            Ok(Test::Ranges { ranges: vec![range], negated: false })
+            Ok(Test::Ranges {
+                ranges: vec![range],
+                negated: false,
+            })
         }
         ColumnType::Category | ColumnType::Text | ColumnType::Id => {
             let texts = values
@@ -503,15 +736,30 @@ fn compare_test(
             if ignore_case {
                 let alternatives: Vec<String> = texts.iter().map(|t| regex::escape(t)).collect();
                 let pattern = format!("^(?:{})$", alternatives.join("|"));
-                let matcher = compile(&pattern, true, values.first().map(|v| v.span).unwrap_or_default())?;
-                return Ok(Test::TextMatch { matcher: Matcher::Regex(matcher), negated });
+                let matcher = compile(
+                    &pattern,
+                    true,
+                    values.first().map(|v| v.span).unwrap_or_default(),
+                )?;
+                return Ok(Test::TextMatch {
+                    matcher: Matcher::Regex(matcher),
+                    negated,
+                });
             }
-            Ok(Test::TextIn { values: texts, negated })
+            Ok(Test::TextIn {
+                values: texts,
+                negated,
+            })
         }
     }
 }
 
-fn text_matcher(op: TextOp, text: &str, ignore_case: bool, span: Span) -> Result<Matcher, SegmentError> {
+fn text_matcher(
+    op: TextOp,
+    text: &str,
+    ignore_case: bool,
+    span: Span,
+) -> Result<Matcher, SegmentError> {
     if op == TextOp::Matches {
         return Ok(Matcher::Regex(compile(text, ignore_case, span)?));
     }
@@ -533,7 +781,11 @@ fn text_matcher(op: TextOp, text: &str, ignore_case: bool, span: Span) -> Result
 
 fn compile(pattern: &str, ignore_case: bool, span: Span) -> Result<regex::Regex, SegmentError> {
     // The flag goes into the pattern (not the builder) so that the SQL export sees it in `as_str()`.
-    let pattern = if ignore_case { format!("(?i){pattern}") } else { pattern.to_owned() };
+    let pattern = if ignore_case {
+        format!("(?i){pattern}")
+    } else {
+        pattern.to_owned()
+    };
     regex::RegexBuilder::new(&pattern)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)

@@ -44,7 +44,12 @@ pub struct SegmentError {
 
 impl SegmentError {
     pub fn new(kind: ErrorKind, span: Option<Span>, message: impl Into<String>) -> Self {
-        Self { kind, span: span.map(Span::pair), message: message.into(), suggestions: Vec::new() }
+        Self {
+            kind,
+            span: span.map(Span::pair),
+            message: message.into(),
+            suggestions: Vec::new(),
+        }
     }
 
     #[must_use]
@@ -67,7 +72,10 @@ impl SegmentError {
             [one] => format!("there is no {what} `{name}`; did you mean `{one}`?"),
             more => format!(
                 "there is no {what} `{name}`; did you mean {}?",
-                more.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ")
+                more.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ),
         };
         Self::new(kind, Some(span), message).with_suggestions(nearest)

@@ -11,7 +11,9 @@ pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
     match plan {
         Plan::And(parts) => {
             let mut iter = parts.iter();
-            let mut acc = iter.next().map_or_else(|| Bitset::full(rows), |p| run(p, rows));
+            let mut acc = iter
+                .next()
+                .map_or_else(|| Bitset::full(rows), |p| run(p, rows));
             for part in iter {
                 if acc.count() == 0 {
                     break;
@@ -32,7 +34,11 @@ pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
         Plan::Inline(inner) => run(inner, rows),
         Plan::Column { column, test } => column_test(column, test),
         Plan::Events { log, test } => event_test(log, test, rows),
-        Plan::Survey { linked, column, test } => survey_test(linked, column, test, rows),
+        Plan::Survey {
+            linked,
+            column,
+            test,
+        } => survey_test(linked, column, test, rows),
     }
 }
 
@@ -40,7 +46,12 @@ pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
 #[inline]
 fn scan<T: Copy>(values: &[T], valid: &Bitset, pred: impl Fn(T) -> bool) -> Bitset {
     let mut out = Bitset::new(values.len());
-    for ((word, chunk), v) in out.words_mut().iter_mut().zip(values.chunks(64)).zip(valid.words()) {
+    for ((word, chunk), v) in out
+        .words_mut()
+        .iter_mut()
+        .zip(values.chunks(64))
+        .zip(valid.words())
+    {
         let mut w = 0u64;
         for (i, &x) in chunk.iter().enumerate() {
             w |= u64::from(pred(x)) << i;
@@ -56,7 +67,9 @@ fn scan_text(column: &Column, pred: impl Fn(&str) -> bool) -> Bitset {
     match column.data() {
         ColumnData::Dictionary(dict) => {
             let lut: Vec<bool> = dict.values.iter().map(&pred).collect();
-            scan(&dict.codes, valid, |c| lut.get(c as usize).copied().unwrap_or(false))
+            scan(&dict.codes, valid, |c| {
+                lut.get(c as usize).copied().unwrap_or(false)
+            })
         }
         ColumnData::Strings(strings) => {
             let mut out = Bitset::new(strings.len());
@@ -104,8 +117,13 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
             }
         }
         Test::NumBetween { low, high } => scan_numbers(column, |x| x >= *low && x <= *high),
-        Test::NumIn { values, negated } => scan_numbers(column, |x| values.contains(&x) != *negated),
-        Test::Bool { accept_true, accept_false } => match column.data() {
+        Test::NumIn { values, negated } => {
+            scan_numbers(column, |x| values.contains(&x) != *negated)
+        }
+        Test::Bool {
+            accept_true,
+            accept_false,
+        } => match column.data() {
             ColumnData::Boolean(bits) => match (accept_true, accept_false) {
                 (true, true) => valid.clone(),
                 (true, false) => bits.and(valid),
@@ -116,7 +134,9 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
         },
         Test::Ranges { ranges, negated } => match ranges.as_slice() {
             [(lo, hi)] if !negated => scan_ordinals(column, |x| x >= *lo && x <= *hi),
-            _ => scan_ordinals(column, |x| ranges.iter().any(|&(lo, hi)| x >= lo && x <= hi) != *negated),
+            _ => scan_ordinals(column, |x| {
+                ranges.iter().any(|&(lo, hi)| x >= lo && x <= hi) != *negated
+            }),
         },
         Test::TextIn { values, negated } => {
             if let ColumnData::Dictionary(dict) = column.data()
@@ -132,10 +152,14 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
             }
             scan_text(column, |s| values.iter().any(|v| v == s) != *negated)
         }
-        Test::TextMatch { matcher, negated } => scan_text(column, |s| matcher.is_match(s) != *negated),
+        Test::TextMatch { matcher, negated } => {
+            scan_text(column, |s| matcher.is_match(s) != *negated)
+        }
         Test::Empty { negated } => {
             let empty_text = match column.data() {
-                ColumnData::Dictionary(_) | ColumnData::Strings(_) => Some(scan_text(column, str::is_empty)),
+                ColumnData::Dictionary(_) | ColumnData::Strings(_) => {
+                    Some(scan_text(column, str::is_empty))
+                }
                 _ => None,
             };
             let mut empty = valid.not();
@@ -148,7 +172,11 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
 }
 
 /// Calls `f(user, range)` for every user, building the result word by word.
-fn per_user(log: &EventLog, rows: usize, mut f: impl FnMut(std::ops::Range<usize>) -> bool) -> Bitset {
+fn per_user(
+    log: &EventLog,
+    rows: usize,
+    mut f: impl FnMut(std::ops::Range<usize>) -> bool,
+) -> Bitset {
     let mut out = Bitset::new(rows);
     let offsets = &log.offsets;
     for (wi, word) in out.words_mut().iter_mut().enumerate() {
@@ -168,15 +196,28 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
     let events = log.events.as_slice();
     let times = log.times.as_slice();
     match *test {
-        EventTest::Count { code, window, op, n } => per_user(log, rows, |range| {
+        EventTest::Count {
+            code,
+            window,
+            op,
+            n,
+        } => per_user(log, rows, |range| {
             let (ev, ts) = (&events[range.clone()], &times[range]);
             let count = match window {
                 None => ev.iter().filter(|&&e| e == code).count(),
-                Some(w) => ev.iter().zip(ts).filter(|&(&e, &t)| e == code && w.contains(t)).count(),
+                Some(w) => ev
+                    .iter()
+                    .zip(ts)
+                    .filter(|&(&e, &t)| e == code && w.contains(t))
+                    .count(),
             };
             op.test(u32::try_from(count).unwrap_or(u32::MAX), n)
         }),
-        EventTest::Then { first, then, within } => per_user(log, rows, |range| {
+        EventTest::Then {
+            first,
+            then,
+            within,
+        } => per_user(log, rows, |range| {
             // Events are sorted by time: remember the latest `first` strictly before the current time.
             let (ev, ts) = (&events[range.clone()], &times[range]);
             let mut latest_before: Option<i64> = None;
@@ -199,12 +240,22 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
         }),
         EventTest::First { code, window } => per_user(log, rows, |range| {
             let (ev, ts) = (&events[range.clone()], &times[range]);
-            let first = ev.iter().zip(ts).filter(|&(&e, _)| e == code).map(|(_, &t)| t).min();
+            let first = ev
+                .iter()
+                .zip(ts)
+                .filter(|&(&e, _)| e == code)
+                .map(|(_, &t)| t)
+                .min();
             first.is_some_and(|t| window.contains(t))
         }),
-        EventTest::Aggregate { func, code, window, property, op, value } => {
-            aggregate(log, rows, func, code, window, property, op, value)
-        }
+        EventTest::Aggregate {
+            func,
+            code,
+            window,
+            property,
+            op,
+            value,
+        } => aggregate(log, rows, func, code, window, property, op, value),
     }
 }
 
@@ -222,7 +273,8 @@ fn aggregate(
     let events = log.events.as_slice();
     let times = log.times.as_slice();
     let valid = property.valid();
-    let selected = |i: usize| events[i] == code && window.is_none_or(|w| w.contains(times[i])) && valid.get(i);
+    let selected =
+        |i: usize| events[i] == code && window.is_none_or(|w| w.contains(times[i])) && valid.get(i);
     if func == AggFunc::Distinct {
         let mut keys: Vec<u64> = Vec::new();
         let mut texts: Vec<&str> = Vec::new();
@@ -232,7 +284,9 @@ fn aggregate(
             for i in range.filter(|&i| selected(i)) {
                 match property.data() {
                     ColumnData::Integer(v) | ColumnData::DateTime(v) => keys.push(v[i] as u64),
-                    ColumnData::Decimal(v) => keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() }),
+                    ColumnData::Decimal(v) => {
+                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() })
+                    }
                     ColumnData::Boolean(b) => keys.push(u64::from(b.get(i))),
                     ColumnData::Date(v) => keys.push(i64::from(v[i]) as u64),
                     ColumnData::Dictionary(d) => keys.push(u64::from(d.codes[i])),
@@ -283,8 +337,16 @@ fn survey_test(linked: &Linked, column: &Column, test: &SurveyTest, rows: usize)
         let mut range = offsets[u] as usize..offsets[u + 1] as usize;
         let latest = || range.clone().rev().find(|&i| valid.get(i)).map(number);
         match *test {
-            SurveyTest::Value { func: SurveyFunc::Latest, op, value } => latest().is_some_and(|x| op.test(x, value)),
-            SurveyTest::Value { func: SurveyFunc::Avg, op, value } => {
+            SurveyTest::Value {
+                func: SurveyFunc::Latest,
+                op,
+                value,
+            } => latest().is_some_and(|x| op.test(x, value)),
+            SurveyTest::Value {
+                func: SurveyFunc::Avg,
+                op,
+                value,
+            } => {
                 let (mut n, mut sum) = (0usize, 0.0);
                 for i in range.by_ref().filter(|&i| valid.get(i)) {
                     n += 1;
@@ -292,7 +354,9 @@ fn survey_test(linked: &Linked, column: &Column, test: &SurveyTest, rows: usize)
                 }
                 n > 0 && op.test(sum / n as f64, value)
             }
-            SurveyTest::Nps { class, negated } => latest().is_some_and(|x| (NpsClass::of(x) == class) != negated),
+            SurveyTest::Nps { class, negated } => {
+                latest().is_some_and(|x| (NpsClass::of(x) == class) != negated)
+            }
         }
     })
 }

@@ -68,7 +68,10 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, SegmentError> {
             chars.next();
             continue;
         }
-        let single = |tok: Tok| Token { tok, span: Span::new(start, start + c.len_utf8()) };
+        let single = |tok: Tok| Token {
+            tok,
+            span: Span::new(start, start + c.len_utf8()),
+        };
         let token = match c {
             '(' => single(Tok::LParen),
             ')' => single(Tok::RParen),
@@ -76,8 +79,15 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, SegmentError> {
             '.' if !bytes.get(start + 1).is_some_and(u8::is_ascii_digit) => single(Tok::Dot),
             '=' => {
                 // `==` is accepted for people used to programming languages.
-                let len = if bytes.get(start + 1) == Some(&b'=') { 2 } else { 1 };
-                Token { tok: Tok::Op("="), span: Span::new(start, start + len) }
+                let len = if bytes.get(start + 1) == Some(&b'=') {
+                    2
+                } else {
+                    1
+                };
+                Token {
+                    tok: Tok::Op("="),
+                    span: Span::new(start, start + len),
+                }
             }
             '!' => {
                 if bytes.get(start + 1) != Some(&b'=') {
@@ -88,7 +98,10 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, SegmentError> {
                     )
                     .with_suggestions(["!=".to_owned(), "not".to_owned()]));
                 }
-                Token { tok: Tok::Op("!="), span: Span::new(start, start + 2) }
+                Token {
+                    tok: Tok::Op("!="),
+                    span: Span::new(start, start + 2),
+                }
             }
             '<' | '>' => {
                 let next = bytes.get(start + 1);
@@ -99,19 +112,29 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Token>, SegmentError> {
                     (_, Some(b'=')) => (">=", 2),
                     _ => (">", 1),
                 };
-                Token { tok: Tok::Op(op), span: Span::new(start, start + len) }
+                Token {
+                    tok: Tok::Op(op),
+                    span: Span::new(start, start + len),
+                }
             }
             '"' | '\'' => lex_string(text, start, c)?,
             '`' => lex_quoted(text, start)?,
             '/' => lex_regex(text, start)?,
             c if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => lex_number(text, start)?,
             c if is_word_start(c) => {
-                let end = text[start..].find(|ch: char| !is_word_char(ch)).map_or(text.len(), |e| start + e);
-                Token { tok: Tok::Word(text[start..end].to_owned()), span: Span::new(start, end) }
+                let end = text[start..]
+                    .find(|ch: char| !is_word_char(ch))
+                    .map_or(text.len(), |e| start + e);
+                Token {
+                    tok: Tok::Word(text[start..end].to_owned()),
+                    span: Span::new(start, end),
+                }
             }
             other => {
                 let hint = match other {
-                    '[' | ']' => "put names with spaces or symbols in backticks, like `Annual revenue`",
+                    '[' | ']' => {
+                        "put names with spaces or symbols in backticks, like `Annual revenue`"
+                    }
                     '&' | '|' => "write `and` / `or`",
                     _ => "remove it, or put the text in double quotes",
                 };
@@ -149,7 +172,10 @@ fn lex_string(text: &str, start: usize, quote: char) -> Result<Token, SegmentErr
                 None => break,
             },
             c if c == quote => {
-                return Ok(Token { tok: Tok::Str(value), span: Span::new(start, start + 1 + i + 1) });
+                return Ok(Token {
+                    tok: Tok::Str(value),
+                    span: Span::new(start, start + 1 + i + 1),
+                });
             }
             c => value.push(c),
         }
@@ -172,7 +198,10 @@ fn lex_quoted(text: &str, start: usize) -> Result<Token, SegmentError> {
                 value.push('`');
                 continue;
             }
-            return Ok(Token { tok: Tok::Quoted(value), span: Span::new(start, start + 1 + i + 1) });
+            return Ok(Token {
+                tok: Tok::Quoted(value),
+                span: Span::new(start, start + 1 + i + 1),
+            });
         }
         value.push(c);
     }
@@ -196,7 +225,12 @@ fn lex_regex(text: &str, start: usize) -> Result<Token, SegmentError> {
                 }
                 None => break,
             },
-            '/' => return Ok(Token { tok: Tok::Regex(value), span: Span::new(start, start + 1 + i + 1) }),
+            '/' => {
+                return Ok(Token {
+                    tok: Tok::Regex(value),
+                    span: Span::new(start, start + 1 + i + 1),
+                });
+            }
             c => value.push(c),
         }
     }
@@ -225,17 +259,29 @@ fn lex_number(text: &str, start: usize) -> Result<Token, SegmentError> {
         && bytes[end + 1..end + 3].iter().all(u8::is_ascii_digit)
         && bytes[end + 3] == b'-'
         && bytes[end + 4..end + 6].iter().all(u8::is_ascii_digit)
-        && !bytes.get(end + 6).is_some_and(|b| b.is_ascii_alphanumeric())
+        && !bytes
+            .get(end + 6)
+            .is_some_and(|b| b.is_ascii_alphanumeric())
     {
         let span = Span::new(start, end + 6);
         let field = |a: usize, b: usize| text[a..b].parse::<i32>().unwrap_or(0);
-        let (y, m, d) = (field(start, end), field(end + 1, end + 3), field(end + 4, end + 6));
+        let (y, m, d) = (
+            field(start, end),
+            field(end + 1, end + 3),
+            field(end + 4, end + 6),
+        );
         return match days_from_civil(y, m, d) {
-            Some(days) => Ok(Token { tok: Tok::Date(days), span }),
+            Some(days) => Ok(Token {
+                tok: Tok::Date(days),
+                span,
+            }),
             None => Err(SegmentError::new(
                 ErrorKind::Syntax,
                 Some(span),
-                format!("`{}` is not a calendar date: write year-month-day, like 2025-03-01", &text[span.start..span.end]),
+                format!(
+                    "`{}` is not a calendar date: write year-month-day, like 2025-03-01",
+                    &text[span.start..span.end]
+                ),
             )),
         };
     }
@@ -248,9 +294,14 @@ fn lex_number(text: &str, start: usize) -> Result<Token, SegmentError> {
     let span = Span::new(start, end);
     let written = &text[start..end];
     let has_digit = written.bytes().any(|b| b.is_ascii_digit());
-    let glued = text[end..].chars().next().is_some_and(|c| is_word_char(c) || c == '.' || c == '-');
+    let glued = text[end..]
+        .chars()
+        .next()
+        .is_some_and(|c| is_word_char(c) || c == '.' || c == '-');
     if !has_digit || glued {
-        let until = text[start..].find(char::is_whitespace).map_or(text.len(), |e| start + e);
+        let until = text[start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| start + e);
         return Err(SegmentError::new(
             ErrorKind::Syntax,
             Some(Span::new(start, until)),
@@ -260,5 +311,8 @@ fn lex_number(text: &str, start: usize) -> Result<Token, SegmentError> {
             ),
         ));
     }
-    Ok(Token { tok: Tok::Number(written.to_owned()), span })
+    Ok(Token {
+        tok: Tok::Number(written.to_owned()),
+        span,
+    })
 }

@@ -33,8 +33,8 @@ mod suggest;
 pub mod time;
 
 pub use ast::{
-    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name, NpsClass, RelOp, Span,
-    SurveyFunc, TextOp, Unit,
+    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name,
+    NpsClass, RelOp, Span, SurveyFunc, TextOp, Unit,
 };
 pub use bind::REGEX_SIZE_LIMIT;
 pub use error::{ErrorKind, SegmentError};
@@ -64,8 +64,16 @@ pub struct Segment {
 }
 
 impl Segment {
-    pub fn new(name: impl Into<String>, color: impl Into<String>, definition: impl Into<String>) -> Self {
-        Self { name: name.into(), color: color.into(), definition: definition.into() }
+    pub fn new(
+        name: impl Into<String>,
+        color: impl Into<String>,
+        definition: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            color: color.into(),
+            definition: definition.into(),
+        }
     }
 }
 
@@ -80,10 +88,13 @@ impl SegmentSet {
         Self::default()
     }
 
+    /// The set of `segments`; when two share a name, the first is the one `in segment` refers to.
     pub fn from_segments(segments: &[Segment]) -> Self {
         let mut set = Self::new();
         for segment in segments {
-            set.insert(&segment.name, &segment.definition);
+            if set.get(&segment.name).is_none() {
+                set.insert(&segment.name, &segment.definition);
+            }
         }
         set
     }
@@ -131,14 +142,23 @@ struct Evaluator<'d> {
 
 impl<'d> Evaluator<'d> {
     fn new(data: &'d Dataset, segments: &'d SegmentSet, engine: Engine) -> Self {
-        Self { data, segments, engine, cache: HashMap::new(), stack: Vec::new() }
+        Self {
+            data,
+            segments,
+            engine,
+            cache: HashMap::new(),
+            stack: Vec::new(),
+        }
     }
 
     fn expr(&mut self, expr: &Expr) -> Result<Bitset, SegmentError> {
         let data = self.data;
         let plan: Plan<'d> = {
             let mut resolve = |name: &Name| self.named(name).map(Plan::Set);
-            let mut binder = Binder { data, resolve: &mut resolve };
+            let mut binder = Binder {
+                data,
+                resolve: &mut resolve,
+            };
             binder.bind(expr)?
         };
         let rows = data.users();
@@ -159,7 +179,13 @@ impl<'d> Evaluator<'d> {
             return cached.clone().map_err(|e| referenced_error(name, &e));
         }
         let Some(parsed) = self.segments.get(key) else {
-            return Err(SegmentError::unknown(ErrorKind::UnknownSegment, "segment", key, name.span, self.segments.names()));
+            return Err(SegmentError::unknown(
+                ErrorKind::UnknownSegment,
+                "segment",
+                key,
+                name.span,
+                self.segments.names(),
+            ));
         };
         let result = match parsed {
             Ok(expr) => {
@@ -174,7 +200,13 @@ impl<'d> Evaluator<'d> {
         if !matches!(&result, Err(e) if e.kind == ErrorKind::Cycle) {
             self.cache.insert(key.clone(), result.clone());
         }
-        result.map_err(|e| if e.kind == ErrorKind::Cycle { e } else { referenced_error(name, &e) })
+        result.map_err(|e| {
+            if e.kind == ErrorKind::Cycle {
+                respan(e, name)
+            } else {
+                referenced_error(name, &e)
+            }
+        })
     }
 }
 
@@ -193,24 +225,39 @@ pub(crate) fn cycle_error(stack: &[String], name: &Name) -> SegmentError {
     )
 }
 
+/// A cycle found deeper down, placed at the reference in the definition at hand.
+pub(crate) fn respan(mut error: SegmentError, name: &Name) -> SegmentError {
+    error.span = Some(name.span.pair());
+    error
+}
+
 /// An error inside a referenced segment, placed at the reference.
 pub(crate) fn referenced_error(name: &Name, inner: &SegmentError) -> SegmentError {
     SegmentError {
         kind: inner.kind,
         span: Some(name.span.pair()),
-        message: format!("segment \"{}\" cannot be evaluated: {}", name.text, inner.message),
+        message: format!(
+            "segment \"{}\" cannot be evaluated: {}",
+            name.text, inner.message
+        ),
         suggestions: Vec::new(),
     }
 }
 
 /// The members of `expr` (population rows), evaluated column-wise.
-pub fn evaluate(expr: &Expr, data: &Dataset, segments: &SegmentSet) -> Result<Bitset, SegmentError> {
+pub fn evaluate(
+    expr: &Expr,
+    data: &Dataset,
+    segments: &SegmentSet,
+) -> Result<Bitset, SegmentError> {
     Evaluator::new(data, segments, Engine::Fast).expr(expr)
 }
 
 /// Checks names, types and segment references against the data without evaluating.
 pub fn check(expr: &Expr, data: &Dataset, segments: &SegmentSet) -> Result<(), SegmentError> {
-    Evaluator::new(data, segments, Engine::Check).expr(expr).map(|_| ())
+    Evaluator::new(data, segments, Engine::Check)
+        .expr(expr)
+        .map(|_| ())
 }
 
 /// Evaluates every segment; references between them are evaluated once, cycles are reported, and one
@@ -226,14 +273,23 @@ pub fn evaluate_all(segments: &[Segment], data: &Dataset) -> Vec<Result<Bitset, 
                 return Err(SegmentError::new(
                     ErrorKind::Syntax,
                     None,
-                    format!("another segment is already named \"{}\": give this one a different name", segment.name),
+                    format!(
+                        "another segment is already named \"{}\": give this one a different name",
+                        segment.name
+                    ),
                 ));
             }
             // Errors of the segment's own definition keep their spans in its own text.
             let parsed = match set.get(&segment.name) {
                 Some(Ok(expr)) => expr,
                 Some(Err(e)) => return Err(e.clone()),
-                None => return Err(SegmentError::new(ErrorKind::UnknownSegment, None, "segment vanished")),
+                None => {
+                    return Err(SegmentError::new(
+                        ErrorKind::UnknownSegment,
+                        None,
+                        "segment vanished",
+                    ));
+                }
             };
             if let Some(cached) = evaluator.cache.get(&segment.name) {
                 return cached.clone();
@@ -241,7 +297,9 @@ pub fn evaluate_all(segments: &[Segment], data: &Dataset) -> Vec<Result<Bitset, 
             evaluator.stack.push(segment.name.clone());
             let result = evaluator.expr(parsed);
             evaluator.stack.pop();
-            evaluator.cache.insert(segment.name.clone(), result.clone());
+            if !matches!(&result, Err(e) if e.kind == ErrorKind::Cycle) {
+                evaluator.cache.insert(segment.name.clone(), result.clone());
+            }
             result
         })
         .collect()
@@ -252,7 +310,11 @@ pub mod reference {
     use super::{Dataset, Engine, Evaluator, Expr, SegmentError, SegmentSet};
     use crate::bitset::Bitset;
 
-    pub fn evaluate(expr: &Expr, data: &Dataset, segments: &SegmentSet) -> Result<Bitset, SegmentError> {
+    pub fn evaluate(
+        expr: &Expr,
+        data: &Dataset,
+        segments: &SegmentSet,
+    ) -> Result<Bitset, SegmentError> {
         Evaluator::new(data, segments, Engine::Reference).expr(expr)
     }
 }
@@ -304,7 +366,12 @@ pub fn referenced_names(expr: &Expr) -> References {
             add(&mut refs.events, event);
             refs.uses_as_of = true;
         }
-        Condition::Aggregate { property, event, window, .. } => {
+        Condition::Aggregate {
+            property,
+            event,
+            window,
+            ..
+        } => {
             add(&mut refs.events, event);
             add(&mut refs.properties, property);
             refs.uses_as_of |= window.is_some();

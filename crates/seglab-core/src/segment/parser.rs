@@ -2,8 +2,8 @@
 //! tighter than `or`.
 
 use super::ast::{
-    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name, NpsClass, RelOp, Span,
-    SurveyFunc, TextOp, Unit,
+    AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name,
+    NpsClass, RelOp, Span, SurveyFunc, TextOp, Unit,
 };
 use super::error::{ErrorKind, SegmentError};
 use super::lexer::{Tok, Token, lex};
@@ -12,8 +12,8 @@ use super::{MAX_DEFINITION_BYTES, MAX_DEPTH};
 /// Words that start a condition of their own, so a column with one of these names must be written in
 /// backticks (`` `count` ``).
 pub(crate) const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "did", "first", "sum", "avg", "min", "max", "distinct", "latest", "nps", "yes", "no",
-    "true", "false",
+    "and", "or", "not", "in", "did", "first", "sum", "avg", "min", "max", "distinct", "latest",
+    "nps", "yes", "no", "true", "false",
 ];
 
 pub fn parse(text: &str) -> Result<Expr, SegmentError> {
@@ -35,7 +35,12 @@ pub fn parse(text: &str) -> Result<Expr, SegmentError> {
             "the definition is empty: write a condition such as plan = \"trial\"",
         ));
     }
-    let mut parser = Parser { tokens, pos: 0, depth: 0, end: text.len() };
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+        end: text.len(),
+    };
     let expr = parser.or_expr()?;
     if let Some(token) = parser.tokens.get(parser.pos) {
         let hint = if matches!(&token.tok, Tok::Word(_) | Tok::Quoted(_) | Tok::Str(_)) {
@@ -48,7 +53,10 @@ pub fn parse(text: &str) -> Result<Expr, SegmentError> {
         return Err(SegmentError::new(
             ErrorKind::Syntax,
             Some(token.span),
-            format!("unexpected {} after a complete condition{hint}", token.tok.describe()),
+            format!(
+                "unexpected {} after a complete condition{hint}",
+                token.tok.describe()
+            ),
         ));
     }
     Ok(expr)
@@ -80,11 +88,16 @@ impl Parser {
 
     /// The span of the next token, or an empty span at the end of the text.
     fn here(&self) -> Span {
-        self.tokens.get(self.pos).map_or(Span::new(self.end, self.end), |t| t.span)
+        self.tokens
+            .get(self.pos)
+            .map_or(Span::new(self.end, self.end), |t| t.span)
     }
 
     fn previous_end(&self) -> usize {
-        self.pos.checked_sub(1).and_then(|p| self.tokens.get(p)).map_or(0, |t| t.span.end)
+        self.pos
+            .checked_sub(1)
+            .and_then(|p| self.tokens.get(p))
+            .map_or(0, |t| t.span.end)
     }
 
     fn next(&mut self) -> Option<Token> {
@@ -100,7 +113,11 @@ impl Parser {
             Some(t) => format!(", found {}", t.tok.describe()),
             None => ", but the definition ends here".to_owned(),
         };
-        SegmentError::new(ErrorKind::Syntax, Some(self.here()), format!("{}{found}", message.into()))
+        SegmentError::new(
+            ErrorKind::Syntax,
+            Some(self.here()),
+            format!("{}{found}", message.into()),
+        )
     }
 
     fn eat_word(&mut self, keyword: &str) -> bool {
@@ -116,7 +133,9 @@ impl Parser {
         if self.eat_word(keyword) {
             return Ok(());
         }
-        Err(self.error(format!("expected `{keyword}` {context}")).with_suggestions([keyword.to_owned()]))
+        Err(self
+            .error(format!("expected `{keyword}` {context}"))
+            .with_suggestions([keyword.to_owned()]))
     }
 
     fn expect(&mut self, tok: &Tok, context: &str) -> Result<(), SegmentError> {
@@ -146,7 +165,11 @@ impl Parser {
         while self.eat_word("or") {
             parts.push(self.and_expr()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::Or(parts)
+        })
     }
 
     fn and_expr(&mut self) -> Result<Expr, SegmentError> {
@@ -154,7 +177,11 @@ impl Parser {
         while self.eat_word("and") {
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Expr, SegmentError> {
@@ -171,16 +198,20 @@ impl Parser {
             let inner = self.or_expr()?;
             self.depth -= 1;
             if self.peek() != Some(&Tok::RParen) {
-                let mut err = self.error("expected `)` to close the `(`");
-                err.message.push_str(&format!(" opened at byte {}", open.start));
-                return Err(err);
+                return Err(self.error(format!(
+                    "expected `)` to close the `(` at byte {}",
+                    open.start
+                )));
             }
             self.pos += 1;
             return Ok(inner);
         }
         let start = self.here().start;
         let condition = self.condition()?;
-        Ok(Expr::Cond { condition, span: Span::new(start, self.previous_end()) })
+        Ok(Expr::Cond {
+            condition,
+            span: Span::new(start, self.previous_end()),
+        })
     }
 
     fn condition(&mut self) -> Result<Condition, SegmentError> {
@@ -201,7 +232,10 @@ impl Parser {
                 }
                 "first" => {
                     self.pos += 1;
-                    self.expect_word("did", "after `first` (as in: first did \"Signup\" in last 30 days)")?;
+                    self.expect_word(
+                        "did",
+                        "after `first` (as in: first did \"Signup\" in last 30 days)",
+                    )?;
                     let event = self.event()?;
                     let Some(window) = self.window()? else {
                         return Err(self.error("expected `in last N days` after the event"));
@@ -269,6 +303,19 @@ impl Parser {
         }
     }
 
+    /// A name inside a function's parentheses, where keywords cannot be mistaken for anything else.
+    fn argument_name(&mut self, what: &str) -> Result<Name, SegmentError> {
+        if let Some(Token {
+            tok: Tok::Word(w),
+            span,
+        }) = self.tokens.get(self.pos).cloned()
+        {
+            self.pos += 1;
+            return Ok(Name { text: w, span });
+        }
+        self.string_name(what)
+    }
+
     fn event(&mut self) -> Result<Name, SegmentError> {
         self.string_name("an event name in double quotes, like \"Login\"")
     }
@@ -284,11 +331,19 @@ impl Parser {
             let then = self.event()?;
             self.expect_word("within", "after the second event (as in: within 14 days)")?;
             let within = self.duration()?;
-            return Ok(Condition::Then { first: event, then, within });
+            return Ok(Condition::Then {
+                first: event,
+                then,
+                within,
+            });
         }
         let count = self.count()?;
         let window = self.window()?;
-        Ok(Condition::Did { event, count, window })
+        Ok(Condition::Did {
+            event,
+            count,
+            window,
+        })
     }
 
     fn count(&mut self) -> Result<Option<(CountOp, u32)>, SegmentError> {
@@ -308,14 +363,18 @@ impl Parser {
         };
         let n = self.whole_number("a number of times")?;
         if !self.eat_word("times") && !self.eat_word("time") {
-            return Err(self.error("expected `times` after the number").with_suggestions(["times".to_owned()]));
+            return Err(self
+                .error("expected `times` after the number")
+                .with_suggestions(["times".to_owned()]));
         }
         Ok(Some((op, n)))
     }
 
     /// `in last N days` (also `in the last N days`), if present.
     fn window(&mut self) -> Result<Option<Duration>, SegmentError> {
-        if !(self.peek_word("in") && (word_is_opt(self.peek_at(1), "last") || word_is_opt(self.peek_at(1), "the"))) {
+        if !(self.peek_word("in")
+            && (word_is_opt(self.peek_at(1), "last") || word_is_opt(self.peek_at(1), "the")))
+        {
             return Ok(None);
         }
         self.pos += 1;
@@ -353,21 +412,30 @@ impl Parser {
             self.pos += 1;
             return Ok(v);
         }
-        Err(self.error(format!("expected {what}: a whole number from 0 to {MAX_AMOUNT}")))
+        Err(self.error(format!(
+            "expected {what}: a whole number from 0 to {MAX_AMOUNT}"
+        )))
     }
 
     /// `sum(…) of "E" …`, `avg(nps.score) …`, `latest(nps.score) …`, `nps(nps.score) = promoter`.
     fn function(&mut self) -> Result<Condition, SegmentError> {
-        let Some(Token { tok: Tok::Word(word), .. }) = self.next() else {
+        let Some(Token {
+            tok: Tok::Word(word),
+            ..
+        }) = self.next()
+        else {
             return Err(self.error("expected a function"));
         };
         let word = word.to_ascii_lowercase();
         self.expect(&Tok::LParen, "")?;
-        let first = self.string_name("a property or column name")?;
+        let first = self.argument_name("a property or column name")?;
         let linked = if self.peek() == Some(&Tok::Dot) {
             self.pos += 1;
-            let column = self.string_name("a column name after the `.`")?;
-            Some(LinkedRef { file: first.clone(), column })
+            let column = self.argument_name("a column name after the `.`")?;
+            Some(LinkedRef {
+                file: first.clone(),
+                column,
+            })
         } else {
             None
         };
@@ -392,30 +460,49 @@ impl Parser {
                     _ => None,
                 };
                 let Some(class) = class else {
-                    return Err(self.error("expected promoter, passive or detractor").with_suggestions([
-                        "promoter".to_owned(),
-                        "passive".to_owned(),
-                        "detractor".to_owned(),
-                    ]));
+                    return Err(self
+                        .error("expected promoter, passive or detractor")
+                        .with_suggestions([
+                            "promoter".to_owned(),
+                            "passive".to_owned(),
+                            "detractor".to_owned(),
+                        ]));
                 };
                 self.pos += 1;
-                Ok(Condition::Nps { column, negated, class })
+                Ok(Condition::Nps {
+                    column,
+                    negated,
+                    class,
+                })
             }
             ("latest" | "avg", Some(column)) => {
-                let func = if word == "latest" { SurveyFunc::Latest } else { SurveyFunc::Avg };
+                let func = if word == "latest" {
+                    SurveyFunc::Latest
+                } else {
+                    SurveyFunc::Avg
+                };
                 let op = self.cmp_op()?;
                 let value = self.number_literal()?;
-                Ok(Condition::Survey { func, column, op, value })
+                Ok(Condition::Survey {
+                    func,
+                    column,
+                    op,
+                    value,
+                })
             }
             ("nps" | "latest", None) => Err(SegmentError::new(
                 ErrorKind::Syntax,
                 Some(first.span),
-                format!("{word}(…) takes a column of a survey file, written file.column (like nps.score)"),
+                format!(
+                    "{word}(…) takes a column of a survey file, written file.column (like nps.score)"
+                ),
             )),
             (_, Some(linked)) => Err(SegmentError::new(
                 ErrorKind::Syntax,
                 Some(linked.file.span.to(linked.column.span)),
-                format!("{word}(…) of a survey column is not supported: use latest(…), avg(…) or nps(…)"),
+                format!(
+                    "{word}(…) of a survey column is not supported: use latest(…), avg(…) or nps(…)"
+                ),
             )),
             (_, None) => {
                 let func = match word.as_str() {
@@ -425,12 +512,22 @@ impl Parser {
                     "max" => AggFunc::Max,
                     _ => AggFunc::Distinct,
                 };
-                self.expect_word("of", "and an event (as in: sum(amount) of \"Purchase\" > 100)")?;
+                self.expect_word(
+                    "of",
+                    "and an event (as in: sum(amount) of \"Purchase\" > 100)",
+                )?;
                 let event = self.event()?;
                 let window = self.window()?;
                 let op = self.cmp_op()?;
                 let value = self.number_literal()?;
-                Ok(Condition::Aggregate { func, property: first, event, window, op, value })
+                Ok(Condition::Aggregate {
+                    func,
+                    property: first,
+                    event,
+                    window,
+                    op,
+                    value,
+                })
             }
         }
     }
@@ -469,7 +566,11 @@ impl Parser {
             Some(Tok::Str(s)) => LiteralValue::Text(s),
             Some(Tok::Date(d)) => LiteralValue::Date(d),
             Some(Tok::Number(n)) => parse_number(&n).ok_or_else(|| {
-                SegmentError::new(ErrorKind::Syntax, Some(span), format!("`{n}` is too large a number"))
+                SegmentError::new(
+                    ErrorKind::Syntax,
+                    Some(span),
+                    format!("`{n}` is too large a number"),
+                )
             })?,
             Some(Tok::Word(w)) => match w.to_ascii_lowercase().as_str() {
                 "yes" | "true" => LiteralValue::Boolean(true),
@@ -483,7 +584,11 @@ impl Parser {
                     .with_suggestions([format!("\"{w}\"")]));
                 }
             },
-            _ => return Err(self.error("expected a value: a number, a date like 2025-03-01, yes/no or \"text\"")),
+            _ => {
+                return Err(self.error(
+                    "expected a value: a number, a date like 2025-03-01, yes/no or \"text\"",
+                ));
+            }
         };
         self.pos += 1;
         Ok(Literal { value, span })
@@ -502,7 +607,12 @@ impl Parser {
             let op = self.cmp_op()?;
             let value = self.literal()?;
             let ignore_case = self.ignore_case()?;
-            return Ok(Condition::Compare { column, op, value, ignore_case });
+            return Ok(Condition::Compare {
+                column,
+                op,
+                value,
+                ignore_case,
+            });
         }
         let Some(Tok::Word(word)) = self.peek().cloned() else {
             return Err(self.error(format!(
@@ -514,9 +624,18 @@ impl Parser {
         self.pos += 1;
         match word.as_str() {
             "before" | "after" => {
-                let op = if word == "before" { CmpOp::Lt } else { CmpOp::Gt };
+                let op = if word == "before" {
+                    CmpOp::Lt
+                } else {
+                    CmpOp::Gt
+                };
                 let value = self.literal()?;
-                Ok(Condition::Compare { column, op, value, ignore_case: false })
+                Ok(Condition::Compare {
+                    column,
+                    op,
+                    value,
+                    ignore_case: false,
+                })
             }
             "between" => {
                 let low = self.literal()?;
@@ -530,7 +649,9 @@ impl Parser {
                     return self.in_list(column, true);
                 }
                 if self.peek_word("empty") {
-                    return Err(self.error("write `is not empty`").with_suggestions(["is not empty".to_owned()]));
+                    return Err(self
+                        .error("write `is not empty`")
+                        .with_suggestions(["is not empty".to_owned()]));
                 }
                 Err(self.error(format!("expected `in` after `{} not`", column.text)))
             }
@@ -539,7 +660,11 @@ impl Parser {
                     self.eat_word("the");
                     self.expect_word("last", "(as in: in last 30 days)")?;
                     let duration = self.duration()?;
-                    return Ok(Condition::Relative { column, op: RelOp::InLast, duration });
+                    return Ok(Condition::Relative {
+                        column,
+                        op: RelOp::InLast,
+                        duration,
+                    });
                 }
                 self.in_list(column, false)
             }
@@ -547,12 +672,23 @@ impl Parser {
                 self.expect_word("than", "(as in: more than 30 days ago)")?;
                 let duration = self.duration()?;
                 self.expect_word("ago", "(as in: more than 30 days ago)")?;
-                Ok(Condition::Relative { column, op: RelOp::MoreThanAgo, duration })
+                Ok(Condition::Relative {
+                    column,
+                    op: RelOp::MoreThanAgo,
+                    duration,
+                })
             }
             "contains" => self.text_op(column, TextOp::Contains),
             "starts" | "ends" => {
                 self.expect_word("with", &format!("after `{word}`"))?;
-                self.text_op(column, if word == "starts" { TextOp::StartsWith } else { TextOp::EndsWith })
+                self.text_op(
+                    column,
+                    if word == "starts" {
+                        TextOp::StartsWith
+                    } else {
+                        TextOp::EndsWith
+                    },
+                )
             }
             "matches" => self.text_op(column, TextOp::Matches),
             "is" => {
@@ -566,16 +702,33 @@ impl Parser {
             }
             _ => {
                 self.pos -= 1;
-                Err(self.error(format!(
+                let err = self.error(format!(
                     "expected a comparison after `{}`: =, !=, <, >, between, in, contains, starts with, ends with, matches, is empty, before, after",
                     column.text
-                )))
+                ));
+                // Two plain words in a row are most likely a column name with a space in it.
+                let Some(Token {
+                    tok: Tok::Word(next),
+                    ..
+                }) = self.tokens.get(self.pos)
+                else {
+                    return Err(err);
+                };
+                let joined = format!("`{} {next}`", column.text);
+                let mut err = err;
+                err.message.push_str(&format!(
+                    "; if the column's name has a space, write it in backticks: {joined}"
+                ));
+                Err(err.with_suggestions([joined]))
             }
         }
     }
 
     fn in_list(&mut self, column: Name, negated: bool) -> Result<Condition, SegmentError> {
-        self.expect(&Tok::LParen, "to start the list of values (as in: in (\"SE\", \"NO\"))")?;
+        self.expect(
+            &Tok::LParen,
+            "to start the list of values (as in: in (\"SE\", \"NO\"))",
+        )?;
         let mut values = vec![self.literal()?];
         while self.peek() == Some(&Tok::Comma) {
             self.pos += 1;
@@ -583,7 +736,12 @@ impl Parser {
         }
         self.expect(&Tok::RParen, "to close the list of values")?;
         let ignore_case = self.ignore_case()?;
-        Ok(Condition::InList { column, negated, values, ignore_case })
+        Ok(Condition::InList {
+            column,
+            negated,
+            values,
+            ignore_case,
+        })
     }
 
     fn text_op(&mut self, column: Name, op: TextOp) -> Result<Condition, SegmentError> {
@@ -602,7 +760,15 @@ impl Parser {
         };
         self.pos += 1;
         let ignore_case = self.ignore_case()?;
-        Ok(Condition::Text { column, op, pattern: Literal { value: LiteralValue::Text(pattern), span }, ignore_case })
+        Ok(Condition::Text {
+            column,
+            op,
+            pattern: Literal {
+                value: LiteralValue::Text(pattern),
+                span,
+            },
+            ignore_case,
+        })
     }
 }
 
@@ -615,7 +781,11 @@ fn word_is_opt(tok: Option<&Tok>, keyword: &str) -> bool {
 
 fn parse_number(text: &str) -> Option<LiteralValue> {
     if text.contains('.') {
-        return text.parse::<f64>().ok().filter(|v| v.is_finite()).map(LiteralValue::Decimal);
+        return text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(LiteralValue::Decimal);
     }
     text.parse::<i64>().ok().map(LiteralValue::Integer)
 }

@@ -8,7 +8,7 @@ use super::ast::{AggFunc, CmpOp, CountOp, Expr, Name, NpsClass, SurveyFunc};
 use super::bind::{Binder, EventTest, Matcher, Plan, SurveyTest, Test, Window};
 use super::error::{ErrorKind, SegmentError};
 use super::time::{format_date, format_datetime};
-use super::{SegmentSet, cycle_error, referenced_error};
+use super::{SegmentSet, cycle_error, referenced_error, respan};
 use crate::dataset::{Dataset, EventLog, Linked};
 use crate::table::{Column, ColumnType};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,12 @@ pub enum Dialect {
 }
 
 impl Dialect {
-    pub const ALL: [Dialect; 4] = [Dialect::DuckDb, Dialect::Postgres, Dialect::BigQuery, Dialect::Spark];
+    pub const ALL: [Dialect; 4] = [
+        Dialect::DuckDb,
+        Dialect::Postgres,
+        Dialect::BigQuery,
+        Dialect::Spark,
+    ];
 
     fn ident(self, name: &str) -> String {
         match self {
@@ -39,7 +44,9 @@ impl Dialect {
         match self {
             Dialect::DuckDb | Dialect::Postgres => format!("'{}'", text.replace('\'', "''")),
             // Both read backslash escapes inside string literals.
-            Dialect::BigQuery | Dialect::Spark => format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'")),
+            Dialect::BigQuery | Dialect::Spark => {
+                format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
         }
     }
 
@@ -106,7 +113,11 @@ pub fn to_sql(
 ) -> Result<String, SegmentError> {
     let mut stack = Vec::new();
     let plan = bind_inline(expr, data, segments, &mut stack)?;
-    let writer = Writer { dialect, tables, user: format!("u.{}", dialect.ident(&tables.user_key)) };
+    let writer = Writer {
+        dialect,
+        tables,
+        user: format!("u.{}", dialect.ident(&tables.user_key)),
+    };
     let condition = writer.plan(&plan)?;
     Ok(format!(
         "SELECT u.{key} FROM {users} AS u\nWHERE {condition}",
@@ -138,11 +149,19 @@ fn bind_inline<'a>(
         stack.push(name.text.clone());
         let result = bind_inline(inner, data, segments, stack);
         stack.pop();
-        result
-            .map(|p| Plan::Inline(Box::new(p)))
-            .map_err(|e| if e.kind == ErrorKind::Cycle { e } else { referenced_error(name, &e) })
+        result.map(|p| Plan::Inline(Box::new(p))).map_err(|e| {
+            if e.kind == ErrorKind::Cycle {
+                respan(e, name)
+            } else {
+                referenced_error(name, &e)
+            }
+        })
     };
-    Binder { data, resolve: &mut resolve }.bind(expr)
+    Binder {
+        data,
+        resolve: &mut resolve,
+    }
+    .bind(expr)
 }
 
 struct Writer<'t> {
@@ -180,17 +199,30 @@ impl Writer<'_> {
             Plan::Or(parts) => self.join(parts, " OR ")?,
             Plan::Not(inner) => format!("NOT ({})", self.plan(inner)?),
             Plan::Inline(inner) => format!("({})", self.plan(inner)?),
-            Plan::Set(_) => return Err(unsupported("a segment was evaluated instead of inlined".to_owned())),
-            Plan::Column { column, test } => format!("COALESCE({}, FALSE)", self.column(column, test)),
+            Plan::Set(_) => {
+                return Err(unsupported(
+                    "a segment was evaluated instead of inlined".to_owned(),
+                ));
+            }
+            Plan::Column { column, test } => {
+                format!("COALESCE({}, FALSE)", self.column(column, test))
+            }
             Plan::Events { log, test } => format!("COALESCE({}, FALSE)", self.events(log, test)?),
-            Plan::Survey { linked, column, test } => {
+            Plan::Survey {
+                linked,
+                column,
+                test,
+            } => {
                 format!("COALESCE({}, FALSE)", self.survey(linked, column, test)?)
             }
         })
     }
 
     fn join(&self, parts: &[Plan<'_>], sep: &str) -> Result<String, SegmentError> {
-        let parts = parts.iter().map(|p| self.plan(p)).collect::<Result<Vec<_>, _>>()?;
+        let parts = parts
+            .iter()
+            .map(|p| self.plan(p))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(format!("({})", parts.join(sep)))
     }
 
@@ -199,12 +231,21 @@ impl Writer<'_> {
         let c = format!("u.{}", d.ident(column.name()));
         match test {
             Test::Num { op: o, value } => format!("{c} {} {}", op(*o), number(*value)),
-            Test::NumBetween { low, high } => format!("{c} BETWEEN {} AND {}", number(*low), number(*high)),
+            Test::NumBetween { low, high } => {
+                format!("{c} BETWEEN {} AND {}", number(*low), number(*high))
+            }
             Test::NumIn { values, negated } => {
                 let list: Vec<String> = values.iter().map(|v| number(*v)).collect();
-                format!("{c} {}IN ({})", if *negated { "NOT " } else { "" }, list.join(", "))
+                format!(
+                    "{c} {}IN ({})",
+                    if *negated { "NOT " } else { "" },
+                    list.join(", ")
+                )
             }
-            Test::Bool { accept_true, accept_false } => match (accept_true, accept_false) {
+            Test::Bool {
+                accept_true,
+                accept_false,
+            } => match (accept_true, accept_false) {
                 (true, true) => format!("{c} IS NOT NULL"),
                 (true, false) => format!("{c} = TRUE"),
                 (false, true) => format!("{c} = FALSE"),
@@ -217,12 +258,20 @@ impl Writer<'_> {
                     .map(|&(lo, hi)| {
                         let mut bounds = Vec::new();
                         if lo != i64::MIN {
-                            let lo = if datetime { d.timestamp(lo) } else { Dialect::date(lo) };
+                            let lo = if datetime {
+                                d.timestamp(lo)
+                            } else {
+                                Dialect::date(lo)
+                            };
                             bounds.push(format!("{c} >= {lo}"));
                         }
                         if hi != i64::MAX {
                             // `< next` rather than `<= hi`, so sub-second warehouse times fall on the right side.
-                            let next = if datetime { d.timestamp(hi + 1) } else { Dialect::date(hi + 1) };
+                            let next = if datetime {
+                                d.timestamp(hi + 1)
+                            } else {
+                                Dialect::date(hi + 1)
+                            };
                             bounds.push(format!("{c} < {next}"));
                         }
                         if bounds.is_empty() {
@@ -232,14 +281,22 @@ impl Writer<'_> {
                     })
                     .collect();
                 let any = parts.join(" OR ");
-                if *negated { format!("NOT ({any})") } else { format!("({any})") }
+                if *negated {
+                    format!("NOT ({any})")
+                } else {
+                    format!("({any})")
+                }
             }
             Test::TextIn { values, negated } => {
                 let list: Vec<String> = values.iter().map(|v| d.string(v)).collect();
                 match (list.as_slice(), negated) {
                     ([one], false) => format!("{c} = {one}"),
                     ([one], true) => format!("{c} <> {one}"),
-                    (_, _) => format!("{c} {}IN ({})", if *negated { "NOT " } else { "" }, list.join(", ")),
+                    (_, _) => format!(
+                        "{c} {}IN ({})",
+                        if *negated { "NOT " } else { "" },
+                        list.join(", ")
+                    ),
                 }
             }
             Test::TextMatch { matcher, negated } => {
@@ -252,7 +309,11 @@ impl Writer<'_> {
                 } else {
                     format!("{c} IS NULL")
                 };
-                if *negated { format!("NOT {empty}") } else { empty }
+                if *negated {
+                    format!("NOT {empty}")
+                } else {
+                    empty
+                }
             }
         }
     }
@@ -261,29 +322,46 @@ impl Writer<'_> {
         let d = self.dialect;
         match (matcher, d) {
             (Matcher::Contains(p), Dialect::DuckDb) => format!("contains({c}, {})", d.string(p)),
-            (Matcher::Contains(p), Dialect::Postgres | Dialect::BigQuery) => format!("strpos({c}, {}) > 0", d.string(p)),
+            (Matcher::Contains(p), Dialect::Postgres | Dialect::BigQuery) => {
+                format!("strpos({c}, {}) > 0", d.string(p))
+            }
             (Matcher::Contains(p), Dialect::Spark) => format!("instr({c}, {}) > 0", d.string(p)),
             (Matcher::StartsWith(p), Dialect::DuckDb | Dialect::BigQuery) => {
                 format!("starts_with({c}, {})", d.string(p))
             }
-            (Matcher::EndsWith(p), Dialect::DuckDb | Dialect::BigQuery) => format!("ends_with({c}, {})", d.string(p)),
+            (Matcher::EndsWith(p), Dialect::DuckDb | Dialect::BigQuery) => {
+                format!("ends_with({c}, {})", d.string(p))
+            }
             (Matcher::StartsWith(p), _) => format!("left({c}, length({s})) = {s}", s = d.string(p)),
             (Matcher::EndsWith(p), _) => format!("right({c}, length({s})) = {s}", s = d.string(p)),
-            (Matcher::Regex(r), Dialect::DuckDb) => format!("regexp_matches({c}, {})", d.string(r.as_str())),
+            (Matcher::Regex(r), Dialect::DuckDb) => {
+                format!("regexp_matches({c}, {})", d.string(r.as_str()))
+            }
             (Matcher::Regex(r), Dialect::Postgres) => format!("{c} ~ {}", d.string(r.as_str())),
-            (Matcher::Regex(r), Dialect::BigQuery) => format!("REGEXP_CONTAINS({c}, {})", d.string(r.as_str())),
+            (Matcher::Regex(r), Dialect::BigQuery) => {
+                format!("REGEXP_CONTAINS({c}, {})", d.string(r.as_str()))
+            }
             (Matcher::Regex(r), Dialect::Spark) => format!("{c} RLIKE {}", d.string(r.as_str())),
         }
     }
 
     fn events_table(&self) -> Result<&EventsTable, SegmentError> {
         self.tables.events.as_ref().ok_or_else(|| {
-            unsupported("this definition uses events, but no events table is configured for SQL export".to_owned())
+            unsupported(
+                "this definition uses events, but no events table is configured for SQL export"
+                    .to_owned(),
+            )
         })
     }
 
     /// `FROM events e WHERE e.user = u.key AND e.name = '…' [AND window]`.
-    fn event_filter(&self, alias: &str, log: &EventLog, code: u32, window: Option<Window>) -> Result<String, SegmentError> {
+    fn event_filter(
+        &self,
+        alias: &str,
+        log: &EventLog,
+        code: u32,
+        window: Option<Window>,
+    ) -> Result<String, SegmentError> {
         let d = self.dialect;
         let t = self.events_table()?;
         let name = log.names.get(code as usize).map_or("", String::as_str);
@@ -297,8 +375,13 @@ impl Writer<'_> {
         );
         if let Some(w) = window {
             let time = format!("{alias}.{}", d.ident(&t.time));
-            write!(sql, " AND {time} > {} AND {time} <= {}", d.timestamp(w.after), d.timestamp(w.until))
-                .unwrap_or_default();
+            write!(
+                sql,
+                " AND {time} > {} AND {time} <= {}",
+                d.timestamp(w.after),
+                d.timestamp(w.until)
+            )
+            .unwrap_or_default();
         }
         Ok(sql)
     }
@@ -307,7 +390,12 @@ impl Writer<'_> {
         let d = self.dialect;
         let t = self.events_table()?;
         Ok(match *test {
-            EventTest::Count { code, window, op, n } => {
+            EventTest::Count {
+                code,
+                window,
+                op,
+                n,
+            } => {
                 let filter = self.event_filter("e", log, code, window)?;
                 match (op, n) {
                     (CountOp::AtLeast, 1) => format!("EXISTS (SELECT 1 {filter})"),
@@ -322,7 +410,11 @@ impl Writer<'_> {
                     }
                 }
             }
-            EventTest::Then { first, then, within } => {
+            EventTest::Then {
+                first,
+                then,
+                within,
+            } => {
                 let filter = self.event_filter("a", log, first, None)?;
                 let time = d.ident(&t.time);
                 let second = log.names.get(then as usize).map_or("", String::as_str);
@@ -338,9 +430,20 @@ impl Writer<'_> {
             EventTest::First { code, window } => {
                 let filter = self.event_filter("e", log, code, None)?;
                 let first = format!("(SELECT MIN(e.{}) {filter})", d.ident(&t.time));
-                format!("{first} > {} AND {first} <= {}", d.timestamp(window.after), d.timestamp(window.until))
+                format!(
+                    "{first} > {} AND {first} <= {}",
+                    d.timestamp(window.after),
+                    d.timestamp(window.until)
+                )
             }
-            EventTest::Aggregate { func, code, window, property, op: o, value } => {
+            EventTest::Aggregate {
+                func,
+                code,
+                window,
+                property,
+                op: o,
+                value,
+            } => {
                 let filter = self.event_filter("e", log, code, window)?;
                 let p = format!("e.{}", d.ident(property.name()));
                 let aggregate = match func {
@@ -355,11 +458,24 @@ impl Writer<'_> {
         })
     }
 
-    fn survey(&self, linked: &Linked, column: &Column, test: &SurveyTest) -> Result<String, SegmentError> {
+    fn survey(
+        &self,
+        linked: &Linked,
+        column: &Column,
+        test: &SurveyTest,
+    ) -> Result<String, SegmentError> {
         let d = self.dialect;
-        let table = self.tables.linked.iter().find(|l| l.name == linked.name).ok_or_else(|| {
-            unsupported(format!("no SQL table is configured for the file `{}`", linked.name))
-        })?;
+        let table = self
+            .tables
+            .linked
+            .iter()
+            .find(|l| l.name == linked.name)
+            .ok_or_else(|| {
+                unsupported(format!(
+                    "no SQL table is configured for the file `{}`",
+                    linked.name
+                ))
+            })?;
         let c = format!("s.{}", d.ident(column.name()));
         let from = format!(
             "FROM {table} AS s WHERE s.{key} = {user} AND {c} IS NOT NULL",
@@ -376,16 +492,28 @@ impl Writer<'_> {
             })?;
             let time = format!("s.{}", d.ident(time));
             Ok(match d {
-                Dialect::DuckDb | Dialect::Postgres => format!("(SELECT {c} {from} ORDER BY {time} DESC LIMIT 1)"),
-                Dialect::BigQuery => format!("(SELECT ARRAY_AGG({c} ORDER BY {time} DESC LIMIT 1)[SAFE_OFFSET(0)] {from})"),
+                Dialect::DuckDb | Dialect::Postgres => {
+                    format!("(SELECT {c} {from} ORDER BY {time} DESC LIMIT 1)")
+                }
+                Dialect::BigQuery => format!(
+                    "(SELECT ARRAY_AGG({c} ORDER BY {time} DESC LIMIT 1)[SAFE_OFFSET(0)] {from})"
+                ),
                 Dialect::Spark => format!("(SELECT max_by({c}, {time}) {from})"),
             })
         };
         Ok(match *test {
-            SurveyTest::Value { func: SurveyFunc::Latest, op: o, value } => {
+            SurveyTest::Value {
+                func: SurveyFunc::Latest,
+                op: o,
+                value,
+            } => {
                 format!("{} {} {}", latest()?, op(o), number(value))
             }
-            SurveyTest::Value { func: SurveyFunc::Avg, op: o, value } => {
+            SurveyTest::Value {
+                func: SurveyFunc::Avg,
+                op: o,
+                value,
+            } => {
                 format!("(SELECT AVG({c}) {from}) {} {}", op(o), number(value))
             }
             SurveyTest::Nps { class, negated } => {

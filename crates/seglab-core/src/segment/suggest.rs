@@ -7,16 +7,25 @@ pub fn nearest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<
         .into_iter()
         .map(|k| {
             let k_lower = k.to_lowercase();
-            let distance = if k_lower == lower { 0 } else { edit_distance(&lower, &k_lower) };
+            let distance = if k_lower == lower {
+                0
+            } else {
+                edit_distance(&lower, &k_lower)
+            };
             // A prefix or contained name is a good guess even when far by edits ("rev" for "annual revenue").
-            let contained = !lower.is_empty() && (k_lower.contains(&lower) || lower.contains(&k_lower));
+            let contained =
+                !lower.is_empty() && (k_lower.contains(&lower) || lower.contains(&k_lower));
             (if contained { distance.min(1) } else { distance }, k)
         })
         .filter(|&(d, k)| d <= (name.chars().count().max(k.chars().count()) / 3).max(2))
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(3).map(|(_, k)| k.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, k)| k.to_owned())
+        .collect()
 }
 
 /// Levenshtein distance over characters.

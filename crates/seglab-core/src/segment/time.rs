@@ -2,7 +2,11 @@
 
 /// Days since 1970-01-01 of a proleptic Gregorian date, or `None` if the date does not exist.
 pub fn days_from_civil(year: i32, month: i32, day: i32) -> Option<i32> {
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || !(1..=9999).contains(&year) {
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || !(1..=9999).contains(&year)
+    {
         return None;
     }
     // Howard Hinnant's `days_from_civil`.
@@ -48,7 +52,13 @@ pub fn format_date(days: i32) -> String {
 pub fn format_datetime(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let rem = seconds.rem_euclid(86_400);
-    format!("{} {:02}:{:02}:{:02}", format_date(days as i32), rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        format_date(days as i32),
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// The day a timestamp falls on, UTC.
