@@ -630,12 +630,8 @@ impl Parser {
                     CmpOp::Gt
                 };
                 let value = self.literal()?;
-                Ok(Condition::Compare {
-                    column,
-                    op,
-                    value,
-                    ignore_case: false,
-                })
+                let ignore_case = self.ignore_case()?;
+                Ok(Condition::Compare { column, op, value, ignore_case })
             }
             "between" => {
                 let low = self.literal()?;
