@@ -7,6 +7,8 @@ pub mod bitset;
 pub mod dataset;
 pub mod ingest;
 pub mod join;
+pub mod segment;
+pub mod share;
 pub mod table;
 
 pub use bitset::Bitset;
