@@ -4,7 +4,9 @@
 //! CLI hand it bytes and show what it returns.
 
 pub mod bitset;
+pub mod compare;
 pub mod dataset;
+pub mod stats;
 pub mod table;
 
 pub use bitset::Bitset;
