@@ -94,11 +94,12 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 /// Several quantiles (type 7, as `quantile_sorted`) of unsorted values, by partial selection: `values`
-/// is reordered. `probs` may come in any order; the result follows it. Empty when `values` is.
-pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Vec<f64> {
+/// is reordered. `probs` may come in any order; the result follows it.
+pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Result<Vec<f64>, NotEnough> {
+    check_finite(values)?;
     let n = values.len();
     if n == 0 {
-        return Vec::new();
+        return Err(NotEnough::Empty);
     }
     // Every rank the interpolation reads, in increasing order.
     let mut ranks: Vec<usize> = Vec::with_capacity(probs.len() * 2);
@@ -119,7 +120,7 @@ pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Vec<f64> {
         tail.select_nth_unstable_by(rank - start, f64::total_cmp);
         start = rank + 1;
     }
-    probs
+    Ok(probs
         .iter()
         .map(|&p| {
             let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
@@ -127,7 +128,7 @@ pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Vec<f64> {
             let hi = (lo + 1).min(n - 1);
             lerp(values[lo], values[hi], h - lo as f64)
         })
-        .collect()
+        .collect())
 }
 
 /// Sample skewness, the biased moment estimator `m3 / m2^1.5` (`scipy.stats.skew(bias=True)`).

@@ -42,8 +42,12 @@ pub enum NotEnough {
     Empty,
     #[error("too few values: needs at least {needed}, has {found}")]
     TooFew { needed: usize, found: usize },
-    #[error("all values are equal, so there is no spread to compare")]
+    #[error(
+        "the values do not vary within the groups, so there is no spread to measure a difference against"
+    )]
     NoVariance,
+    #[error("the baseline has no cases, so a ratio to it is undefined")]
+    ZeroBaseline,
     #[error("a row or column of the table is empty, so there is nothing to compare there")]
     EmptyMargin,
     #[error(

@@ -190,10 +190,7 @@ pub fn proportion_ratio(
         return Err(NotEnough::Empty);
     }
     if count_b == 0 {
-        return Err(NotEnough::TooFew {
-            needed: 1,
-            found: 0,
-        });
+        return Err(NotEnough::ZeroBaseline);
     }
     let ratio = (count_a as f64 / n_a as f64) / (count_b as f64 / n_b as f64);
     let (ca, na, cb, nb) = (
