@@ -249,6 +249,10 @@ pub(crate) fn compare_categorical(
     for &pair in pairs {
         findings.push(mix_finding(column.name(), pair, &group_counts));
         let (na, nb) = (tally.present[pair.group], tally.present[pair.baseline]);
+        if na == 0 || nb == 0 {
+            // The mix finding already says there is nothing to compare.
+            continue;
+        }
         for (i, value) in values.iter().enumerate().take(shown.len()) {
             let (ca, cb) = (group_counts[pair.group][i], group_counts[pair.baseline][i]);
             findings.push(proportion_finding(

@@ -19,7 +19,8 @@
 //!
 //! Every p-value in one comparison is adjusted together by Benjamini–Hochberg; a finding is significant
 //! when its adjusted p-value is below 0.05. To rank findings of different kinds, each effect is also put
-//! on Cohen's d scale (`magnitude`): Cohen's h as is, Mann–Whitney's probability `P` as `√2 Φ⁻¹(P)`,
+//! on Cohen's d scale (`magnitude`): Cohen's h as is, Mann–Whitney's probability `P` (clamped to
+//! 0.001–0.999) as `√2 Φ⁻¹(P)`,
 //! Cramér's V as `2V / √(1 − V²)`.
 //!
 //! # "Everyone else"
@@ -96,8 +97,8 @@ pub enum CompareError {
         expected: usize,
         found: usize,
     },
-    #[error("the baseline is group {baseline}, but there are only {groups} groups")]
-    Baseline { baseline: usize, groups: usize },
+    #[error("the baseline is group {baseline}, but the groups are numbered 0 to {last}")]
+    Baseline { baseline: usize, last: usize },
     #[error("there is no column `{name}`; the columns are: {available}")]
     UnknownColumn { name: String, available: String },
     #[error("column `{name}` is {ty}; {needed}")]
@@ -406,7 +407,8 @@ fn magnitude(effect: &Effect) -> Option<f64> {
             probability_greater,
             ..
         } => {
-            let p = probability_greater.clamp(1e-12, 1.0 - 1e-12);
+            // Clamped to 0.1%–99.9% so that complete separation ranks as a very large effect, not an infinite one.
+            let p = probability_greater.clamp(0.001, 0.999);
             (std::f64::consts::SQRT_2 * stats::dist::normal_ppf(p)).abs()
         }
         Effect::Mix { cramers_v, .. } => {
@@ -482,7 +484,7 @@ pub fn compare(
     if options.baseline >= count {
         return Err(CompareError::Baseline {
             baseline: options.baseline,
-            groups: count,
+            last: count - 1,
         });
     }
     let pairs: Vec<Pair> = (0..count)

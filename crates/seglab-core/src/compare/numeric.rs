@@ -127,11 +127,17 @@ fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
     let mut counts = vec![0u64; bins];
     for &v in values {
         let b = ((v - start) / step).floor();
-        let b = if b < 0.0 {
+        let mut b = if b < 0.0 {
             0
         } else {
             (b as usize).min(bins - 1)
         };
+        // The division can round across an edge; the edges themselves decide (as numpy's histogram does).
+        if b > 0 && v < edges[b] {
+            b -= 1;
+        } else if b + 1 < bins && v >= edges[b + 1] {
+            b += 1;
+        }
         counts[b] += 1;
     }
     counts
