@@ -188,7 +188,7 @@ pub fn nps(table: &Table, column: &str, group: &Group<'_>) -> Result<Nps, Compar
     };
     match col.data() {
         ColumnData::Integer(v) => {
-            for_each_row(group.members, col.valid(), |r| count(r, v[r] as f64))
+            for_each_row(group.members, col.valid(), |r| count(r, v[r] as f64));
         }
         ColumnData::Decimal(v) => for_each_row(group.members, col.valid(), |r| count(r, v[r])),
         _ => {

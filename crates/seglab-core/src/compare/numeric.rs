@@ -10,7 +10,7 @@ use crate::table::Column;
 const SKEW_LIMIT: f64 = 1.0;
 
 /// One group's values of a column and the figures computed from them.
-struct Values {
+struct GroupValues {
     values: Vec<f64>,
     sorted: bool,
     missing: usize,
@@ -24,7 +24,7 @@ struct Values {
 
 const PROBS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
 
-impl Values {
+impl GroupValues {
     fn gather(column: &Column, members: &Bitset) -> Option<Self> {
         let values = gather_numbers(column, members)?;
         let missing = members.count() - values.len();
@@ -85,6 +85,8 @@ impl Values {
     }
 }
 
+// Exact equality is meant: a zero-width range, a maximum exactly on an edge.
+#[allow(clippy::float_cmp)]
 /// Bin edges at round numbers covering `[min, max]` in about `bins` steps; whole steps for whole numbers.
 pub(crate) fn nice_edges(min: f64, max: f64, bins: usize, whole: bool) -> Vec<f64> {
     if !(min.is_finite() && max.is_finite()) || min > max {
@@ -143,11 +145,11 @@ fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
     counts
 }
 
-fn gather_all(column: &Column, sets: &[&Bitset]) -> Option<Vec<Values>> {
-    sets.iter().map(|s| Values::gather(column, s)).collect()
+fn gather_all(column: &Column, sets: &[&Bitset]) -> Option<Vec<GroupValues>> {
+    sets.iter().map(|s| GroupValues::gather(column, s)).collect()
 }
 
-fn range(groups: &[Values]) -> (f64, f64) {
+fn range(groups: &[GroupValues]) -> (f64, f64) {
     let min = groups
         .iter()
         .filter_map(|g| g.min)
@@ -210,7 +212,7 @@ pub(crate) fn compare_numeric(
 }
 
 /// Welch's t or Mann–Whitney's U for one pair, by the skewness rule.
-fn test_pair(name: &str, groups: &mut [Values], pair: Pair, dates: bool) -> Finding {
+fn test_pair(name: &str, groups: &mut [GroupValues], pair: Pair, dates: bool) -> Finding {
     let (na, nb) = (groups[pair.group].n(), groups[pair.baseline].n());
     let skewed = groups[pair.group].skewed() || groups[pair.baseline].skewed();
     let kind = if skewed {

@@ -1,5 +1,5 @@
 //! How segments overlap: pairwise intersections, Jaccard indices and every exclusive intersection
-//! (the bars of an UpSet plot).
+//! (the bars of an intersection plot).
 
 use super::{CompareError, Group, MAX_GROUPS};
 use serde::Serialize;

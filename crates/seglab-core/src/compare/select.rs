@@ -37,7 +37,7 @@ pub(crate) fn gather_numbers(column: &Column, members: &Bitset) -> Option<Vec<f6
         }),
         ColumnData::Date(v) => for_each_row(members, valid, |r| out.push(f64::from(v[r]))),
         ColumnData::DateTime(v) => {
-            for_each_row(members, valid, |r| out.push(v[r].div_euclid(86_400) as f64))
+            for_each_row(members, valid, |r| out.push(v[r].div_euclid(86_400) as f64));
         }
         ColumnData::Boolean(_) | ColumnData::Dictionary(_) | ColumnData::Strings(_) => return None,
     }

@@ -109,7 +109,9 @@ pub(crate) fn sentence(f: &Finding, groups: &[GroupInfo]) -> String {
                 ));
             }
             if !details.is_empty() {
-                s.push_str(&format!(" ({})", details.join("; ")));
+                s.push_str(" (");
+                s.push_str(&details.join("; "));
+                s.push(')');
             }
             s
         }

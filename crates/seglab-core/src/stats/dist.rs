@@ -173,10 +173,10 @@ pub fn t_sf(t: f64, df: f64) -> f64 {
 
 /// The density of Student's t.
 pub fn t_pdf(t: f64, df: f64) -> f64 {
-    let ln = ln_gamma((df + 1.0) / 2.0)
+    let ln = ln_gamma(f64::midpoint(df, 1.0))
         - ln_gamma(df / 2.0)
         - 0.5 * (df * PI).ln()
-        - (df + 1.0) / 2.0 * (t * t / df).ln_1p();
+        - f64::midpoint(df, 1.0) * (t * t / df).ln_1p();
     ln.exp()
 }
 
@@ -229,7 +229,7 @@ pub fn t_isf(q: f64, df: f64) -> f64 {
         }
         let step = (sf.ln() - q.ln()) * sf / t_pdf(t, df);
         let mut next = t + step;
-        if !(next > lo && next < hi) || !next.is_finite() {
+        if next <= lo || next >= hi || !next.is_finite() {
             next = 0.5 * (lo + hi);
         }
         if (next - t).abs() <= 1e-15 * t.abs() {

@@ -116,7 +116,7 @@ pub fn mann_whitney_sorted(a: &[f64], b: &[f64]) -> Result<MannWhitney, NotEnoug
         let in_a = i - start_a;
         let run = (in_a + j - start_b) as f64;
         // Ranks below+1 ..= below+run share their average.
-        let average = below as f64 + (run + 1.0) / 2.0;
+        let average = below as f64 + f64::midpoint(run, 1.0);
         rank_sum_a += average * in_a as f64;
         tie_term += run * run * run - run;
         below += run as usize;
@@ -126,7 +126,7 @@ pub fn mann_whitney_sorted(a: &[f64], b: &[f64]) -> Result<MannWhitney, NotEnoug
     let u = u1.max(u2);
     let mu = na * nb / 2.0;
     let s = (na * nb / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)))).sqrt();
-    if !(s > 0.0) {
+    if s.is_nan() || s <= 0.0 {
         return Err(NotEnough::NoVariance);
     }
     let z = (u - mu - 0.5) / s;

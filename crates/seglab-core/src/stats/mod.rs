@@ -5,6 +5,10 @@
 //! Nothing returns NaN: where the data cannot support an answer the result is `Err(NotEnough)`, whose
 //! message says why in words a product manager understands.
 
+// Formulas keep their textbook names (a, b, c, d of a 2×2 table; n, p, q, x), and exact float comparisons
+// are deliberate here: ties between ranks, constant samples, convergence of series.
+#![allow(clippy::many_single_char_names, clippy::float_cmp)]
+
 pub mod adjust;
 pub mod describe;
 pub mod dist;

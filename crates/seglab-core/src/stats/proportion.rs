@@ -106,9 +106,9 @@ pub fn fisher_exact(table: [[u64; 2]; 2]) -> Fisher {
             while lo < hi {
                 let mid = lo + (hi - lo) / 2;
                 if dist.pmf(mid) <= threshold {
-                    hi = mid
+                    hi = mid;
                 } else {
-                    lo = mid + 1
+                    lo = mid + 1;
                 }
             }
             lower + dist.sf(lo - 1)
@@ -123,9 +123,9 @@ pub fn fisher_exact(table: [[u64; 2]; 2]) -> Fisher {
             while lo < hi {
                 let mid = lo + (hi - lo).div_ceil(2);
                 if dist.pmf(mid) <= threshold {
-                    lo = mid
+                    lo = mid;
                 } else {
-                    hi = mid - 1
+                    hi = mid - 1;
                 }
             }
             upper + dist.cdf(lo)
