@@ -78,7 +78,7 @@ fn enqueue(name: String, file: File) {
 
 async fn load(name: &str, file: &File) -> Response {
     let total = file.size();
-    let mut reader = match ENGINE.with_borrow(|engine| engine.reader(name, total as u64)) {
+    let mut reader = match Engine::reader(name, total as u64) {
         Ok(reader) => reader,
         Err(message) => return Response::LoadFailed { name: name.into(), message },
     };
