@@ -16,12 +16,20 @@ pub fn serve() -> Result<(), String> {
 pub fn dist() -> Result<PathBuf, String> {
     ensure_build_tools()?;
     let dist = root().join("dist");
-    run(Command::new("trunk")
-        .args(["build", "--release", "--dist"])
-        .arg(&dist)
-        .env("PATH", path_with_node_bin())
-        .env("NO_COLOR", "true")
-        .current_dir(root()))?;
+    let build = || {
+        run(Command::new("trunk")
+            .args(["build", "--release", "--dist"])
+            .arg(&dist)
+            .env("PATH", path_with_node_bin())
+            .env("NO_COLOR", "true")
+            .current_dir(root()))
+    };
+    // Trunk runs the app's and the worker's pipelines concurrently, and under load one of them has been
+    // seen to lose its wasm-opt output; a second run reuses cargo's build and takes seconds.
+    if let Err(error) = build() {
+        eprintln!("{error}; building once more");
+        build()?;
+    }
     add_content_security_policy(&dist.join("index.html"))?;
     for entry in std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))?.flatten() {
         let path = entry.path();
