@@ -631,7 +631,12 @@ impl Parser {
                 };
                 let value = self.literal()?;
                 let ignore_case = self.ignore_case()?;
-                Ok(Condition::Compare { column, op, value, ignore_case })
+                Ok(Condition::Compare {
+                    column,
+                    op,
+                    value,
+                    ignore_case,
+                })
             }
             "between" => {
                 let low = self.literal()?;

@@ -118,7 +118,16 @@ pub fn to_sql(
         tables,
         user: format!("u.{}", dialect.ident(&tables.user_key)),
     };
-    let condition = writer.plan(&plan)?;
+    let condition = match &plan {
+        Plan::And(parts) => {
+            let parts = parts
+                .iter()
+                .map(|p| writer.plan(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            parts.join("\n  AND ")
+        }
+        other => writer.plan(other)?,
+    };
     Ok(format!(
         "SELECT u.{key} FROM {users} AS u\nWHERE {condition}",
         key = dialect.ident(&tables.user_key),
@@ -518,15 +527,16 @@ impl Writer<'_> {
             }
             SurveyTest::Nps { class, negated } => {
                 let l = latest()?;
-                let class_sql = format!(
-                    "CASE WHEN {l} >= 9 THEN 'promoter' WHEN {l} >= 7 THEN 'passive' WHEN {l} IS NOT NULL THEN 'detractor' END"
-                );
-                let word = match class {
-                    NpsClass::Promoter => "promoter",
-                    NpsClass::Passive => "passive",
-                    NpsClass::Detractor => "detractor",
+                let test = match class {
+                    NpsClass::Promoter => format!("{l} >= 9"),
+                    NpsClass::Passive => format!("{l} >= 7 AND {l} < 9"),
+                    NpsClass::Detractor => format!("{l} < 7"),
                 };
-                format!("{class_sql} {} '{word}'", if negated { "<>" } else { "=" })
+                if negated {
+                    format!("NOT ({test})")
+                } else {
+                    test
+                }
             }
         })
     }
