@@ -216,11 +216,11 @@ fn parse_as_of(text: &str) -> Option<i64> {
         None => (text, None),
     };
     let mut parts = date.splitn(3, '-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
         return None;
     }
-    let days = days_from_civil(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
+    let days = days_from_civil(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)?;
     let mut seconds = i64::from(days) * 86_400;
     if let Some(time) = time {
         let time = time.strip_suffix('Z').unwrap_or(time);

@@ -1,5 +1,8 @@
-//! SQL export checked against a real DuckDB: the data is written as CSV, loaded into DuckDB, and every
+//! SQL export checked against a real `DuckDB`: the data is written as CSV, loaded into `DuckDB`, and every
 //! exported query must return exactly the members Seglab computes. One python process runs all queries.
+
+// expect-test writes every snapshot as r#"…"#.
+#![allow(clippy::needless_raw_string_hashes)]
 
 mod segment_support;
 

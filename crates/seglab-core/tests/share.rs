@@ -1,17 +1,21 @@
 //! Share links: the page state as URL parameters, read back exactly, with bad parameters reported by name.
 
+// expect-test writes every snapshot as r#"…"#.
+#![allow(clippy::needless_raw_string_hashes)]
+
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 use seglab_core::ColumnType;
 use seglab_core::segment::Segment;
 use seglab_core::share::{self, JoinKey, PageState, TypeOverride};
+use std::fmt::Write as _;
 
 /// Decodes `query` and shows the state and errors.
 fn check(query: &str, expected: &Expect) {
     let (state, errors) = share::decode(query);
     let mut out = serde_json::to_string_pretty(&state).unwrap();
     for e in &errors {
-        out.push_str(&format!("\nerror ({}): {e}", e.parameter().unwrap_or("-")));
+        write!(out, "\nerror ({}): {e}", e.parameter().unwrap_or("-")).unwrap();
     }
     expected.assert_eq(&out);
 }

@@ -108,6 +108,8 @@ fn scan_ordinals(column: &Column, pred: impl Fn(i64) -> bool) -> Bitset {
     }
 }
 
+// Exact float equality is the meaning of `=` here, as in SQL.
+#[allow(clippy::float_cmp)]
 fn column_test(column: &Column, test: &Test) -> Bitset {
     let valid = column.valid();
     match test {
@@ -289,7 +291,7 @@ fn aggregate(
                 match property.data() {
                     ColumnData::Integer(v) | ColumnData::DateTime(v) => keys.push(v[i] as u64),
                     ColumnData::Decimal(v) => {
-                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() })
+                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() });
                     }
                     ColumnData::Boolean(b) => keys.push(u64::from(b.get(i))),
                     ColumnData::Date(v) => keys.push(i64::from(v[i]) as u64),

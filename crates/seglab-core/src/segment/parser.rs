@@ -717,9 +717,9 @@ impl Parser {
                 };
                 let joined = format!("`{} {next}`", column.text);
                 let mut err = err;
-                err.message.push_str(&format!(
-                    "; if the column's name has a space, write it in backticks: {joined}"
-                ));
+                err.message
+                    .push_str("; if the column's name has a space, write it in backticks: ");
+                err.message.push_str(&joined);
                 Err(err.with_suggestions([joined]))
             }
         }

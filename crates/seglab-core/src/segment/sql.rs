@@ -1,5 +1,5 @@
-//! SQL export: a definition as a query returning the member keys, for DuckDB, PostgreSQL, BigQuery and
-//! Spark SQL, over tables shaped like the files Seglab loaded.
+//! SQL export: a definition as a query returning the member keys, for the `DuckDb`, `Postgres`,
+//! `BigQuery` and `Spark` dialects, over tables shaped like the files Seglab loaded.
 //!
 //! Every condition is wrapped in `COALESCE(…, FALSE)`, so the query follows Seglab's two-valued logic
 //! (a missing value fails a comparison, and `not` of that passes) rather than SQL's three-valued one.
@@ -50,7 +50,7 @@ impl Dialect {
         }
     }
 
-    fn timestamp(self, seconds: i64) -> String {
+    fn timestamp(seconds: i64) -> String {
         format!("TIMESTAMP '{}'", format_datetime(seconds))
     }
 
@@ -268,7 +268,7 @@ impl Writer<'_> {
                         let mut bounds = Vec::new();
                         if lo != i64::MIN {
                             let lo = if datetime {
-                                d.timestamp(lo)
+                                Dialect::timestamp(lo)
                             } else {
                                 Dialect::date(lo)
                             };
@@ -277,7 +277,7 @@ impl Writer<'_> {
                         if hi != i64::MAX {
                             // `< next` rather than `<= hi`, so sub-second warehouse times fall on the right side.
                             let next = if datetime {
-                                d.timestamp(hi + 1)
+                                Dialect::timestamp(hi + 1)
                             } else {
                                 Dialect::date(hi + 1)
                             };
@@ -387,8 +387,8 @@ impl Writer<'_> {
             write!(
                 sql,
                 " AND {time} > {} AND {time} <= {}",
-                d.timestamp(w.after),
-                d.timestamp(w.until)
+                Dialect::timestamp(w.after),
+                Dialect::timestamp(w.until)
             )
             .unwrap_or_default();
         }
@@ -441,8 +441,8 @@ impl Writer<'_> {
                 let first = format!("(SELECT MIN(e.{}) {filter})", d.ident(&t.time));
                 format!(
                     "{first} > {} AND {first} <= {}",
-                    d.timestamp(window.after),
-                    d.timestamp(window.until)
+                    Dialect::timestamp(window.after),
+                    Dialect::timestamp(window.until)
                 )
             }
             EventTest::Aggregate {

@@ -408,6 +408,9 @@ pub mod random {
     pub const EVENT_NAMES: [&str; 3] = ["A", "B", "C"];
     pub const TEXTS: [&str; 10] = ["a", "A", "ab", "Ab", "b", "ba", "ab/c", "x y", "it's", "é"];
 
+    /// (user, event name index, time, amount, kind)
+    pub type RandomEvent = (usize, usize, i64, Option<i64>, Option<String>);
+
     #[derive(Clone, Debug)]
     pub struct Spec {
         pub ints: Vec<Option<i64>>,
@@ -418,8 +421,7 @@ pub mod random {
         pub cats: Vec<Option<String>>,
         pub texts: Vec<Option<String>>,
         pub ids: Vec<Option<String>>,
-        /// (user, event name index, time, amount, kind)
-        pub events: Vec<(usize, usize, i64, Option<i64>, Option<String>)>,
+        pub events: Vec<RandomEvent>,
         /// (user, time, score); times are distinct.
         pub answers: Vec<(usize, i64, Option<i64>)>,
     }
