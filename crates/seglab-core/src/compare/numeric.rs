@@ -146,9 +146,7 @@ fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
 }
 
 fn gather_all(column: &Column, sets: &[&Bitset]) -> Option<Vec<GroupValues>> {
-    sets.iter()
-        .map(|s| GroupValues::gather(column, s))
-        .collect()
+    sets.iter().map(|s| GroupValues::gather(column, s)).collect()
 }
 
 fn range(groups: &[GroupValues]) -> (f64, f64) {
