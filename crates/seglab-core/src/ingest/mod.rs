@@ -89,6 +89,7 @@ pub struct ColumnProfile {
     pub name: String,
     pub ty: ColumnType,
     pub missing: usize,
+    /// Distinct values among those present: exact up to 4096, above that an estimate (about 1% off).
     pub distinct: usize,
     /// Up to three distinct values as written (trimmed).
     pub examples: Vec<String>,
