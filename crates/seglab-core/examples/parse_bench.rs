@@ -24,10 +24,20 @@ impl Rng {
 }
 
 fn generate(rows: usize) -> Vec<u8> {
-    const COUNTRIES: [&str; 12] = ["SE", "NO", "DK", "FI", "DE", "FR", "GB", "US", "NL", "ES", "IT", "PL"];
+    const COUNTRIES: [&str; 12] = [
+        "SE", "NO", "DK", "FI", "DE", "FR", "GB", "US", "NL", "ES", "IT", "PL",
+    ];
     const PLANS: [&str; 4] = ["free", "starter", "pro", "enterprise"];
-    const INDUSTRIES: [&str; 8] =
-        ["Software", "Retail", "Finance", "Healthcare", "Education", "Manufacturing", "Media", "Logistics"];
+    const INDUSTRIES: [&str; 8] = [
+        "Software",
+        "Retail",
+        "Finance",
+        "Healthcare",
+        "Education",
+        "Manufacturing",
+        "Media",
+        "Logistics",
+    ];
     let cities: Vec<String> = (0..200).map(|i| format!("City {i}")).collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut out = String::with_capacity(rows * 130);
@@ -71,7 +81,10 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn main() {
-    let rows: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let bytes = generate(rows);
     let mb = bytes.len() as f64 / 1e6;
     println!("{rows} rows × 15 columns, {mb:.1} MB");
@@ -93,9 +106,15 @@ fn main() {
         Some(Err(e)) => panic!("{e}"),
         None => return,
     };
-    println!("read_csv: {best:.3} s, {:.0} MB/s (best of 5, wall clock)", mb / best);
+    println!(
+        "read_csv: {best:.3} s, {:.0} MB/s (best of 5, wall clock)",
+        mb / best
+    );
     if best_cpu < f64::MAX {
-        println!("read_csv: {best_cpu:.3} s, {:.0} MB/s (best of 5, CPU time)", mb / best_cpu);
+        println!(
+            "read_csv: {best_cpu:.3} s, {:.0} MB/s (best of 5, CPU time)",
+            mb / best_cpu
+        );
     }
     let start = Instant::now();
     let mut reader = CsvReader::new("bench.csv", ReadOptions::default());
@@ -120,6 +139,12 @@ fn main() {
         heap as f64 / bytes.len() as f64
     );
     for (c, p) in loaded.table.columns().iter().zip(&loaded.report.columns) {
-        println!("  {:<12} {:<9} {:>7.1} MB  distinct {}", c.name(), c.ty(), c.heap_bytes() as f64 / 1e6, p.distinct);
+        println!(
+            "  {:<12} {:<9} {:>7.1} MB  distinct {}",
+            c.name(),
+            c.ty(),
+            c.heap_bytes() as f64 / 1e6,
+            p.distinct
+        );
     }
 }

@@ -20,23 +20,21 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// `(year, month, day)` from days since 1970-01-01.
 fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 fn show(value: Value<'_>) -> String {
@@ -45,19 +43,15 @@ fn show(value: Value<'_>) -> String {
         Value::Integer(v) => v.to_string(),
         Value::Decimal(v) => v.to_string(),
         Value::Boolean(v) => v.to_string(),
-        Value::Date(d) => {
-            let (y, m, d) = civil(i64::from(d));
-            format!("{y:04}-{m:02}-{d:02}")
+        Value::Date(days) => {
+            let (year, month, day) = civil(i64::from(days));
+            format!("{year:04}-{month:02}-{day:02}")
         }
-        Value::DateTime(s) => {
-            let (y, m, d) = civil(s.div_euclid(86_400));
-            let t = s.rem_euclid(86_400);
-            format!(
-                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-                t / 3600,
-                t / 60 % 60,
-                t % 60
-            )
+        Value::DateTime(secs) => {
+            let (year, month, day) = civil(secs.div_euclid(86_400));
+            let time = secs.rem_euclid(86_400);
+            let (hour, minute, second) = (time / 3600, time / 60 % 60, time % 60);
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
         }
         Value::Str(s) => format!("{s:?}"),
     }
@@ -97,12 +91,14 @@ fn render_rows(table: &Table, limit: usize, out: &mut String) {
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // expect-test's `expect![]` is passed by value
 fn check(name: &str, options: &ReadOptions, expect: Expect) {
     let loaded = read_csv(name, &fixture(name), options).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(loaded.report.rows, loaded.table.rows());
     expect.assert_eq(&render(&loaded));
 }
 
+#[allow(clippy::needless_pass_by_value)]
 fn check_err(name: &str, bytes: &[u8], options: &ReadOptions, expect: Expect) {
     match read_csv(name, bytes, options) {
         Ok(loaded) => panic!("{name} should fail, read {} rows", loaded.table.rows()),
@@ -693,7 +689,10 @@ pub fn csv_fixtures() -> Vec<String> {
         .expect("fixture folder")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv") || n.ends_with(".tsv") || n.ends_with(".txt"))
+        .filter(|n| {
+            let extension = Path::new(n).extension().and_then(|e| e.to_str());
+            matches!(extension, Some("csv" | "tsv" | "txt"))
+        })
         .collect();
     names.sort();
     names

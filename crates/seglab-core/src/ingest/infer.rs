@@ -69,7 +69,11 @@ impl<'a> DateStats<'a> {
         let (day, month) = (date.fits_day_first(), date.fits_month_first());
         self.not_day_first += usize::from(!day);
         self.not_month_first += usize::from(!month);
-        if day && month && self.ambiguous.is_none() && matches!(date.date, DatePart::Either { a, b, .. } if a != b) {
+        if day
+            && month
+            && self.ambiguous.is_none()
+            && matches!(date.date, DatePart::Either { a, b, .. } if a != b)
+        {
             self.ambiguous = Some(text);
         }
     }
@@ -110,7 +114,7 @@ fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan<'_> {
             s.dot_ok += usize::from(dot.is_some());
             s.comma_ok += usize::from(comma.is_some());
             if let (Some(d), Some(c)) = (dot, comma)
-                && d.value != c.value
+                && d.value.to_bits() != c.value.to_bits()
                 && s.comma_ambiguous.is_none()
                 && bytes.contains(&b',')
             {
@@ -203,20 +207,24 @@ pub(crate) fn build(
         return done;
     }
     let full = scan(arena, rows, rows);
-    match attempt(name, arena, rows, forced, ctx, &full, false, warnings) {
-        Some(done) => done,
-        // Unreachable: an attempt that need not verify always succeeds. Text loses nothing.
-        None => {
-            let mut notes = Vec::new();
-            let (ty, data, valid, distinct) = text(arena, rows, Some(ColumnType::Text), &mut notes);
-            let column = Column::new(name, ty, data, valid);
-            let profile = profile(name, &column, distinct, &full, notes);
-            (column, profile)
-        }
-    }
+    // An attempt that need not verify always succeeds; the fallback (text, which loses nothing) is
+    // only there so that no input can make this panic.
+    attempt(name, arena, rows, forced, ctx, &full, false, warnings).unwrap_or_else(|| {
+        let mut notes = Vec::new();
+        let (ty, data, valid, distinct) = text(arena, rows, Some(ColumnType::Text), &mut notes);
+        let column = Column::new(name, ty, data, valid);
+        let profile = profile(name, &column, distinct, &full, notes);
+        (column, profile)
+    })
 }
 
-fn profile(name: &str, column: &Column, distinct: usize, s: &Scan<'_>, notes: Vec<String>) -> ColumnProfile {
+fn profile(
+    name: &str,
+    column: &Column,
+    distinct: usize,
+    s: &Scan<'_>,
+    notes: Vec<String>,
+) -> ColumnProfile {
     ColumnProfile {
         name: name.to_owned(),
         ty: column.ty(),
@@ -243,12 +251,26 @@ fn attempt(
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<(Column, ColumnProfile)> {
     let mut notes = Vec::new();
-    let tolerance = if verify { rows / 1000 } else { s.present / 1000 };
+    let tolerance = if verify {
+        rows / 1000
+    } else {
+        s.present / 1000
+    };
     let fits = |ok: usize| s.present - ok.min(s.present) <= tolerance;
-    let mark = decimal_mark(s.dot_ok, s.comma_ok, s.comma_ambiguous.is_some(), ctx.delimiter);
+    let mark = decimal_mark(
+        s.dot_ok,
+        s.comma_ok,
+        s.comma_ambiguous.is_some(),
+        ctx.delimiter,
+    );
     let numeric_ok = if mark == b',' { s.comma_ok } else { s.dot_ok };
     let day_first = s.dates.day_first(ctx.date_order);
-    let date_fits = s.date_ok - if day_first { s.dates.not_day_first } else { s.dates.not_month_first };
+    let date_fits = s.date_ok
+        - if day_first {
+            s.dates.not_day_first
+        } else {
+            s.dates.not_month_first
+        };
     let is_bool_name = values::is_bool_name(name);
 
     let guessed = if let Some(ty) = forced {
@@ -261,12 +283,18 @@ fn attempt(
         ColumnType::Text
     } else if values::is_id_name(name) {
         ColumnType::Id
-    } else if (s.bool_words > 0 && fits(s.bool_words)) || (is_bool_name && fits(s.bool_words + s.bool_digits)) {
+    } else if (s.bool_words > 0 && fits(s.bool_words))
+        || (is_bool_name && fits(s.bool_words + s.bool_digits))
+    {
         ColumnType::Boolean
     } else if fits(numeric_ok) {
         ColumnType::Decimal
     } else if fits(date_fits) {
-        if s.dates.has_time { ColumnType::DateTime } else { ColumnType::Date }
+        if s.dates.has_time {
+            ColumnType::DateTime
+        } else {
+            ColumnType::Date
+        }
     } else {
         ColumnType::Text
     };
@@ -276,8 +304,14 @@ fn attempt(
         ColumnType::Integer | ColumnType::Decimal => {
             let n = numbers(arena, rows, mark, ctx.lines, &mut strays);
             if verify {
-                let (dot_ok, comma_ok) = if mark == b'.' { (n.present, n.other_ok) } else { (n.other_ok, n.present) };
-                let same_mark = decimal_mark(dot_ok, comma_ok, n.comma_ambiguous.is_some(), ctx.delimiter) == mark;
+                let (dot_ok, comma_ok) = if mark == b'.' {
+                    (n.present, n.other_ok)
+                } else {
+                    (n.other_ok, n.present)
+                };
+                let same_mark =
+                    decimal_mark(dot_ok, comma_ok, n.comma_ambiguous.is_some(), ctx.delimiter)
+                        == mark;
                 let mostly_01 = is_bool_name && n.present - n.bool_digits <= n.present / 1000;
                 if strays.count > 0 || !same_mark || mostly_01 {
                     return None;
@@ -303,7 +337,11 @@ fn attempt(
             converted
         }
         ColumnType::Date | ColumnType::DateTime => {
-            strays.what = if guessed == ColumnType::Date { "a date" } else { "a date-time" };
+            strays.what = if guessed == ColumnType::Date {
+                "a date"
+            } else {
+                "a date-time"
+            };
             let (converted, stats) = dates(arena, rows, guessed, day_first, ctx.lines, &mut strays);
             let settled = stats.day_first(ctx.date_order) == day_first;
             let time_agrees = stats.has_time == (guessed == ColumnType::DateTime);
@@ -314,14 +352,27 @@ fn attempt(
                 && stats.not_day_first == 0
                 && stats.not_month_first == 0
             {
-                let order = if day_first { "day-first" } else { "month-first" };
-                let other = if day_first { "month-first" } else { "day-first" };
+                let order = if day_first {
+                    "day-first"
+                } else {
+                    "month-first"
+                };
+                let other = if day_first {
+                    "month-first"
+                } else {
+                    "day-first"
+                };
                 let (a, b) = split_ambiguous(example);
                 notes.push(format!("{example} could be {a} or {b}: read as {order}; choose {other} if that is wrong"));
             }
             converted
         }
-        ty => text(arena, rows, (forced.is_some() || ty == ColumnType::Id).then_some(ty), &mut notes),
+        ty => text(
+            arena,
+            rows,
+            (forced.is_some() || ty == ColumnType::Id).then_some(ty),
+            &mut notes,
+        ),
     };
     strays.report(&mut notes, warnings);
     let column = Column::new(name, ty, data, valid);
@@ -343,7 +394,9 @@ fn numeric_column(
     let guessing = forced.is_none();
     if guessing && (n.leading_zero.is_some() || n.max_digits > 15) {
         if let Some(example) = &n.leading_zero {
-            notes.push(format!("leading zeros ({example}): kept as an id, not a number"));
+            notes.push(format!(
+                "leading zeros ({example}): kept as an id, not a number"
+            ));
         } else {
             notes.push("numbers with more than 15 digits: kept as an id".to_owned());
         }
@@ -364,25 +417,52 @@ fn numeric_column(
         notes.push("currency signs and codes dropped".to_owned());
     }
     let distinct = n.distinct();
-    let Numbers { ints, floats, valid, .. } = n;
+    let Numbers {
+        ints,
+        floats,
+        valid,
+        ..
+    } = n;
     match (forced, ints) {
         (Some(ColumnType::Decimal), Some(ints)) => {
             let floats = ints.iter().map(|&i| i as f64).collect();
-            (ColumnType::Decimal, ColumnData::Decimal(floats), valid, distinct)
+            (
+                ColumnType::Decimal,
+                ColumnData::Decimal(floats),
+                valid,
+                distinct,
+            )
         }
-        (_, Some(ints)) => (ColumnType::Integer, ColumnData::Integer(ints), valid, distinct),
+        (_, Some(ints)) => (
+            ColumnType::Integer,
+            ColumnData::Integer(ints),
+            valid,
+            distinct,
+        ),
         (Some(ColumnType::Integer), None) => {
             notes.push("fractions were rounded to whole numbers".to_owned());
             let ints = floats.iter().map(|v| v.round() as i64).collect();
-            (ColumnType::Integer, ColumnData::Integer(ints), valid, distinct)
+            (
+                ColumnType::Integer,
+                ColumnData::Integer(ints),
+                valid,
+                distinct,
+            )
         }
-        (_, None) => (ColumnType::Decimal, ColumnData::Decimal(floats), valid, distinct),
+        (_, None) => (
+            ColumnType::Decimal,
+            ColumnData::Decimal(floats),
+            valid,
+            distinct,
+        ),
     }
 }
 
 /// `01/02/2025` → ("1 Feb", "2 Jan").
 fn split_ambiguous(example: &str) -> (String, String) {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     match values::parse_date(example.as_bytes()).map(|d| d.date) {
         Some(DatePart::Either { a, b, .. }) => {
             let month = |m: u32| MONTHS.get(m as usize - 1).copied().unwrap_or("?");
@@ -395,12 +475,9 @@ fn split_ambiguous(example: &str) -> (String, String) {
 /// Picks the decimal mark from which reading makes more values numbers; a tie with values like `1,234`
 /// goes to the decimal comma in `;`-separated files, where Excel writes it.
 fn decimal_mark(dot_ok: usize, comma_ok: usize, comma_ambiguous: bool, delimiter: u8) -> u8 {
-    match dot_ok.cmp(&comma_ok) {
-        std::cmp::Ordering::Greater => b'.',
-        std::cmp::Ordering::Less => b',',
-        std::cmp::Ordering::Equal if comma_ambiguous && delimiter == b';' => b',',
-        std::cmp::Ordering::Equal => b'.',
-    }
+    let comma_wins =
+        comma_ok > dot_ok || (comma_ok == dot_ok && comma_ambiguous && delimiter == b';');
+    if comma_wins { b',' } else { b'.' }
 }
 
 struct Numbers {
@@ -423,12 +500,22 @@ impl Numbers {
         match &self.ints {
             Some(ints) => count_distinct(self.valid.iter().map(|row| ints[row] as u64)),
             // 0.0 and -0.0 are one value.
-            None => count_distinct(self.valid.iter().map(|row| (self.floats[row] + 0.0).to_bits())),
+            None => count_distinct(
+                self.valid
+                    .iter()
+                    .map(|row| (self.floats[row] + 0.0).to_bits()),
+            ),
         }
     }
 }
 
-fn numbers(arena: &Arena, rows: usize, mark: u8, lines: &RowLines, strays: &mut Strays<'_>) -> Numbers {
+fn numbers(
+    arena: &Arena,
+    rows: usize,
+    mark: u8,
+    lines: &RowLines,
+    strays: &mut Strays<'_>,
+) -> Numbers {
     let other = if mark == b'.' { b',' } else { b'.' };
     let mut ints = Some(Vec::with_capacity(rows));
     let mut floats = Vec::new();
@@ -459,7 +546,10 @@ fn numbers(arena: &Arena, rows: usize, mark: u8, lines: &RowLines, strays: &mut 
                 Some(num) => {
                     if let Some(o) = values::parse_number(bytes, other) {
                         n.other_ok += 1;
-                        if o.value != num.value && n.comma_ambiguous.is_none() && bytes.contains(&b',') {
+                        if o.value.to_bits() != num.value.to_bits()
+                            && n.comma_ambiguous.is_none()
+                            && bytes.contains(&b',')
+                        {
                             n.comma_ambiguous = Some(text.to_owned());
                         }
                     }
@@ -540,7 +630,12 @@ fn boolean(arena: &Arena, rows: usize, lines: &RowLines, strays: &mut Strays<'_>
             None => strays.add(row, text, lines),
         }
     }
-    (ColumnType::Boolean, ColumnData::Boolean(data), valid, usize::from(yes) + usize::from(no))
+    (
+        ColumnType::Boolean,
+        ColumnData::Boolean(data),
+        valid,
+        usize::from(yes) + usize::from(no),
+    )
 }
 
 fn dates<'a>(
@@ -564,16 +659,19 @@ fn dates<'a>(
         if let Some(date) = &parsed {
             stats.add(date, text);
         }
-        let value = parsed.and_then(|d| if ty == ColumnType::Date { d.days(day_first) } else { d.seconds(day_first) });
-        match value {
-            Some(v) => {
-                valid.set(row, true);
-                seconds.push(v);
+        let value = parsed.and_then(|d| {
+            if ty == ColumnType::Date {
+                d.days(day_first)
+            } else {
+                d.seconds(day_first)
             }
-            None => {
-                strays.add(row, text, lines);
-                seconds.push(0);
-            }
+        });
+        if let Some(v) = value {
+            valid.set(row, true);
+            seconds.push(v);
+        } else {
+            strays.add(row, text, lines);
+            seconds.push(0);
         }
     }
     let distinct = count_distinct(valid.iter().map(|row| seconds[row] as u64));
@@ -586,7 +684,7 @@ fn dates<'a>(
 }
 
 /// Counts distinct values: exactly while there are at most [`EXACT_DISTINCT`] of them, then as a
-/// HyperLogLog estimate (about 1% off). An exact count of a million mostly distinct values costs a
+/// `HyperLogLog` estimate (about 1% off). An exact count of a million mostly distinct values costs a
 /// quarter of the whole read; the profile only needs to tell "a few" from "about a million".
 pub(crate) struct Distinct {
     set: FxHashSet<u64>,
@@ -599,7 +697,10 @@ const HLL_BITS: u32 = 14;
 
 impl Distinct {
     fn new() -> Self {
-        Self { set: FxHashSet::default(), registers: Vec::new() }
+        Self {
+            set: FxHashSet::default(),
+            registers: Vec::new(),
+        }
     }
 
     fn add(&mut self, value: u64) {
@@ -637,8 +738,12 @@ impl Distinct {
         let m = self.registers.len() as f64;
         let sum: f64 = self.registers.iter().map(|&r| (-f64::from(r)).exp2()).sum();
         let estimate = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
-        let zeros = self.registers.iter().filter(|&&r| r == 0).count();
-        let estimate = if estimate <= 2.5 * m && zeros > 0 { m * (m / zeros as f64).ln() } else { estimate };
+        let zeros: usize = self.registers.iter().map(|&r| usize::from(r == 0)).sum();
+        let estimate = if estimate <= 2.5 * m && zeros > 0 {
+            m * (m / zeros as f64).ln()
+        } else {
+            estimate
+        };
         // Never below what was counted exactly before switching.
         (estimate.round() as usize).max(EXACT_DISTINCT + 1)
     }
@@ -653,7 +758,12 @@ fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
 }
 
 /// Category, Text or Id: dictionary-encoded when values repeat, plain strings when mostly distinct.
-fn text(arena: &Arena, rows: usize, chosen: Option<ColumnType>, notes: &mut Vec<String>) -> Converted {
+fn text(
+    arena: &Arena,
+    rows: usize,
+    chosen: Option<ColumnType>,
+    notes: &mut Vec<String>,
+) -> Converted {
     text_column(arena, rows, chosen, notes, true)
 }
 
@@ -716,8 +826,14 @@ fn text_column(
         Some(ty) => ty,
         None if present == 0 => ColumnType::Text,
         // 97%: above a few thousand values the distinct count is an estimate (see `Distinct`).
-        None if !spaces && distinct * 100 >= present * 97 && present >= 10 && total_len >= 4 * present => {
-            notes.push("(nearly) every value is different and has no spaces: read as an id".to_owned());
+        None if !spaces
+            && distinct * 100 >= present * 97
+            && present >= 10
+            && total_len >= 4 * present =>
+        {
+            notes.push(
+                "(nearly) every value is different and has no spaces: read as an id".to_owned(),
+            );
             ColumnType::Id
         }
         None if total_len / present.max(1) <= 40

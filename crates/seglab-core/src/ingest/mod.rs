@@ -535,7 +535,8 @@ impl Running {
     fn reserve(&mut self, total: u64) {
         // UTF-16 shrinks when decoded; the estimate would be twice too large.
         if !self.encoding.starts_with("utf-16") {
-            self.parser.reserve(total, &self.field_bytes, self.record_bytes);
+            self.parser
+                .reserve(total, &self.field_bytes, self.record_bytes);
         }
     }
 

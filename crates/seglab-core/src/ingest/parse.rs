@@ -219,7 +219,9 @@ impl Parser {
         // holds memory until the columns are typed.
         let rows = (bytes as f64 / record_bytes * 1.1) as usize + 16;
         for (arena, width) in self.sink.columns.iter_mut().zip(field_bytes) {
-            arena.bytes.reserve_exact((rows as f64 * width * 1.05) as usize + 64);
+            arena
+                .bytes
+                .reserve_exact((rows as f64 * width * 1.05) as usize + 64);
             arena.ends.reserve_exact(rows);
         }
     }
@@ -229,7 +231,11 @@ impl Parser {
     }
 
     fn line_now(&self) -> u64 {
-        if self.cr_only { 1 + self.cr_lines } else { self.reader.line() + self.fast_lines }
+        if self.cr_only {
+            1 + self.cr_lines
+        } else {
+            self.reader.line() + self.fast_lines
+        }
     }
 
     /// Parses the next piece of decoded text; `bad` holds stream offsets of replaced bytes in it.
@@ -249,8 +255,11 @@ impl Parser {
                 }
             }
             self.make_room()?;
-            let (res, nin, nout, nend) =
-                self.reader.read_record(input, &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+            let (res, nin, nout, nend) = self.reader.read_record(
+                input,
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
             if self.cr_only {
                 self.cr_lines += memchr::memchr_iter(b'\r', &input[..nin]).count() as u64;
             }
@@ -279,7 +288,8 @@ impl Parser {
                 }
                 line = &line[..i];
             }
-            if line.len() > self.out.len() || self.comment.is_some_and(|c| line.first() == Some(&c)) {
+            if line.len() > self.out.len() || self.comment.is_some_and(|c| line.first() == Some(&c))
+            {
                 break;
             }
             let line_no = self.line_now();
@@ -305,7 +315,8 @@ impl Parser {
                 break;
             }
             self.ends[fields] = line.len();
-            self.sink.record(line, &self.ends[..=fields], 1, line_no, line_no)?;
+            self.sink
+                .record(line, &self.ends[..=fields], 1, line_no, line_no)?;
         }
         Ok(taken)
     }
@@ -350,7 +361,13 @@ impl Parser {
     fn csv_record(&mut self, terminated: bool) -> Result<(), IngestError> {
         let line = self.start_line(terminated);
         let end_line = self.line_now() - u64::from(terminated);
-        self.sink.record(&self.out[..self.out_len], &self.ends[..self.ends_len], 0, line, end_line)?;
+        self.sink.record(
+            &self.out[..self.out_len],
+            &self.ends[..self.ends_len],
+            0,
+            line,
+            end_line,
+        )?;
         self.out_len = 0;
         self.ends_len = 0;
         Ok(())
@@ -398,10 +415,14 @@ impl Parser {
 
     fn fixed_record(&mut self, line: &[u8]) -> Result<(), IngestError> {
         self.fixed_line += 1;
-        if sniff::is_blank(line) || (self.comment.is_some() && line.first() == self.comment.as_ref()) {
+        if sniff::is_blank(line)
+            || (self.comment.is_some() && line.first() == self.comment.as_ref())
+        {
             return Ok(());
         }
-        let Some(starts) = &self.fixed else { return Ok(()) };
+        let Some(starts) = &self.fixed else {
+            return Ok(());
+        };
         self.out.clear();
         self.ends.clear();
         // Text after the last column start belongs to the last column, so fixed-width rows never run long.
@@ -409,7 +430,8 @@ impl Parser {
             self.out.extend_from_slice(field);
             self.ends.push(self.out.len());
         }
-        self.sink.record(&self.out, &self.ends, 0, self.fixed_line, self.fixed_line)
+        self.sink
+            .record(&self.out, &self.ends, 0, self.fixed_line, self.fixed_line)
     }
 
     /// Ends the input.
@@ -419,22 +441,32 @@ impl Parser {
         } else {
             loop {
                 self.make_room()?;
-                let (res, _, nout, nend) =
-                    self.reader.read_record(&[], &mut self.out[self.out_len..], &mut self.ends[self.ends_len..]);
+                let (res, _, nout, nend) = self.reader.read_record(
+                    &[],
+                    &mut self.out[self.out_len..],
+                    &mut self.ends[self.ends_len..],
+                );
                 self.out_len += nout;
                 self.ends_len += nend;
                 match res {
                     csv_core::ReadRecordResult::Record => self.csv_record(false)?,
-                    csv_core::ReadRecordResult::End | csv_core::ReadRecordResult::InputEmpty => break,
-                    csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {}
+                    csv_core::ReadRecordResult::End | csv_core::ReadRecordResult::InputEmpty => {
+                        break;
+                    }
+                    csv_core::ReadRecordResult::OutputFull
+                    | csv_core::ReadRecordResult::OutputEndsFull => {}
                 }
             }
         }
         let mut sink = self.sink;
         let mut warnings = Vec::new();
         let width = sink.columns.len();
-        sink.short.report(&mut warnings, |n| format!("{n} lines in all have fewer than {width} fields"));
-        sink.long.report(&mut warnings, |n| format!("{n} lines in all have more than {width} fields"));
+        sink.short.report(&mut warnings, |n| {
+            format!("{n} lines in all have fewer than {width} fields")
+        });
+        sink.long.report(&mut warnings, |n| {
+            format!("{n} lines in all have more than {width} fields")
+        });
         if sink.trailing_empty > 0 {
             warnings.push(Diagnostic {
                 line: None,
@@ -445,52 +477,86 @@ impl Parser {
                 ),
             });
         }
-        sink.bad_lines.report(&mut warnings, |n| format!("{n} places in all had bytes replaced by \u{FFFD}"));
-        sink.spans.report(&mut warnings, |n| format!("{n} records in all run over many lines"));
+        sink.bad_lines.report(&mut warnings, |n| {
+            format!("{n} places in all had bytes replaced by \u{FFFD}")
+        });
+        sink.spans.report(&mut warnings, |n| {
+            format!("{n} records in all run over many lines")
+        });
         for arena in &mut sink.columns {
             arena.seal();
         }
-        Ok(Finished { header: sink.header, columns: sink.columns, rows: sink.rows as usize, lines: sink.lines, warnings })
+        Ok(Finished {
+            header: sink.header,
+            columns: sink.columns,
+            rows: sink.rows as usize,
+            lines: sink.lines,
+            warnings,
+        })
     }
 }
 
 impl Sink {
     /// Takes one record: fields end at `ends` in `out`, each starting `gap` bytes after the previous end.
-    fn record(&mut self, out: &[u8], ends: &[usize], gap: usize, line: u64, end_line: u64) -> Result<(), IngestError> {
+    fn record(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        gap: usize,
+        line: u64,
+        end_line: u64,
+    ) -> Result<(), IngestError> {
         if end_line - line > LONG_SPAN {
             self.spans.add(line, || {
-                format!("this record runs over {} lines: check for an unbalanced quote (\")", end_line - line + 1)
+                format!(
+                    "this record runs over {} lines: check for an unbalanced quote (\")",
+                    end_line - line + 1
+                )
             });
         }
         while self.bad.front().is_some_and(|&b| b < self.consumed) {
             self.bad.pop_front();
             self.bad_lines.add(line, || {
-                "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}".to_owned()
+                "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}"
+                    .to_owned()
             });
         }
         let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] + gap }..ends[i]];
         if self.header_pending {
             self.header_pending = false;
-            self.header = Some((0..ends.len()).map(|i| String::from_utf8_lossy(field(i)).into_owned()).collect());
+            self.header = Some(
+                (0..ends.len())
+                    .map(|i| String::from_utf8_lossy(field(i)).into_owned())
+                    .collect(),
+            );
             return Ok(());
         }
         let width = self.columns.len();
         for (i, arena) in self.columns.iter_mut().enumerate() {
             if !arena.push(if i < ends.len() { field(i) } else { b"" }) {
-                return Err(IngestError::ColumnTooLarge { file: self.file.clone(), column: format!("{}", i + 1) });
+                return Err(IngestError::ColumnTooLarge {
+                    file: self.file.clone(),
+                    column: format!("{}", i + 1),
+                });
             }
         }
         let found = ends.len();
         if found < width {
-            self.short.add(line, || format!("{found} fields instead of {width}: the missing ones are left empty"));
+            self.short.add(line, || {
+                format!("{found} fields instead of {width}: the missing ones are left empty")
+            });
         } else if found > width {
             if (width..found).all(|i| field(i).is_empty()) {
                 self.trailing_empty += 1;
             } else {
                 self.long.add(line, || {
-                    let extra: Vec<_> = (width..found).map(|i| String::from_utf8_lossy(field(i))).collect();
+                    let extra: Vec<_> = (width..found)
+                        .map(|i| String::from_utf8_lossy(field(i)))
+                        .collect();
                     let extra: String = extra.join(", ").chars().take(60).collect();
-                    format!("{found} fields instead of {width}: the extra ones are dropped ({extra})")
+                    format!(
+                        "{found} fields instead of {width}: the extra ones are dropped ({extra})"
+                    )
                 });
             }
         }

@@ -81,7 +81,7 @@ pub fn detect_binary(bytes: &[u8]) -> Option<FileKind> {
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
         .count();
     (suspicious * 20 > head.len()
-        || head.iter().filter(|&&b| b == 0).count() * 100 > head.len().max(100))
+        || head.iter().map(|&b| usize::from(b == 0)).sum::<usize>() * 100 > head.len().max(100))
     .then_some(FileKind::Binary)
 }
 
@@ -162,10 +162,23 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
     let data = &records[usize::from(has_header).min(records.len())..];
     let count = data.len().max(1) as f64;
     let field_bytes: Vec<f64> = (0..columns)
-        .map(|j| data.iter().map(|r| r.get(j).map_or(0, String::len)).sum::<usize>() as f64 / count)
+        .map(|j| {
+            data.iter()
+                .map(|r| r.get(j).map_or(0, String::len))
+                .sum::<usize>() as f64
+                / count
+        })
         .collect();
     let record_bytes = field_bytes.iter().map(|w| w + 1.0).sum::<f64>().max(1.0);
-    Ok(Sniffed { dialect, cr_only, has_header, columns, field_bytes, record_bytes, warnings })
+    Ok(Sniffed {
+        dialect,
+        cr_only,
+        has_header,
+        columns,
+        field_bytes,
+        record_bytes,
+        warnings,
+    })
 }
 
 fn note(message: &str) -> Diagnostic {
@@ -371,23 +384,17 @@ pub(crate) fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         if rest.is_empty() {
             return None;
         }
-        match memchr::memchr2(b'\n', b'\r', rest) {
-            Some(i) => {
-                let line = &rest[..i];
-                let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                rest = &rest[i + skip..];
-                Some(line)
-            }
-            None => {
-                let line = rest;
-                rest = &[];
-                Some(line)
-            }
-        }
+        let Some(i) = memchr::memchr2(b'\n', b'\r', rest) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..i];
+        let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        rest = &rest[i + skip..];
+        Some(line)
     })
 }
 
