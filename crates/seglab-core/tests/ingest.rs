@@ -374,6 +374,22 @@ fn encodings() {
     "#]],
     );
     check(
+        "utf16le_no_bom.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        utf16le_no_bom.csv | utf-16le | "," | header: true | rows: 4
+        user_id: id missing=0 distinct=4 e.g. ["u001", "u002", "u003"]
+        name: text missing=0 distinct=4 e.g. ["Åsa Öberg", "José Núñez", "Zoë Müller"]
+        city: text missing=0 distinct=4 e.g. ["Malmö", "Göteborg", "Umeå"]
+        plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
+        mrr: decimal missing=0 distinct=4 e.g. ["1200.50", "0", "350.00"]
+        "u001" | "Åsa Öberg" | "Malmö" | "pro" | 1200.5
+        "u002" | "José Núñez" | "Göteborg" | "free" | 0
+        "u003" | "Zoë Müller" | "Umeå" | "team" | 350
+        "u004" | "François Lefèvre" | "Västerås" | "pro" | 980.25
+    "#]],
+    );
+    check(
         "windows1252.csv",
         &ReadOptions::default(),
         expect![[r#"
@@ -567,6 +583,22 @@ fn header_only() {
         plan: text missing=0 distinct=0 e.g. []
         mrr: text missing=0 distinct=0 e.g. []
         - the file has a header line but no data rows
+    "#]],
+    );
+}
+
+#[test]
+fn a_lone_line_of_numbers_is_data() {
+    check(
+        "one_data_line.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        one_data_line.csv | utf-8 | "," | header: false | rows: 1
+        column_1: integer missing=0 distinct=1 e.g. ["1"]
+        column_2: decimal missing=0 distinct=1 e.g. ["2.5"]
+        column_3: date missing=0 distinct=1 e.g. ["2025-03-01"]
+        - the first line looks like data, not column names: columns are named column_1, column_2, …
+        1 | 2.5 | 2025-03-01
     "#]],
     );
 }

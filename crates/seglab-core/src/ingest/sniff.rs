@@ -485,7 +485,11 @@ fn guess_header(records: &[Vec<String>]) -> bool {
         return true;
     };
     if rest.is_empty() {
-        return true;
+        // A lone line is a header unless it holds numbers or dates, which no header is made of.
+        return !first.iter().any(|f| {
+            let f = f.trim().as_bytes();
+            values::parse_number(f, b'.').is_some() || values::parse_date(f).is_some()
+        });
     }
     let mut votes = 0i32;
     for (j, head) in first.iter().enumerate() {
