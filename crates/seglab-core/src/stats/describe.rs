@@ -139,15 +139,16 @@ pub(crate) fn quantiles_within(
     ranks.dedup();
     let buckets = counted.or_else(|| {
         let mut buckets = Buckets::worthwhile(n, min, max)?;
-        values.iter().for_each(|&v| buckets.add(v));
+        for &v in values.iter() {
+            buckets.add(v);
+        }
         Some(buckets)
     });
-    let order_statistics = match buckets {
-        Some(buckets) => buckets.order_statistics(values, &ranks),
-        None => {
-            select_ranks(values, &ranks, 0);
-            ranks.iter().map(|&r| values[r]).collect()
-        }
+    let order_statistics = if let Some(buckets) = buckets {
+        buckets.order_statistics(values, &ranks)
+    } else {
+        select_ranks(values, &ranks, 0);
+        ranks.iter().map(|&r| values[r]).collect()
     };
     let at = |rank: usize| {
         ranks
