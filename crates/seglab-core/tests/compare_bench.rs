@@ -32,7 +32,7 @@ fn table() -> Table {
 
 /// The best of a few runs, to keep scheduling noise out of the figure.
 fn best(mut f: impl FnMut()) -> Duration {
-    (0..7)
+    (0..15)
         .map(|_| {
             let start = Instant::now();
             f();
