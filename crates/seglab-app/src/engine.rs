@@ -2,7 +2,7 @@
 //! request. Pure Rust over seglab-core (no browser APIs), so it is tested natively.
 
 use crate::protocol::{
-    ColumnView, DatasetView, FileView, Request, Response, SegmentDef, SegmentErrorView, SegmentView,
+    ColumnView, DatasetView, FileView, Request, Response, SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
@@ -49,42 +49,74 @@ impl Engine {
     pub fn finish_load(&mut self, name: &str, bytes: u64, reader: CsvReader) -> Response {
         let loaded = match reader.finish() {
             Ok(loaded) => loaded,
-            Err(error) => return Response::LoadFailed { name: name.into(), message: error.to_string() },
+            Err(error) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message: error.to_string(),
+                };
+            }
         };
-        let file = LoadedFile { name: name.into(), bytes, loaded };
+        let file = LoadedFile {
+            name: name.into(),
+            bytes,
+            loaded,
+        };
         let view = file_view(&file);
         match self.files.iter_mut().find(|f| f.name == name) {
             Some(slot) => *slot = file,
             None => self.files.push(file),
         }
         self.rebuild();
-        Response::Loaded { file: view, dataset: self.view.clone() }
+        Response::Loaded {
+            file: view,
+            dataset: self.view.clone(),
+        }
     }
 
     /// Loads a whole file at once, as the worker does chunk by chunk.
     pub fn load_bytes(&mut self, name: &str, bytes: &[u8]) -> Response {
         let mut reader = match Self::reader(name, bytes.len() as u64) {
             Ok(reader) => reader,
-            Err(message) => return Response::LoadFailed { name: name.into(), message },
+            Err(message) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message,
+                };
+            }
         };
         if let Err(error) = reader.feed(bytes) {
-            return Response::LoadFailed { name: name.into(), message: error.to_string() };
+            return Response::LoadFailed {
+                name: name.into(),
+                message: error.to_string(),
+            };
         }
         self.finish_load(name, bytes.len() as u64, reader)
     }
 
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
-            Request::Load { name } => Response::LoadFailed { name, message: "no file was attached".into() },
-            Request::Cancel => Response::Failed { message: "nothing to cancel".into() },
+            Request::Load { name } => Response::LoadFailed {
+                name,
+                message: "no file was attached".into(),
+            },
+            Request::Cancel => Response::Failed {
+                message: "nothing to cancel".into(),
+            },
             Request::Remove { name } => {
                 self.files.retain(|f| f.name != name);
                 self.rebuild();
-                Response::Removed { name, dataset: self.view.clone() }
+                Response::Removed {
+                    name,
+                    dataset: self.view.clone(),
+                }
             }
             Request::Evaluate { segments } => Response::Segments {
                 population: self.dataset.users(),
-                segments: self.evaluate(&segments).into_iter().map(|(view, _)| view).collect(),
+                segments: self
+                    .evaluate(&segments)
+                    .into_iter()
+                    .map(|(view, _)| view)
+                    .collect(),
             },
             Request::Compare { segments, selected } => self.compare(&segments, &selected),
         }
@@ -92,7 +124,11 @@ impl Engine {
 
     /// Joins the loaded files into the dataset segments see, with per-user event measures as columns.
     fn rebuild(&mut self) {
-        let sources: Vec<Source<'_>> = self.files.iter().map(|f| Source::new(&f.name, &f.loaded.table)).collect();
+        let sources: Vec<Source<'_>> = self
+            .files
+            .iter()
+            .map(|f| Source::new(&f.name, &f.loaded.table))
+            .collect();
         if sources.is_empty() {
             self.dataset = Dataset::default();
             self.view = DatasetView::default();
@@ -122,24 +158,29 @@ impl Engine {
             }
             Err(error) => {
                 problems.push(error.to_string());
-                self.view = DatasetView { guesses: proposal.guesses, problems, ..DatasetView::default() };
+                self.view = DatasetView {
+                    guesses: proposal.guesses,
+                    problems,
+                    ..DatasetView::default()
+                };
                 self.dataset = Dataset::default();
             }
         }
     }
 
-    fn evaluate(&self, defs: &[SegmentDef]) -> Vec<(SegmentView, Option<Bitset>)> {
-        let segments: Vec<Segment> = defs
-            .iter()
-            .map(|d| Segment { name: d.name.clone(), color: d.color.clone(), definition: d.definition.clone() })
-            .collect();
-        segment::evaluate_all(&segments, &self.dataset)
+    fn evaluate(&self, defs: &[Segment]) -> Vec<(SegmentView, Option<Bitset>)> {
+        segment::evaluate_all(defs, &self.dataset)
             .into_iter()
             .zip(defs)
             .map(|(result, def)| match result {
-                Ok(members) => {
-                    (SegmentView { name: def.name.clone(), size: Some(members.count()), error: None }, Some(members))
-                }
+                Ok(members) => (
+                    SegmentView {
+                        name: def.name.clone(),
+                        size: Some(members.count()),
+                        error: None,
+                    },
+                    Some(members),
+                ),
                 Err(error) => (
                     SegmentView {
                         name: def.name.clone(),
@@ -157,21 +198,38 @@ impl Engine {
     }
 
     /// The selected segments side by side with everyone else, which is the baseline.
-    fn compare(&self, defs: &[SegmentDef], selected: &[usize]) -> Response {
+    fn compare(&self, defs: &[Segment], selected: &[usize]) -> Response {
         let evaluated = self.evaluate(defs);
         let mut groups = Vec::new();
         for &index in selected {
-            let Some((view, members)) = evaluated.get(index) else { continue };
-            let Some(members) = members else {
-                let reason = view.error.as_ref().map_or("it has an error", |e| e.message.as_str());
-                return Response::Failed { message: format!("Cannot compare “{}”: {reason}", view.name) };
+            let Some((view, members)) = evaluated.get(index) else {
+                continue;
             };
-            groups.push(Group { name: view.name.clone(), color: defs[index].color.clone(), members });
+            let Some(members) = members else {
+                let reason = view
+                    .error
+                    .as_ref()
+                    .map_or("it has an error", |e| e.message.as_str());
+                return Response::Failed {
+                    message: format!("Cannot compare “{}”: {reason}", view.name),
+                };
+            };
+            groups.push(Group {
+                name: view.name.clone(),
+                color: defs[index].color.clone(),
+                members,
+            });
         }
-        let options = CompareOptions { baseline: groups.len(), include_rest: true, ..CompareOptions::default() };
+        let options = CompareOptions {
+            baseline: groups.len(),
+            include_rest: true,
+            ..CompareOptions::default()
+        };
         match compare::compare(&self.dataset.population, &groups, &options) {
             Ok(comparison) => Response::Comparison { comparison },
-            Err(error) => Response::Failed { message: format!("Cannot compare: {error}") },
+            Err(error) => Response::Failed {
+                message: format!("Cannot compare: {error}"),
+            },
         }
     }
 }

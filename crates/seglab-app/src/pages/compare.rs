@@ -28,8 +28,17 @@ fn ComparisonView(
     comparison: Comparison,
 ) -> impl IntoView {
     let groups = comparison.groups.clone();
-    let mut findings: Vec<Finding> = comparison.findings.iter().filter(|f| f.significant).cloned().collect();
-    findings.sort_by(|a, b| b.magnitude.unwrap_or(0.0).total_cmp(&a.magnitude.unwrap_or(0.0)));
+    let mut findings: Vec<Finding> = comparison
+        .findings
+        .iter()
+        .filter(|f| f.significant)
+        .cloned()
+        .collect();
+    findings.sort_by(|a, b| {
+        b.magnitude
+            .unwrap_or(0.0)
+            .total_cmp(&a.magnitude.unwrap_or(0.0))
+    });
     let header = groups.clone();
     view! {
         <div data-testid="comparison">
@@ -76,26 +85,48 @@ fn ComparisonView(
 fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
     let name = column.name.clone();
     let cells: Vec<String> = match &column.summary {
-        Summary::Numeric { groups: summaries, .. } => summaries
+        Summary::Numeric {
+            groups: summaries, ..
+        } => summaries
             .iter()
             .map(|s| match (s.mean, s.median) {
                 (Some(mean), Some(median)) => {
-                    let ci = s.mean_ci.map(|ci| format!(" ({}–{})", format::number(ci.low), format::number(ci.high))).unwrap_or_default();
-                    format!("mean {}{ci} · median {} · n {}", format::number(mean), format::number(median), format::count(s.n))
+                    let ci = s
+                        .mean_ci
+                        .map(|ci| {
+                            format!(" ({}–{})", format::number(ci.low), format::number(ci.high))
+                        })
+                        .unwrap_or_default();
+                    format!(
+                        "mean {}{ci} · median {} · n {}",
+                        format::number(mean),
+                        format::number(median),
+                        format::count(s.n)
+                    )
                 }
                 _ => "no values".into(),
             })
             .collect(),
-        Summary::Categorical { values, groups: summaries, .. } => summaries
+        Summary::Categorical {
+            values,
+            groups: summaries,
+            ..
+        } => summaries
             .iter()
             .map(|s| {
                 let top: Vec<String> = values
                     .iter()
                     .zip(&s.shares)
                     .take(3)
-                    .filter_map(|(v, share)| share.map(|share| format!("{v} {}", format::percent(share.share))))
+                    .filter_map(|(v, share)| {
+                        share.map(|share| format!("{v} {}", format::percent(share.share)))
+                    })
                     .collect();
-                if top.is_empty() { "no values".into() } else { top.join(" · ") }
+                if top.is_empty() {
+                    "no values".into()
+                } else {
+                    top.join(" · ")
+                }
             })
             .collect(),
         Summary::Boolean { groups: summaries } => summaries
@@ -110,7 +141,9 @@ fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
                 None => "no values".into(),
             })
             .collect(),
-        Summary::Date { groups: summaries, .. } => summaries
+        Summary::Date {
+            groups: summaries, ..
+        } => summaries
             .iter()
             .map(|s| match (&s.min, &s.max) {
                 (Some(min), Some(max)) => format!("{min} – {max}"),
