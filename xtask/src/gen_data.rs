@@ -22,9 +22,10 @@ const HISTORY_DAYS: i32 = 730;
 const TRIAL_DAYS: i32 = 14;
 /// Events are generated and sorted one chunk of days at a time.
 const CHUNK_DAYS: i32 = 30;
-/// The default average events per user, and the average the activity constants below give at scale 1.
+/// The default average events per user; the activity constants below give about this many at scale 1.
 const DEFAULT_EVENTS_PER_USER: f64 = 20.0;
-const TUNED_EVENTS_PER_USER: f64 = 23.5;
+/// Users simulated (without writing) to calibrate the activity scale to the requested events per user.
+const PILOT_USERS: usize = 5000;
 /// Non-converted users stop showing up this long after their trial ended.
 const LINGER_DAYS: i32 = 60;
 /// First survey 30 days after signup, then every 90 days.
@@ -817,6 +818,43 @@ fn survey(rng: &mut Rng, user: usize, p: &Profile, day: i32) -> Response {
     Response { day, user: user as u32, score, comment }
 }
 
+fn last_active_day(p: &Profile) -> i32 {
+    let as_of = as_of_day();
+    if p.converted_on.is_some() { as_of } else { (p.trial_end + LINGER_DAYS).min(as_of) }
+}
+
+/// Finds the activity scale that gives the requested events per user, by simulating an evenly spaced sample
+/// of users: fixed events (the signup session, the upgrade) keep the volume from being proportional to it.
+fn calibrate(options: &Options, profiles: &[Profile]) -> Activity {
+    let mut activity = Activity {
+        seed: options.seed,
+        scale: options.events_per_user / DEFAULT_EVENTS_PER_USER,
+        as_of_end: i64::from(as_of_day()) * 86_400 + 86_399,
+    };
+    let step = profiles.len().div_ceil(PILOT_USERS);
+    let pilot = profiles.len().div_ceil(step);
+    let mut events = Vec::new();
+    let mut responses = Vec::new();
+    for _ in 0..8 {
+        let mut total = 0;
+        for (user, p) in profiles.iter().enumerate().step_by(step) {
+            for day in p.signup..=last_active_day(p) {
+                activity.day(user, p, day, &mut events, &mut responses);
+            }
+            total += events.len();
+            events.clear();
+            responses.clear();
+        }
+        let per_user = total as f64 / pilot as f64;
+        let ratio = options.events_per_user / per_user.max(0.01);
+        if (ratio - 1.0).abs() < 0.005 {
+            break;
+        }
+        activity.scale *= ratio;
+    }
+    activity
+}
+
 fn write_activity(options: &Options, profiles: &[Profile]) -> Result<Counts, String> {
     let events_path = options.out.join("events.csv");
     let nps_path = options.out.join("nps.csv");
@@ -828,11 +866,7 @@ fn write_activity(options: &Options, profiles: &[Profile]) -> Result<Counts, Str
     writeln!(nps_out, "user_id,date,score,comment").map_err(&nps_err)?;
 
     let as_of = as_of_day();
-    let activity = Activity {
-        seed: options.seed,
-        scale: options.events_per_user / TUNED_EVENTS_PER_USER,
-        as_of_end: i64::from(as_of) * 86_400 + 86_399,
-    };
+    let activity = calibrate(options, profiles);
     let id_width = options.users.to_string().len().max(6);
     let first = as_of - HISTORY_DAYS + 1;
     let chunks = (HISTORY_DAYS + CHUNK_DAYS - 1) / CHUNK_DAYS;
@@ -846,8 +880,7 @@ fn write_activity(options: &Options, profiles: &[Profile]) -> Result<Counts, Str
         // Users are in signup order: only a prefix has signed up before the chunk ends.
         let signed_up = profiles.partition_point(|p| p.signup < end);
         for (user, p) in profiles[..signed_up].iter().enumerate() {
-            let last = if p.converted_on.is_some() { as_of } else { (p.trial_end + LINGER_DAYS).min(as_of) };
-            for day in p.signup.max(start)..=last.min(end - 1) {
+            for day in p.signup.max(start)..=last_active_day(p).min(end - 1) {
                 activity.day(user, p, day, &mut events, &mut responses);
             }
         }
