@@ -933,6 +933,37 @@ fn write_event(out: &mut impl Write, e: &Event, id_width: usize) -> std::io::Res
 mod tests {
     use super::*;
 
+    /// The shipped sample is exactly what the generator makes with the default options.
+    #[test]
+    fn shipped_sample_is_up_to_date() {
+        let out = std::env::temp_dir().join(format!("seglab-gen-data-{}", std::process::id()));
+        let args = ["--out".to_owned(), out.display().to_string()];
+        run(&args).unwrap_or_else(|e| panic!("gen-data failed: {e}"));
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/sample");
+        for name in ["users.csv", "events.csv", "nps.csv"] {
+            let fresh = std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let shipped = std::fs::read(sample.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(fresh == shipped, "web/sample/{name} is stale: run `cargo xtask gen-data`");
+        }
+        let _ = std::fs::remove_dir_all(&out);
+    }
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let cases = [
+            ("plain", "plain"),
+            ("a, b", "\"a, b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            let mut out = Vec::new();
+            write_field(&mut out, text).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(String::from_utf8_lossy(&out), expected, "{text:?}");
+        }
+    }
+
     #[test]
     fn calendar_round_trips() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
