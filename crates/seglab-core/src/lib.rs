@@ -5,6 +5,7 @@
 
 pub mod bitset;
 pub mod dataset;
+pub mod ingest;
 pub mod table;
 
 pub use bitset::Bitset;
