@@ -6,6 +6,8 @@
 pub mod bitset;
 pub mod dataset;
 pub mod ingest;
+pub mod segment;
+pub mod share;
 pub mod table;
 
 pub use bitset::Bitset;
