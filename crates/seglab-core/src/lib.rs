@@ -4,10 +4,12 @@
 //! CLI hand it bytes and show what it returns.
 
 pub mod bitset;
+pub mod compare;
 pub mod dataset;
 pub mod ingest;
 pub mod segment;
 pub mod share;
+pub mod stats;
 pub mod table;
 
 pub use bitset::Bitset;
