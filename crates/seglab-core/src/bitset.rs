@@ -80,7 +80,7 @@ impl Bitset {
 
     /// Appends one row at the end (used while building validity masks column by column).
     pub fn push(&mut self, value: bool) {
-        if self.len % 64 == 0 {
+        if self.len.is_multiple_of(64) {
             self.words.push(0);
         }
         self.len += 1;
@@ -96,18 +96,22 @@ impl Bitset {
         &mut self.words
     }
 
+    #[must_use]
     pub fn and(&self, other: &Self) -> Self {
         self.zip(other, |a, b| a & b)
     }
 
+    #[must_use]
     pub fn or(&self, other: &Self) -> Self {
         self.zip(other, |a, b| a | b)
     }
 
+    #[must_use]
     pub fn and_not(&self, other: &Self) -> Self {
         self.zip(other, |a, b| a & !b)
     }
 
+    #[must_use]
     pub fn not(&self) -> Self {
         let mut set = Self {
             words: self.words.iter().map(|w| !w).collect(),
