@@ -481,14 +481,15 @@ fn write_users(options: &Options) -> Result<Vec<Profile>, String> {
     )
     .map_err(&err)?;
     let signups = signup_days(options);
-    let companies = (options.users / 3).max(1);
+    // About 1.6 users per company that has any: enough to share a company, few enough that comparisons of
+    // company attributes are not dominated by a handful of big accounts.
+    let companies = options.users.max(1);
     let id_width = options.users.to_string().len().max(6);
     let as_of = as_of_day();
     let mut profiles = Vec::with_capacity(options.users);
     for (i, &signup) in signups.iter().enumerate() {
         let mut rng = Rng::keyed(options.seed, STREAM_USER, i as u64, 0);
-        // Skewed so that some companies have many users and most have a few.
-        let company = Company::new(options.seed, (companies as f64 * rng.f64().powf(1.4)) as usize);
+        let company = Company::new(options.seed, rng.below(companies));
         let engagement = rng.normal();
         let friction = rng.normal();
         let converts = rng.chance(
