@@ -7,12 +7,21 @@ pub enum CliError {
     /// The file could not be opened or read (missing, a folder, no permission).
     #[error("{path}: cannot read the file: {source}")]
     Read { path: String, source: std::io::Error },
-    /// The engine could not make a table of the file's bytes.
-    #[error("{path}: {message}")]
-    Input { path: String, message: String },
-    /// A part of the engine this build does not have yet.
-    #[error("`seglab {command}` is not available yet: {what}")]
-    NotAvailable { command: &'static str, what: &'static str },
+    /// The engine could not read a file; its message names the file.
+    #[error(transparent)]
+    Engine(#[from] seglab_core::ingest::IngestError),
+    /// The files could not be joined into one dataset.
+    #[error(transparent)]
+    Join(#[from] seglab_core::join::JoinError),
+    /// A segment definition that does not parse or does not fit the data.
+    #[error("{message}")]
+    Segment { message: String },
+    /// A comparison the engine refused.
+    #[error(transparent)]
+    Compare(#[from] seglab_core::compare::CompareError),
+    /// Arguments that clap accepted but that do not make sense together.
+    #[error("{0}")]
+    Usage(String),
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -22,15 +31,11 @@ impl CliError {
         Self::Read { path: path.display().to_string(), source }
     }
 
-    pub fn input(path: &Path, message: impl std::fmt::Display) -> Self {
-        Self::Input { path: path.display().to_string(), message: message.to_string() }
-    }
-
     /// 2 for anything about the input (the convention of `grep` and `diff` for trouble), 1 for output.
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Output(_) => 1,
-            Self::Read { .. } | Self::Input { .. } | Self::NotAvailable { .. } => 2,
+            _ => 2,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `seglab inspect FILE...`: what Seglab makes of each file: its rows, its columns and their types.
 
 use crate::error::CliError;
-use crate::load::{self, LoadedFile};
+use crate::load::{self, LoadedFile, ReadArgs};
 use crate::output::{thousands, write_table};
 use seglab_core::ColumnType;
 use serde::Serialize;
@@ -16,6 +16,8 @@ pub struct Args {
     /// Print JSON (`files[].path`, `rows`, `columns[].name`, `columns[].type`, ...) instead of a table.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    read: ReadArgs,
 }
 
 #[derive(Serialize)]
@@ -28,10 +30,10 @@ struct FileSummary {
     path: String,
     rows: usize,
     columns: Vec<ColumnSummary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delimiter: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    encoding: Option<String>,
+    /// `,`, `;`, a tab, ... or `fixed-width`.
+    delimiter: String,
+    encoding: String,
+    has_header: bool,
     warnings: Vec<String>,
 }
 
@@ -42,10 +44,14 @@ struct ColumnSummary {
     ty: ColumnType,
     /// Rows without a value.
     missing: usize,
+    distinct: usize,
+    /// Up to three values as written.
+    examples: Vec<String>,
+    warnings: Vec<String>,
 }
 
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
-    let files = load::read_all(&args.files)?;
+    let files = load::read_all(&args.files, &args.read)?;
     let report = Report { files: files.iter().map(summarize).collect() };
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
@@ -62,41 +68,70 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
 }
 
 fn summarize(file: &LoadedFile) -> FileSummary {
-    let table = &file.table;
+    let report = &file.report;
     FileSummary {
         path: file.path.display().to_string(),
-        rows: table.rows(),
-        columns: table
-            .columns()
+        rows: file.table.rows(),
+        columns: report
+            .columns
             .iter()
-            .map(|c| ColumnSummary { name: c.name().to_owned(), ty: c.ty(), missing: c.missing() })
+            .map(|c| ColumnSummary {
+                name: c.name.clone(),
+                ty: c.ty,
+                missing: c.missing,
+                distinct: c.distinct,
+                examples: c.examples.clone(),
+                warnings: c.warnings.clone(),
+            })
             .collect(),
-        delimiter: file.delimiter.clone(),
-        encoding: file.encoding.clone(),
-        warnings: file.warnings.clone(),
+        delimiter: report.delimiter.clone(),
+        encoding: report.encoding.clone(),
+        has_header: report.has_header,
+        warnings: report.warnings.iter().map(load::describe).collect(),
     }
 }
 
 fn write_human(out: &mut impl Write, file: &FileSummary) -> std::io::Result<()> {
-    let mut details =
-        vec![format!("{} rows", thousands(file.rows)), format!("{} columns", thousands(file.columns.len()))];
-    if let Some(delimiter) = &file.delimiter {
-        details.push(format!("delimiter {}", describe_delimiter(delimiter)));
-    }
-    if let Some(encoding) = &file.encoding {
-        details.push(encoding.clone());
+    let mut details = vec![
+        format!("{} rows", thousands(file.rows)),
+        format!("{} columns", thousands(file.columns.len())),
+        format!("{} delimited", describe_delimiter(&file.delimiter)),
+        file.encoding.clone(),
+    ];
+    if !file.has_header {
+        details.push("no header line".to_owned());
     }
     writeln!(out, "{}: {}", file.path, details.join(", "))?;
-    let mut rows = vec![vec!["column".to_owned(), "type".to_owned(), "missing".to_owned()]];
+    let mut rows = vec![["column", "type", "missing", "distinct", "examples"].map(str::to_owned).to_vec()];
     for column in &file.columns {
         let missing = if column.missing == 0 { String::new() } else { thousands(column.missing) };
-        rows.push(vec![column.name.clone(), column.ty.name().to_owned(), missing]);
+        rows.push(vec![
+            column.name.clone(),
+            column.ty.name().to_owned(),
+            missing,
+            thousands(column.distinct),
+            column.examples.iter().map(|e| printable(e)).collect::<Vec<_>>().join(" | "),
+        ]);
     }
     write_table(out, "  ", &rows)?;
+    for column in &file.columns {
+        for warning in &column.warnings {
+            writeln!(out, "  warning: column `{}`: {warning}", column.name)?;
+        }
+    }
     for warning in &file.warnings {
         writeln!(out, "  warning: {warning}")?;
     }
     Ok(())
+}
+
+/// An example value on one line, shortened to fit a table cell.
+fn printable(text: &str) -> String {
+    let one_line = text.replace(['\n', '\r'], " ");
+    match one_line.char_indices().nth(30) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
 }
 
 fn describe_delimiter(delimiter: &str) -> String {
@@ -105,6 +140,7 @@ fn describe_delimiter(delimiter: &str) -> String {
         "," => "comma".to_owned(),
         ";" => "semicolon".to_owned(),
         "|" => "pipe".to_owned(),
+        "fixed-width" => "fixed-width".to_owned(),
         other => format!("`{other}`"),
     }
 }

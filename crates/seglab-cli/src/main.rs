@@ -5,6 +5,7 @@
 //! table for people, `--json` for scripts). Reading files is the CLI's job: the engine only sees bytes.
 
 mod compare;
+mod data;
 mod error;
 mod inspect;
 mod load;
