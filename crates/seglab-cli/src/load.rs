@@ -4,10 +4,11 @@
 //! (once as bytes, once as columns).
 
 use crate::error::CliError;
+use crate::output::thousands;
 use seglab_core::ColumnType;
 use seglab_core::Table;
 use seglab_core::ingest::{CsvReader, DateOrder, Diagnostic, FileReport, ReadOptions};
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 /// How files are read; everything left out is guessed from the file.
@@ -83,6 +84,8 @@ pub fn read_all(paths: &[PathBuf], args: &ReadArgs) -> Result<Vec<LoadedFile>, C
 }
 
 const CHUNK: usize = 1 << 20;
+/// Bytes between two progress lines.
+const PROGRESS_EVERY: u64 = 32 << 20;
 
 pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> {
     let mut file = std::fs::File::open(path).map_err(|e| CliError::read(path, e))?;
@@ -93,6 +96,9 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> 
     let shown = path.display().to_string();
     let mut reader = CsvReader::new(&shown, options.clone());
     let mut buffer = vec![0; CHUNK];
+    // Progress for people waiting on big files; scripts and pipes get none.
+    let show_progress = std::io::stderr().is_terminal();
+    let mut shown_at = 0;
     loop {
         let n = match file.read(&mut buffer) {
             Ok(0) => break,
@@ -100,7 +106,14 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> 
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(CliError::read(path, e)),
         };
-        reader.feed(&buffer[..n]).map_err(CliError::Engine)?;
+        let progress = reader.feed(&buffer[..n]).map_err(CliError::Engine)?;
+        if show_progress && progress.bytes >= shown_at + PROGRESS_EVERY {
+            shown_at = progress.bytes;
+            eprint!("\rreading {shown}: {} MB, {} rows", progress.bytes >> 20, thousands(progress.rows as usize));
+        }
+    }
+    if shown_at > 0 {
+        eprint!("\r\x1b[K");
     }
     let loaded = reader.finish().map_err(CliError::Engine)?;
     let name = path.file_name().map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
