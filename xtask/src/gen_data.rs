@@ -36,7 +36,7 @@ const SURVEY_RESPONSE_RATE: f64 = 0.35;
 const USAGE: &str = "usage: cargo xtask gen-data [--users N] [--events-per-user M] [--seed S] [--out DIR]
 
   --users N            users to generate (default 3000)
-  --events-per-user M  average events per user (default 20)
+  --events-per-user M  average events per user (default 20; at least about 5: every user has a first session)
   --seed S             random seed (default 42)
   --out DIR            output folder (default web/sample; use bench-data/ for big runs)";
 
