@@ -8,10 +8,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{File, MessageEvent, Worker};
 
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
 thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     // The closure must live as long as the worker; it is kept here rather than leaked.
-    static ON_MESSAGE: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>> = const { RefCell::new(None) };
+    static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
 /// Starts the engine worker and routes its responses to `on_response`.

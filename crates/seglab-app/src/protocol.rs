@@ -53,6 +53,24 @@ pub struct FileView {
     pub warnings: Vec<String>,
 }
 
+/// How the loaded files were joined into one population.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatasetView {
+    /// Users (or accounts) segments range over.
+    pub population: usize,
+    /// The file whose rows are the population; `None` when drawn from the event log.
+    pub population_file: Option<String>,
+    pub key: Option<String>,
+    /// "Now" for relative windows.
+    pub as_of: Option<String>,
+    /// What each file was taken for, and why.
+    pub guesses: Vec<seglab_core::join::FileGuess>,
+    /// How well each linked file matched the population.
+    pub coverage: Vec<seglab_core::join::Coverage>,
+    /// Files that could not be joined, and why.
+    pub problems: Vec<String>,
+}
+
 /// A segment's evaluation: its size, or why it could not be evaluated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentView {
@@ -77,10 +95,10 @@ pub enum Response {
     /// The worker is ready for requests.
     Ready,
     Progress { name: String, bytes: u64, total: u64, rows: u64 },
-    Loaded { file: FileView, population: usize },
+    Loaded { file: FileView, dataset: DatasetView },
     LoadFailed { name: String, message: String },
     Cancelled { name: String },
-    Removed { name: String, population: usize },
+    Removed { name: String, dataset: DatasetView },
     Segments { population: usize, segments: Vec<SegmentView> },
     /// The comparison as the engine produced it, rendered by the page as is.
     Comparison { comparison: seglab_core::compare::Comparison },

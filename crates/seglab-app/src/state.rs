@@ -1,7 +1,7 @@
 //! The page's state, provided once by `App`, and the requests that change it.
 
 use crate::browser;
-use crate::protocol::{FileView, Request, Response, SegmentDef, SegmentView};
+use crate::protocol::{DatasetView, FileView, Request, Response, SegmentDef, SegmentView};
 use leptos::prelude::*;
 use seglab_core::compare::Comparison;
 use web_sys::File;
@@ -39,6 +39,7 @@ pub struct AppState {
     pub progress: RwSignal<Option<LoadProgress>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub population: RwSignal<usize>,
+    pub dataset: RwSignal<DatasetView>,
     pub segments: RwSignal<Vec<SegmentDef>>,
     pub results: RwSignal<Vec<SegmentView>>,
     pub comparison: RwSignal<Option<Comparison>>,
@@ -56,6 +57,7 @@ impl AppState {
             progress: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             population: RwSignal::new(0),
+            dataset: RwSignal::new(DatasetView::default()),
             segments: RwSignal::new(Vec::new()),
             results: RwSignal::new(Vec::new()),
             comparison: RwSignal::new(None),
@@ -113,11 +115,11 @@ impl AppState {
         }
     }
 
-    pub fn cancel_load(self) {
+    pub fn cancel_load() {
         browser::post(&Request::Cancel, None);
     }
 
-    pub fn remove_file(self, name: String) {
+    pub fn remove_file(name: String) {
         browser::post(&Request::Remove { name }, None);
     }
 
@@ -138,9 +140,10 @@ impl AppState {
             Response::Progress { name, bytes, total, rows } => {
                 self.progress.set(Some(LoadProgress { name, bytes, total, rows }));
             }
-            Response::Loaded { file, population } => {
+            Response::Loaded { file, dataset } => {
                 self.finish_pending(&file.name);
-                self.population.set(population);
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
                 self.files.update(|files| match files.iter_mut().find(|f| f.name == file.name) {
                     Some(slot) => *slot = file,
                     None => files.push(file),
@@ -154,8 +157,9 @@ impl AppState {
                 self.finish_pending(&name);
                 self.notify(NoticeKind::Info, format!("Stopped reading {name}. Files loaded before are still here."));
             }
-            Response::Removed { name, population } => {
-                self.population.set(population);
+            Response::Removed { name, dataset } => {
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
                 self.files.update(|files| files.retain(|f| f.name != name));
             }
             Response::Segments { population, segments } => {
@@ -173,7 +177,7 @@ impl AppState {
                 p.remove(i);
             }
         });
-        if self.pending.with(Vec::is_empty) {
+        if self.pending.with_untracked(Vec::is_empty) {
             self.progress.set(None);
         }
     }

@@ -34,6 +34,7 @@ pub fn start() {
     reply(&Response::Ready);
 }
 
+#[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
 fn on_message(event: MessageEvent) {
     let envelope: js_sys::Array = event.data().unchecked_into();
     let request = match serde_wasm_bindgen::from_value::<Request>(envelope.get(0)) {
@@ -77,7 +78,7 @@ fn enqueue(name: String, file: File) {
 
 async fn load(name: &str, file: &File) -> Response {
     let total = file.size();
-    let mut reader = match ENGINE.with_borrow(|engine| engine.reader(name, total as u64)) {
+    let mut reader = match Engine::reader(name, total as u64) {
         Ok(reader) => reader,
         Err(message) => return Response::LoadFailed { name: name.into(), message },
     };

@@ -1,6 +1,9 @@
 //! The comparison of segments on small hand-made tables: sentences, summaries and the cases where the
 //! data is too thin to test.
 
+// expect-test writes its snapshots as r#"..."# whether or not they hold a quote.
+#![allow(clippy::needless_raw_string_hashes)]
+
 mod common;
 
 use common::{boolean, category, date, dec, int, members, text};

@@ -61,11 +61,10 @@ fn column_json(column: &Column) -> Json {
     let values: Vec<Json> = (0..column.len())
         .map(|r| match column.value(r) {
             Value::Null => Json::Null,
-            Value::Integer(v) => json!(v),
+            Value::Integer(v) | Value::DateTime(v) => json!(v),
             Value::Decimal(v) => json!(v),
             Value::Boolean(v) => json!(v),
             Value::Date(v) => json!(v),
-            Value::DateTime(v) => json!(v),
             Value::Str(s) => json!(s),
         })
         .collect();

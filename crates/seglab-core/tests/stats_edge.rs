@@ -1,6 +1,9 @@
 //! Edge cases of the statistics: ties, zeros, one-element, empty and constant groups. Each must give a
 //! finite number or a `NotEnough` reason, never NaN and never a panic.
 
+// expect-test writes its snapshots as r#"..."# whether or not they hold a quote.
+#![allow(clippy::needless_raw_string_hashes)]
+
 use expect_test::{Expect, expect};
 use seglab_core::stats::{self, NotEnough};
 

@@ -25,7 +25,7 @@ pub fn LoadProgressBar() -> impl IntoView {
             <div class="progress" data-testid="load-progress">
                 <progress max=max value=value aria-label="File reading progress"></progress>
                 <span>{label}</span>
-                <button on:click=move |_| state.cancel_load()>"Cancel"</button>
+                <button on:click=move |_| AppState::cancel_load()>"Cancel"</button>
             </div>
         })
     }

@@ -131,13 +131,13 @@ fn SegmentEditor(
                     class="segment-name"
                     aria-label="Segment name"
                     prop:value=move || segment().map(|s| s.name).unwrap_or_default()
-                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name = v.clone()); }
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name.clone_from(&v)); }
                 />
                 <input
                     type="color"
                     aria-label="Segment colour"
                     prop:value=move || segment().map(|s| s.color).unwrap_or_default()
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color = v.clone()); }
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color.clone_from(&v)); }
                 />
                 <span class="size" data-testid="segment-size" aria-live="polite">
                     {move || match result() {
@@ -164,7 +164,7 @@ fn SegmentEditor(
                 spellcheck="false"
                 placeholder="plan = \"trial\" and converted = no"
                 prop:value=move || segment().map(|s| s.definition).unwrap_or_default()
-                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition = v.clone()); }
+                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition.clone_from(&v)); }
             ></textarea>
             {move || result().and_then(|r| r.error).map(|error| view! {
                 <p class="segment-error" role="alert" data-testid="segment-error">

@@ -44,14 +44,15 @@ pub fn category(name: &str, ty: ColumnType, values: &[Option<&str>]) -> Column {
     for v in values {
         let code = match v {
             None => 0,
-            Some(s) => match seen.iter().position(|x| x == s) {
-                Some(p) => p,
-                None => {
+            Some(s) => {
+                if let Some(p) = seen.iter().position(|x| x == s) {
+                    p
+                } else {
                     seen.push(s);
                     dict.values.push(s);
                     seen.len() - 1
                 }
-            },
+            }
         };
         dict.codes.push(code as u32);
     }
