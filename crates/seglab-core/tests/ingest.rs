@@ -116,26 +116,26 @@ fn crm_export_with_commas() {
         "crm_comma.csv",
         &ReadOptions::default(),
         expect![[r#"
-        crm_comma.csv | utf-8 | "," | header: true | rows: 10
-        user_id: id missing=0 distinct=10 e.g. ["1001", "1002", "1003"]
-        email: id missing=0 distinct=10 e.g. ["anna@example.com", "bo@example.com", "cecilia@example.com"]
-          ! every value is different and has no spaces: read as an id
-        plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
-        country: category missing=0 distinct=4 e.g. ["SE", "NO", "DK"]
-        signup_date: date missing=0 distinct=10 e.g. ["2025-01-15", "2025-01-20", "2025-02-01"]
-        last_seen: datetime missing=1 distinct=9 e.g. ["2025-03-01T14:00:00Z", "2025-03-02T09:30:00Z", "2025-03-02T18:45:10Z"]
-        mrr: decimal missing=0 distinct=6 e.g. ["1200.50", "0", "350.00"]
-        logins: integer missing=0 distinct=10 e.g. ["42", "3", "17"]
-        nps: integer missing=2 distinct=7 e.g. ["9", "6", "3"]
-        is_trial: boolean missing=0 distinct=2 e.g. ["0", "1"]
-        converted: boolean missing=0 distinct=2 e.g. ["yes", "no"]
-        "1001" | "anna@example.com" | "pro" | "SE" | 2025-01-15 | 2025-03-01T14:00:00Z | 1200.5 | 42 | 9 | false | true
-        "1002" | "bo@example.com" | "free" | "NO" | 2025-01-20 | 2025-03-02T09:30:00Z | 0 | 3 | 6 | true | false
-        "1003" | "cecilia@example.com" | "team" | "SE" | 2025-02-01 | 2025-03-02T18:45:10Z | 350 | 17 | · | false | true
-        "1004" | "dan@example.com" | "free" | "DK" | 2025-02-03 | · | 0 | 0 | 3 | true | false
-        "1005" | "eva@example.com" | "pro" | "SE" | 2025-02-11 | 2025-03-03T06:05:00Z | 980.25 | 55 | 10 | false | true
-        "1006" | "frida@example.com" | "free" | "FI" | 2025-02-14 | 2025-03-03T12:00:00Z | 0 | 1 | · | true | false
-    "#]],
+            crm_comma.csv | utf-8 | "," | header: true | rows: 10
+            user_id: id missing=0 distinct=10 e.g. ["1001", "1002", "1003"]
+            email: id missing=0 distinct=10 e.g. ["anna@example.com", "bo@example.com", "cecilia@example.com"]
+              ! (nearly) every value is different and has no spaces: read as an id
+            plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
+            country: category missing=0 distinct=4 e.g. ["SE", "NO", "DK"]
+            signup_date: date missing=0 distinct=10 e.g. ["2025-01-15", "2025-01-20", "2025-02-01"]
+            last_seen: datetime missing=1 distinct=9 e.g. ["2025-03-01T14:00:00Z", "2025-03-02T09:30:00Z", "2025-03-02T18:45:10Z"]
+            mrr: decimal missing=0 distinct=6 e.g. ["1200.50", "0", "350.00"]
+            logins: integer missing=0 distinct=10 e.g. ["42", "3", "17"]
+            nps: integer missing=2 distinct=7 e.g. ["9", "6", "3"]
+            is_trial: boolean missing=0 distinct=2 e.g. ["0", "1"]
+            converted: boolean missing=0 distinct=2 e.g. ["yes", "no"]
+            "1001" | "anna@example.com" | "pro" | "SE" | 2025-01-15 | 2025-03-01T14:00:00Z | 1200.5 | 42 | 9 | false | true
+            "1002" | "bo@example.com" | "free" | "NO" | 2025-01-20 | 2025-03-02T09:30:00Z | 0 | 3 | 6 | true | false
+            "1003" | "cecilia@example.com" | "team" | "SE" | 2025-02-01 | 2025-03-02T18:45:10Z | 350 | 17 | · | false | true
+            "1004" | "dan@example.com" | "free" | "DK" | 2025-02-03 | · | 0 | 0 | 3 | true | false
+            "1005" | "eva@example.com" | "pro" | "SE" | 2025-02-11 | 2025-03-03T06:05:00Z | 980.25 | 55 | 10 | false | true
+            "1006" | "frida@example.com" | "free" | "FI" | 2025-02-14 | 2025-03-03T12:00:00Z | 0 | 1 | · | true | false
+        "#]],
     );
 }
 

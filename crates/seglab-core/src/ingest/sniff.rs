@@ -108,6 +108,9 @@ pub(crate) struct Sniffed {
     pub has_header: bool,
     /// The number of columns: the header's fields, or the most common field count.
     pub columns: usize,
+    /// Average bytes per field of each column in the sampled data rows, and per record.
+    pub field_bytes: Vec<f64>,
+    pub record_bytes: f64,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -156,13 +159,13 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
             "the first line looks like data, not column names: columns are named column_1, column_2, …",
         ));
     }
-    Ok(Sniffed {
-        dialect,
-        cr_only,
-        has_header,
-        columns,
-        warnings,
-    })
+    let data = &records[usize::from(has_header).min(records.len())..];
+    let count = data.len().max(1) as f64;
+    let field_bytes: Vec<f64> = (0..columns)
+        .map(|j| data.iter().map(|r| r.get(j).map_or(0, String::len)).sum::<usize>() as f64 / count)
+        .collect();
+    let record_bytes = field_bytes.iter().map(|w| w + 1.0).sum::<f64>().max(1.0);
+    Ok(Sniffed { dialect, cr_only, has_header, columns, field_bytes, record_bytes, warnings })
 }
 
 fn note(message: &str) -> Diagnostic {

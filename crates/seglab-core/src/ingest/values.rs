@@ -31,6 +31,9 @@ pub(crate) struct Num {
     pub leading_zero: bool,
     /// Written with a thousands separator.
     pub grouped: bool,
+    /// Digits with at most a decimal mark and a minus sign: the shape that reads the same under
+    /// either mark unless it has a fraction.
+    pub plain: bool,
 }
 
 const CURRENCY_WORDS: [&[u8]; 9] = [
@@ -39,6 +42,10 @@ const CURRENCY_WORDS: [&[u8]; 9] = [
 const CURRENCY_SIGNS: [&str; 4] = ["$", "€", "£", "¥"];
 
 fn strip_currency(s: &[u8]) -> (&[u8], bool) {
+    match (s.first(), s.last()) {
+        (Some(a), Some(b)) if a.is_ascii_digit() && b.is_ascii_digit() => return (s, false),
+        _ => {}
+    }
     for sign in CURRENCY_SIGNS {
         if let Some(rest) = s.strip_prefix(sign.as_bytes()) {
             return (trim(rest), true);
@@ -89,7 +96,11 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
             digits: s.len(),
             leading_zero: s.len() > 1 && s[0] == b'0',
             grouped: false,
+            plain: true,
         });
+    }
+    if let Some(num) = plain_decimal(s, mark) {
+        return Some(num);
     }
     let (mut s, mut currency) = strip_currency(s);
     let mut negative = false;
@@ -211,6 +222,57 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
         digits,
         leading_zero,
         grouped: separator.is_some(),
+        plain: false,
+    })
+}
+
+/// The common `-12.5` shape (digits, at most one mark, no separators) without the general machinery.
+fn plain_decimal(s: &[u8], mark: u8) -> Option<Num> {
+    let body = s.strip_prefix(b"-").unwrap_or(s);
+    let int_digits = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (int_part, rest) = body.split_at(int_digits);
+    let fraction = match rest {
+        [] => &[][..],
+        [m, tail @ ..] if *m == mark && !tail.is_empty() && tail.iter().all(u8::is_ascii_digit) => tail,
+        _ => return None,
+    };
+    if int_digits == 0 || int_digits > 15 || fraction.len() > 17 {
+        return None;
+    }
+    // A single mark after one to three digits, followed by exactly three, may be a thousands group
+    // under the other reading; the general path decides those.
+    if !rest.is_empty() && fraction.len() == 3 && int_digits <= 3 {
+        return None;
+    }
+    let int = int_part.iter().fold(0i64, |v, &b| v * 10 + i64::from(b - b'0'));
+    let negative = s.len() != body.len();
+    let value = if fraction.is_empty() {
+        int as f64
+    } else {
+        // Up to 15 digits, the digits as an integer and the power of ten are exact in f64, so one
+        // division rounds correctly (Clinger's fast path); longer numbers take the general parser.
+        const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+        if int_digits + fraction.len() <= 15 {
+            let digits = fraction.iter().fold(int as u64, |v, &b| v * 10 + u64::from(b - b'0'));
+            digits as f64 / POW10[fraction.len()]
+        } else {
+            let mut buf = [0u8; 40];
+            buf[..int_part.len()].copy_from_slice(int_part);
+            buf[int_part.len()] = b'.';
+            buf[int_part.len() + 1..int_part.len() + 1 + fraction.len()].copy_from_slice(fraction);
+            std::str::from_utf8(&buf[..int_part.len() + 1 + fraction.len()]).ok()?.parse().ok()?
+        }
+    };
+    Some(Num {
+        value: if negative { -value } else { value },
+        int: fraction.is_empty().then_some(if negative { -int } else { int }),
+        fraction: !fraction.is_empty(),
+        percent: false,
+        currency: false,
+        digits: int_digits,
+        leading_zero: int_digits > 1 && int_part[0] == b'0',
+        grouped: false,
+        plain: true,
     })
 }
 
