@@ -1,6 +1,9 @@
 //! The segment language through its public API: each case is a definition, its canonical text and the
 //! members it selects in the eight-user fixture (`segment_support::fixture`), or the error it reports.
 
+// expect-test writes every snapshot as r#"…"#.
+#![allow(clippy::needless_raw_string_hashes)]
+
 mod segment_support;
 
 use expect_test::{Expect, expect};

@@ -5,16 +5,29 @@ mod segment_support;
 
 use proptest::prelude::*;
 use seglab_core::segment::{
-    self, AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name, NpsClass, RelOp,
-    SegmentSet, SurveyFunc, TextOp, Unit,
+    self, AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue,
+    Name, NpsClass, RelOp, SegmentSet, SurveyFunc, TextOp, Unit,
 };
 use segment_support::random;
 
 fn name() -> impl Strategy<Value = Name> {
     prop_oneof![
         prop::sample::select(vec![
-            "plan", "Annual revenue", "count(Login)", "in", "not", "did", "a`b", "é", "x.y", "nps", "sum", "between",
-            "_x1", "1st", "AND",
+            "plan",
+            "Annual revenue",
+            "count(Login)",
+            "in",
+            "not",
+            "did",
+            "a`b",
+            "é",
+            "x.y",
+            "nps",
+            "sum",
+            "between",
+            "_x1",
+            "1st",
+            "AND",
         ])
         .prop_map(Name::new),
         "[a-zA-Z_][a-zA-Z0-9_ ]{0,8}".prop_map(Name::new),
@@ -23,13 +36,20 @@ fn name() -> impl Strategy<Value = Name> {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-z \"'\\\\/]{0,6}", "\\PC{0,6}", Just("a\\".to_owned()), Just("\\/".to_owned())]
+    prop_oneof![
+        "[a-z \"'\\\\/]{0,6}",
+        "\\PC{0,6}",
+        Just("a\\".to_owned()),
+        Just("\\/".to_owned())
+    ]
 }
 
 fn literal() -> impl Strategy<Value = Literal> {
     prop_oneof![
         any::<i64>().prop_map(LiteralValue::Integer),
-        any::<f64>().prop_filter("finite", |v| v.is_finite()).prop_map(LiteralValue::Decimal),
+        any::<f64>()
+            .prop_filter("finite", |v| v.is_finite())
+            .prop_map(LiteralValue::Decimal),
         any::<bool>().prop_map(LiteralValue::Boolean),
         (-719_162i32..2_932_896).prop_map(LiteralValue::Date),
         text().prop_map(LiteralValue::Text),
@@ -46,7 +66,10 @@ fn number_literal() -> impl Strategy<Value = Literal> {
 }
 
 fn duration() -> impl Strategy<Value = Duration> {
-    (0..=segment::MAX_AMOUNT, prop::sample::select(vec![Unit::Hours, Unit::Days, Unit::Weeks, Unit::Months]))
+    (
+        0..=segment::MAX_AMOUNT,
+        prop::sample::select(vec![Unit::Hours, Unit::Days, Unit::Weeks, Unit::Months]),
+    )
         .prop_map(|(amount, unit)| Duration { amount, unit })
 }
 
@@ -60,15 +83,39 @@ fn linked() -> impl Strategy<Value = LinkedRef> {
 
 fn condition() -> impl Strategy<Value = Condition> {
     prop_oneof![
-        (name(), cmp(), literal(), any::<bool>())
-            .prop_map(|(column, op, value, ignore_case)| Condition::Compare { column, op, value, ignore_case }),
-        (name(), literal(), literal()).prop_map(|(column, low, high)| Condition::Between { column, low, high }),
-        (name(), any::<bool>(), prop::collection::vec(literal(), 1..4), any::<bool>()).prop_map(
-            |(column, negated, values, ignore_case)| Condition::InList { column, negated, values, ignore_case }
-        ),
+        (name(), cmp(), literal(), any::<bool>()).prop_map(|(column, op, value, ignore_case)| {
+            Condition::Compare {
+                column,
+                op,
+                value,
+                ignore_case,
+            }
+        }),
+        (name(), literal(), literal()).prop_map(|(column, low, high)| Condition::Between {
+            column,
+            low,
+            high
+        }),
         (
             name(),
-            prop::sample::select(vec![TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith, TextOp::Matches]),
+            any::<bool>(),
+            prop::collection::vec(literal(), 1..4),
+            any::<bool>()
+        )
+            .prop_map(|(column, negated, values, ignore_case)| Condition::InList {
+                column,
+                negated,
+                values,
+                ignore_case
+            }),
+        (
+            name(),
+            prop::sample::select(vec![
+                TextOp::Contains,
+                TextOp::StartsWith,
+                TextOp::EndsWith,
+                TextOp::Matches
+            ]),
             text(),
             any::<bool>()
         )
@@ -79,48 +126,99 @@ fn condition() -> impl Strategy<Value = Condition> {
                 ignore_case
             }),
         (name(), any::<bool>()).prop_map(|(column, negated)| Condition::Empty { column, negated }),
-        (name(), prop::sample::select(vec![RelOp::InLast, RelOp::MoreThanAgo]), duration())
-            .prop_map(|(column, op, duration)| Condition::Relative { column, op, duration }),
         (
             name(),
-            prop::option::of((prop::sample::select(vec![CountOp::AtLeast, CountOp::AtMost, CountOp::Exactly]), 0..=segment::MAX_AMOUNT)),
+            prop::sample::select(vec![RelOp::InLast, RelOp::MoreThanAgo]),
+            duration()
+        )
+            .prop_map(|(column, op, duration)| Condition::Relative {
+                column,
+                op,
+                duration
+            }),
+        (
+            name(),
+            prop::option::of((
+                prop::sample::select(vec![CountOp::AtLeast, CountOp::AtMost, CountOp::Exactly]),
+                0..=segment::MAX_AMOUNT
+            )),
             prop::option::of(duration())
         )
-            .prop_map(|(event, count, window)| Condition::Did { event, count, window }),
-        (name(), name(), duration()).prop_map(|(first, then, within)| Condition::Then { first, then, within }),
+            .prop_map(|(event, count, window)| Condition::Did {
+                event,
+                count,
+                window
+            }),
+        (name(), name(), duration()).prop_map(|(first, then, within)| Condition::Then {
+            first,
+            then,
+            within
+        }),
         (name(), duration()).prop_map(|(event, window)| Condition::FirstDid { event, window }),
         (
-            prop::sample::select(vec![AggFunc::Sum, AggFunc::Avg, AggFunc::Min, AggFunc::Max, AggFunc::Distinct]),
+            prop::sample::select(vec![
+                AggFunc::Sum,
+                AggFunc::Avg,
+                AggFunc::Min,
+                AggFunc::Max,
+                AggFunc::Distinct
+            ]),
             name(),
             name(),
             prop::option::of(duration()),
             cmp(),
             number_literal()
         )
-            .prop_map(|(func, property, event, window, op, value)| Condition::Aggregate {
+            .prop_map(
+                |(func, property, event, window, op, value)| Condition::Aggregate {
+                    func,
+                    property,
+                    event,
+                    window,
+                    op,
+                    value
+                }
+            ),
+        (
+            prop::sample::select(vec![SurveyFunc::Latest, SurveyFunc::Avg]),
+            linked(),
+            cmp(),
+            number_literal()
+        )
+            .prop_map(|(func, column, op, value)| Condition::Survey {
                 func,
-                property,
-                event,
-                window,
+                column,
                 op,
                 value
             }),
-        (prop::sample::select(vec![SurveyFunc::Latest, SurveyFunc::Avg]), linked(), cmp(), number_literal())
-            .prop_map(|(func, column, op, value)| Condition::Survey { func, column, op, value }),
-        (linked(), any::<bool>(), prop::sample::select(vec![NpsClass::Promoter, NpsClass::Passive, NpsClass::Detractor]))
-            .prop_map(|(column, negated, class)| Condition::Nps { column, negated, class }),
+        (
+            linked(),
+            any::<bool>(),
+            prop::sample::select(vec![
+                NpsClass::Promoter,
+                NpsClass::Passive,
+                NpsClass::Detractor
+            ])
+        )
+            .prop_map(|(column, negated, class)| Condition::Nps {
+                column,
+                negated,
+                class
+            }),
         name().prop_map(|name| Condition::InSegment { name }),
     ]
 }
 
 fn expr() -> impl Strategy<Value = Expr> {
-    condition().prop_map(Expr::cond).prop_recursive(5, 40, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::And),
-            prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::Or),
-            inner.prop_map(|e| Expr::Not(Box::new(e))),
-        ]
-    })
+    condition()
+        .prop_map(Expr::cond)
+        .prop_recursive(5, 40, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::And),
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Expr::Or),
+                inner.prop_map(|e| Expr::Not(Box::new(e))),
+            ]
+        })
 }
 
 proptest! {

@@ -24,6 +24,7 @@ impl Span {
     }
 
     /// The smallest span covering both.
+    #[must_use]
     pub fn to(self, other: Span) -> Span {
         Span::new(self.start.min(other.start), self.end.max(other.end))
     }
@@ -137,7 +138,7 @@ impl CmpOp {
 
     /// Applies the operator to two ordered values.
     #[inline]
-    pub fn test<T: PartialOrd>(self, a: T, b: T) -> bool {
+    pub fn test<T: PartialOrd + Copy>(self, a: T, b: T) -> bool {
         match self {
             CmpOp::Eq => a == b,
             CmpOp::Ne => a != b,
@@ -431,7 +432,9 @@ impl Expr {
     pub fn for_each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition, Span)) {
         match self {
             Expr::And(parts) | Expr::Or(parts) => {
-                parts.iter().for_each(|p| p.for_each_condition(f))
+                for part in parts {
+                    part.for_each_condition(f);
+                }
             }
             Expr::Not(inner) => inner.for_each_condition(f),
             Expr::Cond { condition, span } => f(condition, *span),

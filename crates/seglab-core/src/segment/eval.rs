@@ -46,17 +46,23 @@ pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
 #[inline]
 fn scan<T: Copy>(values: &[T], valid: &Bitset, pred: impl Fn(T) -> bool) -> Bitset {
     let mut out = Bitset::new(values.len());
-    for ((word, chunk), v) in out
-        .words_mut()
-        .iter_mut()
-        .zip(values.chunks(64))
-        .zip(valid.words())
-    {
+    // Whole words first: a fixed trip count of 64 lets the compiler unroll and vectorise the packing.
+    let (full, rest) = values.as_chunks::<64>();
+    let words = out.words_mut();
+    let valid = valid.words();
+    for ((word, chunk), v) in words.iter_mut().zip(full).zip(valid) {
         let mut w = 0u64;
         for (i, &x) in chunk.iter().enumerate() {
             w |= u64::from(pred(x)) << i;
         }
         *word = w & v;
+    }
+    if !rest.is_empty() {
+        let mut w = 0u64;
+        for (i, &x) in rest.iter().enumerate() {
+            w |= u64::from(pred(x)) << i;
+        }
+        words[full.len()] = w & valid[full.len()];
     }
     out
 }
@@ -102,6 +108,8 @@ fn scan_ordinals(column: &Column, pred: impl Fn(i64) -> bool) -> Bitset {
     }
 }
 
+// Exact float equality is the meaning of `=` here, as in SQL.
+#[allow(clippy::float_cmp)]
 fn column_test(column: &Column, test: &Test) -> Bitset {
     let valid = column.valid();
     match test {
@@ -218,23 +226,21 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
             then,
             within,
         } => per_user(log, rows, |range| {
-            // Events are sorted by time: remember the latest `first` strictly before the current time.
-            let (ev, ts) = (&events[range.clone()], &times[range]);
-            let mut latest_before: Option<i64> = None;
-            let mut i = 0;
-            while i < ev.len() {
-                let t = ts[i];
-                let mut j = i;
-                while j < ev.len() && ts[j] == t {
-                    if ev[j] == then && latest_before.is_some_and(|a| t - a <= within) {
-                        return true;
-                    }
-                    j += 1;
+            // Events are sorted by time. `before` is the latest `first` at a time strictly before the
+            // current event's; `pending` is one at the current time, usable from the next time on.
+            let (mut before, mut pending, mut now) = (None::<i64>, None::<i64>, i64::MIN);
+            for (&e, &t) in events[range.clone()].iter().zip(&times[range]) {
+                if t != now {
+                    before = pending.or(before);
+                    pending = None;
+                    now = t;
                 }
-                if ev[i..j].contains(&first) {
-                    latest_before = Some(t);
+                if e == then && before.is_some_and(|a| t - a <= within) {
+                    return true;
                 }
-                i = j;
+                if e == first {
+                    pending = Some(t);
+                }
             }
             false
         }),
@@ -285,7 +291,7 @@ fn aggregate(
                 match property.data() {
                     ColumnData::Integer(v) | ColumnData::DateTime(v) => keys.push(v[i] as u64),
                     ColumnData::Decimal(v) => {
-                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() })
+                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() });
                     }
                     ColumnData::Boolean(b) => keys.push(u64::from(b.get(i))),
                     ColumnData::Date(v) => keys.push(i64::from(v[i]) as u64),

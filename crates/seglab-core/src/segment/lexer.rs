@@ -259,9 +259,7 @@ fn lex_number(text: &str, start: usize) -> Result<Token, SegmentError> {
         && bytes[end + 1..end + 3].iter().all(u8::is_ascii_digit)
         && bytes[end + 3] == b'-'
         && bytes[end + 4..end + 6].iter().all(u8::is_ascii_digit)
-        && !bytes
-            .get(end + 6)
-            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && !bytes.get(end + 6).is_some_and(u8::is_ascii_alphanumeric)
     {
         let span = Span::new(start, end + 6);
         let field = |a: usize, b: usize| text[a..b].parse::<i32>().unwrap_or(0);

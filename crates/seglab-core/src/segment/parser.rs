@@ -631,7 +631,12 @@ impl Parser {
                 };
                 let value = self.literal()?;
                 let ignore_case = self.ignore_case()?;
-                Ok(Condition::Compare { column, op, value, ignore_case })
+                Ok(Condition::Compare {
+                    column,
+                    op,
+                    value,
+                    ignore_case,
+                })
             }
             "between" => {
                 let low = self.literal()?;
@@ -712,9 +717,9 @@ impl Parser {
                 };
                 let joined = format!("`{} {next}`", column.text);
                 let mut err = err;
-                err.message.push_str(&format!(
-                    "; if the column's name has a space, write it in backticks: {joined}"
-                ));
+                err.message
+                    .push_str("; if the column's name has a space, write it in backticks: ");
+                err.message.push_str(&joined);
                 Err(err.with_suggestions([joined]))
             }
         }

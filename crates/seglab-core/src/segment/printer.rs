@@ -168,7 +168,7 @@ fn regex(f: &mut Formatter<'_>, pattern: &str) -> fmt::Result {
     let mut chars = pattern.chars();
     let mut slashable = true;
     while let Some(c) = chars.next() {
-        if c == '\\' && !chars.next().is_some_and(|n| n != '/') {
+        if c == '\\' && chars.next().is_none_or(|n| n == '/') {
             slashable = false;
         }
     }

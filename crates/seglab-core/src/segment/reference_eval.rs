@@ -59,6 +59,8 @@ fn number(value: Value<'_>) -> Option<f64> {
     value.as_f64()
 }
 
+// Exact float equality is the meaning of `=` here, as in SQL.
+#[allow(clippy::float_cmp)]
 fn cell(value: Value<'_>, test: &Test) -> bool {
     if let Test::Empty { negated } = test {
         let empty = matches!(value, Value::Null | Value::Str(""));
@@ -69,7 +71,7 @@ fn cell(value: Value<'_>, test: &Test) -> bool {
         (v, Test::Num { op, value }) => number(v).is_some_and(|x| op.test(x, *value)),
         (v, Test::NumBetween { low, high }) => number(v).is_some_and(|x| *low <= x && x <= *high),
         (v, Test::NumIn { values, negated }) => {
-            number(v).is_some_and(|x| values.iter().any(|&y| y == x) != *negated)
+            number(v).is_some_and(|x| values.contains(&x) != *negated)
         }
         (
             Value::Boolean(b),
@@ -162,7 +164,7 @@ fn aggregate(func: AggFunc, values: &[Value<'_>]) -> Option<f64> {
             let mut distinct: Vec<String> = Vec::new();
             for v in values {
                 let key = match *v {
-                    Value::Decimal(x) if x == 0.0 => "0".to_owned(),
+                    Value::Decimal(0.0) => "0".to_owned(),
                     other => format!("{other:?}"),
                 };
                 if !distinct.contains(&key) {

@@ -1,5 +1,5 @@
-//! SQL export: a definition as a query returning the member keys, for DuckDB, PostgreSQL, BigQuery and
-//! Spark SQL, over tables shaped like the files Seglab loaded.
+//! SQL export: a definition as a query returning the member keys, for the `DuckDb`, `Postgres`,
+//! `BigQuery` and `Spark` dialects, over tables shaped like the files Seglab loaded.
 //!
 //! Every condition is wrapped in `COALESCE(…, FALSE)`, so the query follows Seglab's two-valued logic
 //! (a missing value fails a comparison, and `not` of that passes) rather than SQL's three-valued one.
@@ -50,7 +50,7 @@ impl Dialect {
         }
     }
 
-    fn timestamp(self, seconds: i64) -> String {
+    fn timestamp(seconds: i64) -> String {
         format!("TIMESTAMP '{}'", format_datetime(seconds))
     }
 
@@ -118,7 +118,16 @@ pub fn to_sql(
         tables,
         user: format!("u.{}", dialect.ident(&tables.user_key)),
     };
-    let condition = writer.plan(&plan)?;
+    let condition = match &plan {
+        Plan::And(parts) => {
+            let parts = parts
+                .iter()
+                .map(|p| writer.plan(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            parts.join("\n  AND ")
+        }
+        other => writer.plan(other)?,
+    };
     Ok(format!(
         "SELECT u.{key} FROM {users} AS u\nWHERE {condition}",
         key = dialect.ident(&tables.user_key),
@@ -259,7 +268,7 @@ impl Writer<'_> {
                         let mut bounds = Vec::new();
                         if lo != i64::MIN {
                             let lo = if datetime {
-                                d.timestamp(lo)
+                                Dialect::timestamp(lo)
                             } else {
                                 Dialect::date(lo)
                             };
@@ -268,7 +277,7 @@ impl Writer<'_> {
                         if hi != i64::MAX {
                             // `< next` rather than `<= hi`, so sub-second warehouse times fall on the right side.
                             let next = if datetime {
-                                d.timestamp(hi + 1)
+                                Dialect::timestamp(hi + 1)
                             } else {
                                 Dialect::date(hi + 1)
                             };
@@ -378,8 +387,8 @@ impl Writer<'_> {
             write!(
                 sql,
                 " AND {time} > {} AND {time} <= {}",
-                d.timestamp(w.after),
-                d.timestamp(w.until)
+                Dialect::timestamp(w.after),
+                Dialect::timestamp(w.until)
             )
             .unwrap_or_default();
         }
@@ -432,8 +441,8 @@ impl Writer<'_> {
                 let first = format!("(SELECT MIN(e.{}) {filter})", d.ident(&t.time));
                 format!(
                     "{first} > {} AND {first} <= {}",
-                    d.timestamp(window.after),
-                    d.timestamp(window.until)
+                    Dialect::timestamp(window.after),
+                    Dialect::timestamp(window.until)
                 )
             }
             EventTest::Aggregate {
@@ -518,15 +527,16 @@ impl Writer<'_> {
             }
             SurveyTest::Nps { class, negated } => {
                 let l = latest()?;
-                let class_sql = format!(
-                    "CASE WHEN {l} >= 9 THEN 'promoter' WHEN {l} >= 7 THEN 'passive' WHEN {l} IS NOT NULL THEN 'detractor' END"
-                );
-                let word = match class {
-                    NpsClass::Promoter => "promoter",
-                    NpsClass::Passive => "passive",
-                    NpsClass::Detractor => "detractor",
+                let test = match class {
+                    NpsClass::Promoter => format!("{l} >= 9"),
+                    NpsClass::Passive => format!("{l} >= 7 AND {l} < 9"),
+                    NpsClass::Detractor => format!("{l} < 7"),
                 };
-                format!("{class_sql} {} '{word}'", if negated { "<>" } else { "=" })
+                if negated {
+                    format!("NOT ({test})")
+                } else {
+                    test
+                }
             }
         })
     }

@@ -408,6 +408,9 @@ pub mod random {
     pub const EVENT_NAMES: [&str; 3] = ["A", "B", "C"];
     pub const TEXTS: [&str; 10] = ["a", "A", "ab", "Ab", "b", "ba", "ab/c", "x y", "it's", "é"];
 
+    /// (user, event name index, time, amount, kind)
+    pub type RandomEvent = (usize, usize, i64, Option<i64>, Option<String>);
+
     #[derive(Clone, Debug)]
     pub struct Spec {
         pub ints: Vec<Option<i64>>,
@@ -418,19 +421,23 @@ pub mod random {
         pub cats: Vec<Option<String>>,
         pub texts: Vec<Option<String>>,
         pub ids: Vec<Option<String>>,
-        /// (user, event name index, time, amount, kind)
-        pub events: Vec<(usize, usize, i64, Option<i64>, Option<String>)>,
+        pub events: Vec<RandomEvent>,
         /// (user, time, score); times are distinct.
         pub answers: Vec<(usize, i64, Option<i64>)>,
     }
 
-    fn opt<T: std::fmt::Debug + Clone + 'static>(s: impl Strategy<Value = T> + 'static) -> BoxedStrategy<Option<T>> {
+    fn opt<T: std::fmt::Debug + Clone + 'static>(
+        s: impl Strategy<Value = T> + 'static,
+    ) -> BoxedStrategy<Option<T>> {
         prop_oneof![1 => Just(None), 5 => s.prop_map(Some)].boxed()
     }
 
-    /// A time near the as-of time, on whole hours so that window boundaries are hit often.
+    /// A time near the as-of time, mostly on whole days before it so that window boundaries are hit often.
     fn time() -> impl Strategy<Value = i64> {
-        (-48i64..24 * 120).prop_map(|h| AS_OF - h * 3600)
+        prop_oneof![
+            3 => (-2i64..60).prop_map(|d| AS_OF - d * 86_400),
+            1 => (-4i64..240).prop_map(|k| AS_OF - k * 12 * 3600 - 1800),
+        ]
     }
 
     fn text(with_empty: bool) -> BoxedStrategy<String> {
@@ -456,10 +463,17 @@ pub mod random {
             );
             let users = n.max(1);
             let events = prop::collection::vec(
-                (0..users, 0..EVENT_NAMES.len(), time(), opt(-5i64..50), opt(prop::sample::select(vec!["x", "y", "z"]).prop_map(str::to_owned))),
+                (
+                    0..users,
+                    0..EVENT_NAMES.len(),
+                    time(),
+                    opt(-5i64..50),
+                    opt(prop::sample::select(vec!["x", "y", "z"]).prop_map(str::to_owned)),
+                ),
                 0..n * 4 + 1,
             );
-            let answers = prop::collection::vec((0..users, 0i64..120, opt(0i64..=10)), 0..n * 2 + 1);
+            let answers =
+                prop::collection::vec((0..users, 0i64..120, opt(0i64..=10)), 0..n * 2 + 1);
             (columns, events, answers).prop_map(move |(c, mut events, answers)| {
                 if n == 0 {
                     events.clear();
@@ -470,7 +484,18 @@ pub mod random {
                     .filter(|_| n > 0)
                     .map(|(i, (u, days, score))| (u, AS_OF - days * 86_400 - i as i64, score))
                     .collect();
-                Spec { ints: c.0, decs: c.1, bools: c.2, dates: c.3, stamps: c.4, cats: c.5, texts: c.6, ids: c.7, events, answers }
+                Spec {
+                    ints: c.0,
+                    decs: c.1,
+                    bools: c.2,
+                    dates: c.3,
+                    stamps: c.4,
+                    cats: c.5,
+                    texts: c.6,
+                    ids: c.7,
+                    events,
+                    answers,
+                }
             })
         })
     }
@@ -511,12 +536,20 @@ pub mod random {
             let events: Vec<Event> = self
                 .events
                 .iter()
-                .map(|&(user, name, time, _, _)| Event { user, name: EVENT_NAMES[name].to_owned(), time })
+                .map(|&(user, name, time, _, _)| Event {
+                    user,
+                    name: EVENT_NAMES[name].to_owned(),
+                    time,
+                })
                 .collect();
             let mut log = event_log(n, &events, |order| {
                 let amounts: Vec<Option<i64>> = order.iter().map(|&i| self.events[i].3).collect();
-                let kinds: Vec<Option<String>> = order.iter().map(|&i| self.events[i].4.clone()).collect();
-                vec![integer("amount", &amounts), category("kind", ColumnType::Category, &refs(&kinds))]
+                let kinds: Vec<Option<String>> =
+                    order.iter().map(|&i| self.events[i].4.clone()).collect();
+                vec![
+                    integer("amount", &amounts),
+                    category("kind", ColumnType::Category, &refs(&kinds)),
+                ]
             });
             // Every event name is known even when no event of that name was drawn.
             for name in EVENT_NAMES {
@@ -529,7 +562,13 @@ pub mod random {
                 let scores: Vec<Option<i64>> = order.iter().map(|&i| self.answers[i].2).collect();
                 vec![integer("score", &scores)]
             });
-            Dataset { population, key: Some("key".to_owned()), events: Some(log), linked: vec![nps], as_of: Some(AS_OF) }
+            Dataset {
+                population,
+                key: Some("key".to_owned()),
+                events: Some(log),
+                linked: vec![nps],
+                as_of: Some(AS_OF),
+            }
         }
     }
 
@@ -538,8 +577,10 @@ pub mod random {
         let leaf = condition();
         leaf.prop_recursive(4, 24, 4, |inner| {
             prop_oneof![
-                prop::collection::vec(inner.clone(), 2..4).prop_map(|v| format!("({})", v.join(" and "))),
-                prop::collection::vec(inner.clone(), 2..4).prop_map(|v| format!("({})", v.join(" or "))),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|v| format!("({})", v.join(" and "))),
+                prop::collection::vec(inner.clone(), 2..4)
+                    .prop_map(|v| format!("({})", v.join(" or "))),
                 inner.prop_map(|c| format!("not {c}")),
             ]
         })
@@ -554,15 +595,23 @@ pub mod random {
     }
 
     fn number() -> impl Strategy<Value = String> {
-        prop_oneof![(-25i64..25).prop_map(|v| v.to_string()), (-100i32..100).prop_map(|q| format!("{}", f64::from(q) / 4.0))]
+        prop_oneof![
+            (-25i64..25).prop_map(|v| v.to_string()),
+            (-100i32..100).prop_map(|q| format!("{}", f64::from(q) / 4.0))
+        ]
     }
 
     fn quoted() -> impl Strategy<Value = String> {
-        prop::sample::select(TEXTS.to_vec()).prop_map(|t| format!("{}", seglab_core::segment::LiteralValue::Text(t.to_owned())))
+        prop::sample::select(TEXTS.to_vec())
+            .prop_map(|t| format!("{}", seglab_core::segment::LiteralValue::Text(t.to_owned())))
     }
 
     fn duration() -> impl Strategy<Value = String> {
-        (0u32..40, prop::sample::select(vec!["hours", "days", "weeks", "months"])).prop_map(|(n, u)| format!("{n} {u}"))
+        (
+            0u32..40,
+            prop::sample::select(vec!["hours", "days", "weeks", "months"]),
+        )
+            .prop_map(|(n, u)| format!("{n} {u}"))
     }
 
     fn event() -> impl Strategy<Value = String> {
@@ -570,7 +619,10 @@ pub mod random {
     }
 
     fn window() -> impl Strategy<Value = String> {
-        prop_oneof![Just(String::new()), duration().prop_map(|d| format!(" in last {d}"))]
+        prop_oneof![
+            Just(String::new()),
+            duration().prop_map(|d| format!(" in last {d}"))
+        ]
     }
 
     fn text_column() -> impl Strategy<Value = &'static str> {
@@ -586,39 +638,120 @@ pub mod random {
         let dated = prop::sample::select(vec!["dt", "ts"]);
         prop_oneof![
             (numeric.clone(), cmp(), number()).prop_map(|(c, o, v)| format!("{c} {o} {v}")),
-            (numeric.clone(), number(), number()).prop_map(|(c, a, b)| format!("{c} between {a} and {b}")),
-            (numeric.clone(), any::<bool>(), prop::collection::vec(number(), 1..4))
-                .prop_map(|(c, neg, v)| format!("{c} {}in ({})", if neg { "not " } else { "" }, v.join(", "))),
-            (prop::sample::select(vec!["i", "d", "b", "dt", "ts", "c", "t", "`Odd name`"]), any::<bool>())
+            (numeric.clone(), number(), number())
+                .prop_map(|(c, a, b)| format!("{c} between {a} and {b}")),
+            (
+                numeric.clone(),
+                any::<bool>(),
+                prop::collection::vec(number(), 1..4)
+            )
+                .prop_map(|(c, neg, v)| format!(
+                    "{c} {}in ({})",
+                    if neg { "not " } else { "" },
+                    v.join(", ")
+                )),
+            (
+                prop::sample::select(vec!["i", "d", "b", "dt", "ts", "c", "t", "`Odd name`"]),
+                any::<bool>()
+            )
                 .prop_map(|(c, neg)| format!("{c} is {}empty", if neg { "not " } else { "" })),
-            (prop::sample::select(vec!["=", "!="]), prop::sample::select(vec!["yes", "no"])).prop_map(|(o, v)| format!("b {o} {v}")),
-            prop::sample::select(vec!["b in (yes, no)", "b in (no)", "b not in (yes)"]).prop_map(str::to_owned),
+            (
+                prop::sample::select(vec!["=", "!="]),
+                prop::sample::select(vec!["yes", "no"])
+            )
+                .prop_map(|(o, v)| format!("b {o} {v}")),
+            prop::sample::select(vec!["b in (yes, no)", "b in (no)", "b not in (yes)"])
+                .prop_map(str::to_owned),
             (dated.clone(), cmp(), date_literal()).prop_map(|(c, o, v)| format!("{c} {o} {v}")),
-            (dated.clone(), prop::sample::select(vec!["before", "after"]), date_literal()).prop_map(|(c, o, v)| format!("{c} {o} {v}")),
-            (dated.clone(), date_literal(), date_literal()).prop_map(|(c, a, b)| format!("{c} between {a} and {b}")),
-            (dated.clone(), any::<bool>(), prop::collection::vec(date_literal(), 1..3))
-                .prop_map(|(c, neg, v)| format!("{c} {}in ({})", if neg { "not " } else { "" }, v.join(", "))),
+            (
+                dated.clone(),
+                prop::sample::select(vec!["before", "after"]),
+                date_literal()
+            )
+                .prop_map(|(c, o, v)| format!("{c} {o} {v}")),
+            (dated.clone(), date_literal(), date_literal())
+                .prop_map(|(c, a, b)| format!("{c} between {a} and {b}")),
+            (
+                dated.clone(),
+                any::<bool>(),
+                prop::collection::vec(date_literal(), 1..3)
+            )
+                .prop_map(|(c, neg, v)| format!(
+                    "{c} {}in ({})",
+                    if neg { "not " } else { "" },
+                    v.join(", ")
+                )),
             (dated.clone(), duration()).prop_map(|(c, d)| format!("{c} in last {d}")),
             (dated, duration()).prop_map(|(c, d)| format!("{c} more than {d} ago")),
-            (text_column(), prop::sample::select(vec!["=", "!="]), quoted(), ignoring()).prop_map(|(c, o, v, i)| format!("{c} {o} {v}{i}")),
-            (text_column(), any::<bool>(), prop::collection::vec(quoted(), 1..4), ignoring())
-                .prop_map(|(c, neg, v, i)| format!("{c} {}in ({}){i}", if neg { "not " } else { "" }, v.join(", "))),
-            (text_column(), prop::sample::select(vec!["contains", "starts with", "ends with"]), quoted(), ignoring())
+            (
+                text_column(),
+                prop::sample::select(vec!["=", "!="]),
+                quoted(),
+                ignoring()
+            )
                 .prop_map(|(c, o, v, i)| format!("{c} {o} {v}{i}")),
-            (text_column(), prop::sample::select(vec!["/^a/", "/b$/", "/a|é/", "/^.b/", "/\\//", "/^[a-b]+$/"]), ignoring())
+            (
+                text_column(),
+                any::<bool>(),
+                prop::collection::vec(quoted(), 1..4),
+                ignoring()
+            )
+                .prop_map(|(c, neg, v, i)| format!(
+                    "{c} {}in ({}){i}",
+                    if neg { "not " } else { "" },
+                    v.join(", ")
+                )),
+            (
+                text_column(),
+                prop::sample::select(vec!["contains", "starts with", "ends with"]),
+                quoted(),
+                ignoring()
+            )
+                .prop_map(|(c, o, v, i)| format!("{c} {o} {v}{i}")),
+            (
+                text_column(),
+                prop::sample::select(vec![
+                    "/^a/",
+                    "/b$/",
+                    "/a|é/",
+                    "/^.b/",
+                    "/\\//",
+                    "/^[a-b]+$/"
+                ]),
+                ignoring()
+            )
                 .prop_map(|(c, r, i)| format!("{c} matches {r}{i}")),
-            (event(), prop::option::of((prop::sample::select(vec!["at least", "at most", "exactly"]), 0u32..4)), window())
+            (
+                event(),
+                prop::option::of((
+                    prop::sample::select(vec!["at least", "at most", "exactly"]),
+                    0u32..4
+                )),
+                window()
+            )
                 .prop_map(|(e, count, w)| match count {
                     Some((op, n)) => format!("did {e} {op} {n} times{w}"),
                     None => format!("did {e}{w}"),
                 }),
-            (event(), event(), duration()).prop_map(|(a, b, d)| format!("did {a} then {b} within {d}")),
+            (event(), event(), duration())
+                .prop_map(|(a, b, d)| format!("did {a} then {b} within {d}")),
             (event(), duration()).prop_map(|(e, d)| format!("first did {e} in last {d}")),
-            (prop::sample::select(vec!["sum", "avg", "min", "max", "distinct"]), event(), window(), cmp(), number())
+            (
+                prop::sample::select(vec!["sum", "avg", "min", "max", "distinct"]),
+                event(),
+                window(),
+                cmp(),
+                number()
+            )
                 .prop_map(|(f, e, w, o, v)| format!("{f}(amount) of {e}{w} {o} {v}")),
-            (event(), window(), cmp(), 0u32..4).prop_map(|(e, w, o, v)| format!("distinct(kind) of {e}{w} {o} {v}")),
-            (prop::sample::select(vec!["latest", "avg"]), cmp(), number()).prop_map(|(f, o, v)| format!("{f}(nps.score) {o} {v}")),
-            (prop::sample::select(vec!["=", "!="]), prop::sample::select(vec!["promoter", "passive", "detractor"]))
+            (event(), window(), cmp(), 0u32..4)
+                .prop_map(|(e, w, o, v)| format!("distinct(kind) of {e}{w} {o} {v}")),
+            (prop::sample::select(vec!["latest", "avg"]), cmp(), number())
+                .prop_map(|(f, o, v)| format!("{f}(nps.score) {o} {v}")),
+            (
+                prop::sample::select(vec!["=", "!="]),
+                prop::sample::select(vec!["promoter", "passive", "detractor"])
+            )
                 .prop_map(|(o, c)| format!("nps(nps.score) {o} {c}")),
             Just("in segment \"S\"".to_owned()),
         ]
