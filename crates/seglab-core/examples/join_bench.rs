@@ -84,7 +84,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ColumnData::Dictionary(Dictionary {
                 values: {
                     let mut v = StringColumn::default();
-                    ids.iter().for_each(|s| v.push(s));
+                    for id in &ids {
+                        v.push(id);
+                    }
                     v
                 },
                 codes: user_codes,
