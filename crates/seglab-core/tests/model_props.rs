@@ -87,20 +87,24 @@ fn table_strategy() -> impl Strategy<Value = Table> {
 const FILES: [&str; 4] = ["users.csv", "events.csv", "nps.csv", "accounts.csv"];
 const KINDS: [FileKind; 3] = [FileKind::Entity, FileKind::Events, FileKind::Linked];
 
+/// A link as indices into `FILES`, `KINDS` and `NAMES` (one past the end: absent): file, kind, key,
+/// population key, time, event, ignore case.
+type LinkEdit = (
+    usize,
+    usize,
+    usize,
+    usize,
+    Option<usize>,
+    Option<usize>,
+    bool,
+);
+
 /// Random edits of a plan: other files, columns (existing or not), kinds and as-of texts.
 #[derive(Clone, Debug)]
 struct Edit {
     population: Option<usize>,
     key: usize,
-    links: Vec<(
-        usize,
-        usize,
-        usize,
-        usize,
-        Option<usize>,
-        Option<usize>,
-        bool,
-    )>,
+    links: Vec<LinkEdit>,
     as_of: Option<usize>,
 }
 
