@@ -612,3 +612,32 @@ fn files_without_common_keys_are_reported() {
     let built = join::build(&[Source::new("notes.csv", &notes)], &no_population.plan);
     assert_eq!(built.err(), Some(JoinError::NoPopulation));
 }
+
+#[test]
+fn keys_match_by_loose_names_and_by_values() {
+    let crm = table(
+        &[("User ID", Id), ("Customer", Id), ("E-mail", Id)],
+        &[&["1001", "c-7", "a@x.com"], &["1002", "c-8", "b@x.com"], &["1003", "c-9", "c@x.com"]],
+    );
+    // `userId` matches `User ID` by name; the survey's `respondent` shares values with `E-mail` only.
+    let events = table(
+        &[("userId", Category), ("action", Category), ("at", DateTime)],
+        &[
+            &["1001", "Open", "2025-03-01T10:00:00Z"],
+            &["1001", "Open", "2025-03-02T10:00:00Z"],
+            &["1003", "Close", "2025-03-02T11:00:00Z"],
+            &["1003", "Open", "2025-03-02T12:00:00Z"],
+        ],
+    );
+    let survey = table(
+        &[("respondent", Id), ("answered", Date), ("rating", Integer)],
+        &[&["B@X.COM", "2025-03-01", "4"], &["b@x.com", "2025-03-02", "5"], &["c@x.com", "2025-03-02", "2"]],
+    );
+    let sources = [Source::new("crm.csv", &crm), Source::new("app.csv", &events), Source::new("csat.csv", &survey)];
+    let proposal = join::propose(&sources);
+    let plan = serde_json::to_string(&proposal.plan).expect("plans serialise");
+    let problems: Vec<String> = proposal.problems.iter().map(ToString::to_string).collect();
+    expect![[r#"
+        {"population":"crm.csv","key":"User ID","links":[{"file":"app.csv","kind":"events","key":"userId","population_key":"User ID","ignore_case":false,"time":"at","event":"action"},{"file":"csat.csv","kind":"linked","key":"respondent","population_key":"E-mail","ignore_case":true,"time":"answered"}]}
+        []"#]].assert_eq(&format!("{plan}\n{problems:?}"));
+}
