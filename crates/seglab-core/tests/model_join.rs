@@ -617,7 +617,11 @@ fn files_without_common_keys_are_reported() {
 fn keys_match_by_loose_names_and_by_values() {
     let crm = table(
         &[("User ID", Id), ("Customer", Id), ("E-mail", Id)],
-        &[&["1001", "c-7", "a@x.com"], &["1002", "c-8", "b@x.com"], &["1003", "c-9", "c@x.com"]],
+        &[
+            &["1001", "c-7", "a@x.com"],
+            &["1002", "c-8", "b@x.com"],
+            &["1003", "c-9", "c@x.com"],
+        ],
     );
     // `userId` matches `User ID` by name; the survey's `respondent` shares values with `E-mail` only.
     let events = table(
@@ -631,9 +635,17 @@ fn keys_match_by_loose_names_and_by_values() {
     );
     let survey = table(
         &[("respondent", Id), ("answered", Date), ("rating", Integer)],
-        &[&["B@X.COM", "2025-03-01", "4"], &["b@x.com", "2025-03-02", "5"], &["c@x.com", "2025-03-02", "2"]],
+        &[
+            &["B@X.COM", "2025-03-01", "4"],
+            &["b@x.com", "2025-03-02", "5"],
+            &["c@x.com", "2025-03-02", "2"],
+        ],
     );
-    let sources = [Source::new("crm.csv", &crm), Source::new("app.csv", &events), Source::new("csat.csv", &survey)];
+    let sources = [
+        Source::new("crm.csv", &crm),
+        Source::new("app.csv", &events),
+        Source::new("csat.csv", &survey),
+    ];
     let proposal = join::propose(&sources);
     let plan = serde_json::to_string(&proposal.plan).expect("plans serialise");
     let problems: Vec<String> = proposal.problems.iter().map(ToString::to_string).collect();
