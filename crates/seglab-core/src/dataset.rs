@@ -94,7 +94,10 @@ pub struct Dataset {
 impl Dataset {
     /// A dataset of one table and nothing else.
     pub fn from_table(table: Table) -> Self {
-        Self { population: table, ..Self::default() }
+        Self {
+            population: table,
+            ..Self::default()
+        }
     }
 
     pub fn users(&self) -> usize {

@@ -1,0 +1,195 @@
+//! Descriptive statistics: mean with a t interval, quantiles, skewness and Cohen's d.
+
+use super::dist::t_ppf;
+use super::{CONFIDENCE, Interval, NotEnough};
+use serde::Serialize;
+
+/// A mean with its sample standard deviation and 95% t interval.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MeanCi {
+    pub n: usize,
+    pub mean: f64,
+    /// Sample standard deviation (denominator n − 1).
+    pub sd: f64,
+    /// `scipy.stats.t.interval(0.95, n - 1, loc=mean, scale=sd / sqrt(n))`. When all values are equal the
+    /// interval is the single point `[mean, mean]` (scipy returns NaN there).
+    pub ci: Interval,
+}
+
+/// Mean and standard deviation in two passes (the second pass corrects the rounding of the first).
+pub(crate) fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean0 = values.iter().sum::<f64>() / n;
+    let (mut ss, mut comp) = (0.0, 0.0);
+    for &v in values {
+        let d = v - mean0;
+        ss += d * d;
+        comp += d;
+    }
+    let mean = mean0 + comp / n;
+    let var = (ss - comp * comp / n) / (n - 1.0);
+    (mean, var.max(0.0).sqrt())
+}
+
+/// The mean of `values` with a 95% t confidence interval; needs two values.
+pub fn mean_ci(values: &[f64]) -> Result<MeanCi, NotEnough> {
+    check_finite(values)?;
+    if values.len() < 2 {
+        return Err(if values.is_empty() {
+            NotEnough::Empty
+        } else {
+            NotEnough::TooFew {
+                needed: 2,
+                found: values.len(),
+            }
+        });
+    }
+    let (mean, sd) = mean_sd(values);
+    Ok(mean_ci_from(values.len(), mean, sd))
+}
+
+/// The interval from summary figures.
+pub(crate) fn mean_ci_from(n: usize, mean: f64, sd: f64) -> MeanCi {
+    let half = t_ppf(0.5 + CONFIDENCE / 2.0, n as f64 - 1.0) * sd / (n as f64).sqrt();
+    MeanCi {
+        n,
+        mean,
+        sd,
+        ci: Interval {
+            low: mean - half,
+            high: mean + half,
+        },
+    }
+}
+
+pub(crate) fn check_finite(values: &[f64]) -> Result<(), NotEnough> {
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(())
+    } else {
+        Err(NotEnough::NotFinite)
+    }
+}
+
+/// numpy's `a + (b - a) t`, computed from the nearer end as `numpy.quantile` does.
+fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
+}
+
+/// The `p`-quantile of sorted values by numpy's default definition (`method="linear"`, Hyndman–Fan
+/// type 7): position `(n − 1) p`, interpolating linearly between neighbours. `None` when empty.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    Some(lerp(sorted[lo], sorted[hi], h - lo as f64))
+}
+
+/// Several quantiles (type 7, as `quantile_sorted`) of unsorted values, by partial selection: `values`
+/// is reordered. `probs` may come in any order; the result follows it.
+pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Result<Vec<f64>, NotEnough> {
+    check_finite(values)?;
+    let n = values.len();
+    if n == 0 {
+        return Err(NotEnough::Empty);
+    }
+    // Every rank the interpolation reads, in increasing order.
+    let mut ranks: Vec<usize> = Vec::with_capacity(probs.len() * 2);
+    for &p in probs {
+        let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+        let lo = h.floor() as usize;
+        ranks.push(lo);
+        ranks.push((lo + 1).min(n - 1));
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut start = 0;
+    for &rank in &ranks {
+        if rank < start {
+            continue;
+        }
+        let tail = &mut values[start..];
+        tail.select_nth_unstable_by(rank - start, f64::total_cmp);
+        start = rank + 1;
+    }
+    Ok(probs
+        .iter()
+        .map(|&p| {
+            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            lerp(values[lo], values[hi], h - lo as f64)
+        })
+        .collect())
+}
+
+/// Sample skewness, the biased moment estimator `m3 / m2^1.5` (`scipy.stats.skew(bias=True)`).
+pub fn skewness(values: &[f64]) -> Result<f64, NotEnough> {
+    check_finite(values)?;
+    if values.len() < 3 {
+        return Err(NotEnough::TooFew {
+            needed: 3,
+            found: values.len(),
+        });
+    }
+    let n = values.len() as f64;
+    let (mean, _) = mean_sd(values);
+    let (mut m2, mut m3) = (0.0, 0.0);
+    for &v in values {
+        let d = v - mean;
+        m2 += d * d;
+        m3 += d * d * d;
+    }
+    m2 /= n;
+    m3 /= n;
+    let first = values[0];
+    if values.iter().all(|&v| v == first) {
+        return Err(NotEnough::NoVariance);
+    }
+    Ok(m3 / m2.powf(1.5))
+}
+
+/// Cohen's d with the pooled standard deviation: `(mean_a − mean_b) / s_pooled`,
+/// `s_pooled² = ((n_a − 1) s_a² + (n_b − 1) s_b²) / (n_a + n_b − 2)`.
+pub fn cohens_d(a: &[f64], b: &[f64]) -> Result<f64, NotEnough> {
+    check_finite(a)?;
+    check_finite(b)?;
+    if a.is_empty() || b.is_empty() {
+        return Err(NotEnough::Empty);
+    }
+    if a.len() + b.len() < 3 {
+        return Err(NotEnough::TooFew {
+            needed: 3,
+            found: a.len() + b.len(),
+        });
+    }
+    let (ma, sa) = if a.len() > 1 { mean_sd(a) } else { (a[0], 0.0) };
+    let (mb, sb) = if b.len() > 1 { mean_sd(b) } else { (b[0], 0.0) };
+    cohens_d_from((a.len(), ma, sa), (b.len(), mb, sb))
+}
+
+/// Cohen's d from `(n, mean, sd)` of each group.
+pub(crate) fn cohens_d_from(a: (usize, f64, f64), b: (usize, f64, f64)) -> Result<f64, NotEnough> {
+    let (na, ma, sa) = a;
+    let (nb, mb, sb) = b;
+    if na + nb < 3 || na == 0 || nb == 0 {
+        return Err(NotEnough::TooFew {
+            needed: 3,
+            found: na + nb,
+        });
+    }
+    let pooled =
+        (((na as f64 - 1.0) * sa * sa + (nb as f64 - 1.0) * sb * sb) / (na + nb - 2) as f64).sqrt();
+    if pooled == 0.0 {
+        return Err(NotEnough::NoVariance);
+    }
+    Ok((ma - mb) / pooled)
+}
