@@ -48,18 +48,27 @@ struct Options {
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
-    let mut options =
-        Options { users: 3000, events_per_user: DEFAULT_EVENTS_PER_USER, seed: 42, out: PathBuf::from("web/sample") };
+    let mut options = Options {
+        users: 3000,
+        events_per_user: DEFAULT_EVENTS_PER_USER,
+        seed: 42,
+        out: PathBuf::from("web/sample"),
+    };
     let mut args = args.iter();
     while let Some(flag) = args.next() {
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.into());
         }
-        let value = args.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let value = args
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
         let bad = |what: &str| format!("{flag} {value}: expected {what}\n{USAGE}");
         match flag.as_str() {
             "--users" => {
-                options.users = value.replace('_', "").parse().map_err(|_| bad("a whole number"))?;
+                options.users = value
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| bad("a whole number"))?;
             }
             "--events-per-user" => {
                 options.events_per_user = value.parse().map_err(|_| bad("a number"))?;
@@ -73,17 +82,25 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         }
     }
     if options.users == 0 || options.users > 50_000_000 {
-        return Err(format!("--users {}: expected 1 to 50,000,000", options.users));
+        return Err(format!(
+            "--users {}: expected 1 to 50,000,000",
+            options.users
+        ));
     }
     Ok(options)
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let options = parse_args(args)?;
-    std::fs::create_dir_all(&options.out).map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| format!("cannot create {}: {e}", options.out.display()))?;
     let started = Instant::now();
     let profiles = write_users(&options)?;
-    eprintln!("users.csv: {} rows ({:.1} s)", options.users, started.elapsed().as_secs_f64());
+    eprintln!(
+        "users.csv: {} rows ({:.1} s)",
+        options.users,
+        started.elapsed().as_secs_f64()
+    );
     let counts = write_activity(&options, &profiles)?;
     let size = |name: &str| std::fs::metadata(options.out.join(name)).map_or(0, |m| m.len());
     eprintln!(
@@ -120,8 +137,9 @@ const STREAM_DAY: u64 = 4;
 
 impl Rng {
     fn keyed(seed: u64, stream: u64, a: u64, b: u64) -> Self {
-        let key =
-            mix(seed ^ mix(stream.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ mix(a ^ mix(b.wrapping_add(0x632b_e59b)))));
+        let key = mix(seed
+            ^ mix(stream.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                ^ mix(a ^ mix(b.wrapping_add(0x632b_e59b)))));
         Self(key)
     }
 
@@ -271,15 +289,15 @@ const INDUSTRIES: &[Industry] = &[
 ];
 
 const NAME_HEADS: &[&str] = &[
-    "North", "Blue", "Silver", "Bright", "Iron", "Green", "Red", "Clear", "Swift", "Nova", "Atlas", "Cedar", "Pine",
-    "Harbor", "Summit", "Delta", "Apex", "Lumen", "Vertex", "Quantum", "Oak", "Stone", "Sun", "Star", "River", "Cloud",
-    "Maple", "Falcon", "Granite", "Copper", "Orbit", "Polar", "Coral", "Echo", "Zenith", "Amber", "Birch", "Crest",
-    "Frost", "Golden",
+    "North", "Blue", "Silver", "Bright", "Iron", "Green", "Red", "Clear", "Swift", "Nova", "Atlas",
+    "Cedar", "Pine", "Harbor", "Summit", "Delta", "Apex", "Lumen", "Vertex", "Quantum", "Oak",
+    "Stone", "Sun", "Star", "River", "Cloud", "Maple", "Falcon", "Granite", "Copper", "Orbit",
+    "Polar", "Coral", "Echo", "Zenith", "Amber", "Birch", "Crest", "Frost", "Golden",
 ];
 const NAME_TAILS: &[&str] = &[
-    "wind", "peak", "stone", "field", "path", "bridge", "works", "line", "gate", "point", "wave", "forge", "leaf",
-    "mark", "scale", "light", "ridge", "brook", "vale", "haven", "wood", "port", "crest", "shore", "view", "spring",
-    "fort", "side", "land", "way",
+    "wind", "peak", "stone", "field", "path", "bridge", "works", "line", "gate", "point", "wave",
+    "forge", "leaf", "mark", "scale", "light", "ridge", "brook", "vale", "haven", "wood", "port",
+    "crest", "shore", "view", "spring", "fort", "side", "land", "way",
 ];
 const CITIES: &[&str] = &[
     "Boston",
@@ -314,10 +332,10 @@ const CITIES: &[&str] = &[
     "Oslo",
 ];
 const FIRST_NAMES: &[&str] = &[
-    "Anna", "Erik", "Maria", "Johan", "Sara", "Lars", "Emma", "Oskar", "Laura", "Lukas", "Sophie", "Thomas", "Julia",
-    "David", "Sarah", "Michael", "Jennifer", "Daniel", "Jessica", "Chris", "Emily", "Ryan", "Hannah", "Kevin", "Priya",
-    "Arjun", "Yuki", "Haruto", "Camille", "Louis", "Lucia", "Pablo", "Ana", "Pedro", "Fatima", "Omar", "Noah",
-    "Olivia", "Liam", "Mia",
+    "Anna", "Erik", "Maria", "Johan", "Sara", "Lars", "Emma", "Oskar", "Laura", "Lukas", "Sophie",
+    "Thomas", "Julia", "David", "Sarah", "Michael", "Jennifer", "Daniel", "Jessica", "Chris",
+    "Emily", "Ryan", "Hannah", "Kevin", "Priya", "Arjun", "Yuki", "Haruto", "Camille", "Louis",
+    "Lucia", "Pablo", "Ana", "Pedro", "Fatima", "Omar", "Noah", "Olivia", "Liam", "Mia",
 ];
 const LAST_NAMES: &[&str] = &[
     "Andersson",
@@ -372,7 +390,15 @@ const ROLES: &[&str] = &[
     "Operations",
 ];
 const ROLE_WEIGHTS: &[f64] = &[22.0, 14.0, 14.0, 10.0, 12.0, 6.0, 14.0, 8.0];
-const CRM_VENDORS: &[&str] = &["Salesforce", "HubSpot", "Pipedrive", "Microsoft Dynamics", "Zoho", "Other", ""];
+const CRM_VENDORS: &[&str] = &[
+    "Salesforce",
+    "HubSpot",
+    "Pipedrive",
+    "Microsoft Dynamics",
+    "Zoho",
+    "Other",
+    "",
+];
 const CRM_WEIGHTS: &[f64] = &[34.0, 28.0, 10.0, 9.0, 6.0, 7.0, 6.0];
 
 /// A company, drawn from its own stream so that its users agree on it without storing it.
@@ -389,8 +415,10 @@ struct Company {
 impl Company {
     fn new(seed: u64, index: usize) -> Self {
         let mut rng = Rng::keyed(seed, STREAM_COMPANY, index as u64, 0);
-        let country = &COUNTRIES[rng.weighted(&COUNTRIES.iter().map(|c| c.weight).collect::<Vec<_>>())];
-        let industry = &INDUSTRIES[rng.weighted(&INDUSTRIES.iter().map(|i| i.weight).collect::<Vec<_>>())];
+        let country =
+            &COUNTRIES[rng.weighted(&COUNTRIES.iter().map(|c| c.weight).collect::<Vec<_>>())];
+        let industry =
+            &INDUSTRIES[rng.weighted(&INDUSTRIES.iter().map(|i| i.weight).collect::<Vec<_>>())];
         // Distinct names for up to 1.08M companies: head × tail × industry word × city, each digit permuted
         // so that a small sample does not start with the same head.
         let head = NAME_HEADS[(index % NAME_HEADS.len() * 17 + 3) % NAME_HEADS.len()];
@@ -398,17 +426,31 @@ impl Company {
         let tail = NAME_TAILS[(rest % NAME_TAILS.len() * 7 + 11) % NAME_TAILS.len()];
         let rest = rest / NAME_TAILS.len();
         let word = industry.words[rest % 3];
-        let city = (rest / 3 % (CITIES.len() + 1)).checked_sub(1).map(|i| CITIES[i]);
+        let city = (rest / 3 % (CITIES.len() + 1))
+            .checked_sub(1)
+            .map(|i| CITIES[i]);
         let base = format!("{head}{tail}");
         let name = match city {
             Some(city) => format!("{base} {word} {city} {}", country.legal),
             None => format!("{base} {word} {}", country.legal),
         };
         let domain = match city {
-            Some(city) => format!("{}-{}.{}", base.to_lowercase(), city.to_lowercase().replace(' ', ""), country.tld),
-            None => format!("{}{}.{}", base.to_lowercase(), word.to_lowercase(), country.tld),
+            Some(city) => format!(
+                "{}-{}.{}",
+                base.to_lowercase(),
+                city.to_lowercase().replace(' ', ""),
+                country.tld
+            ),
+            None => format!(
+                "{}{}.{}",
+                base.to_lowercase(),
+                word.to_lowercase(),
+                country.tld
+            ),
         };
-        let employees = (80.0 * (1.6 * rng.normal()).exp()).clamp(2.0, 250_000.0).round() as u32;
+        let employees = (80.0 * (1.6 * rng.normal()).exp())
+            .clamp(2.0, 250_000.0)
+            .round() as u32;
         let revenue = f64::from(employees) * 150_000.0 * (0.6 * rng.normal()).exp();
         let revenue_band = match revenue {
             r if r < 1e6 => "<1M",
@@ -419,7 +461,15 @@ impl Company {
             _ => ">1B",
         };
         let crm_vendor = CRM_VENDORS[rng.weighted(CRM_WEIGHTS)];
-        Self { name, domain, country, industry, employees, revenue_band, crm_vendor }
+        Self {
+            name,
+            domain,
+            country,
+            industry,
+            employees,
+            revenue_band,
+            crm_vendor,
+        }
     }
 }
 
@@ -493,7 +543,10 @@ fn write_users(options: &Options) -> Result<Vec<Profile>, String> {
         let engagement = rng.normal();
         let friction = rng.normal();
         let converts = rng.chance(
-            (company.industry.conversion * (0.7 * engagement - 0.245).exp() * (0.25 * -friction).exp()).min(0.95),
+            (company.industry.conversion
+                * (0.7 * engagement - 0.245).exp()
+                * (0.25 * -friction).exp())
+            .min(0.95),
         );
         let trial_end = signup + TRIAL_DAYS;
         let paid_on = signup + rng.range(2, i64::from(TRIAL_DAYS)) as i32;
@@ -520,7 +573,9 @@ fn write_users(options: &Options) -> Result<Vec<Profile>, String> {
         let arr = match plan {
             "basic" => 1_800.0 * (0.4 * rng.normal()).exp(),
             "pro" => 9_000.0 * (0.45 * rng.normal()).exp(),
-            "enterprise" => 60_000.0 * (0.5 * rng.normal()).exp() * (size / 1000.0).max(1.0).powf(0.15),
+            "enterprise" => {
+                60_000.0 * (0.5 * rng.normal()).exp() * (size / 1000.0).max(1.0).powf(0.15)
+            }
             _ => 0.0,
         };
         let arr = (arr / 10.0).round() as u32 * 10;
@@ -534,19 +589,28 @@ fn write_users(options: &Options) -> Result<Vec<Profile>, String> {
         let local = format!("{}.{}", ascii_fold(first), ascii_fold(last)).to_lowercase();
         let email = if rng.chance(0.04) {
             // Mixed case, as CRMs keep whatever the user typed.
-            format!("{}.{}@{}", ascii_fold(first), ascii_fold(last).replace(' ', ""), company.domain.to_uppercase())
+            format!(
+                "{}.{}@{}",
+                ascii_fold(first),
+                ascii_fold(last).replace(' ', ""),
+                company.domain.to_uppercase()
+            )
         } else {
             format!("{}@{}", local.replace(' ', ""), company.domain)
         };
-        let language =
-            if company.country.language != "en" && rng.chance(0.12) { "en" } else { company.country.language };
+        let language = if company.country.language != "en" && rng.chance(0.12) {
+            "en"
+        } else {
+            company.country.language
+        };
         let role = ROLES[rng.weighted(ROLE_WEIGHTS)];
 
         write!(out, "U{:0id_width$},", i + 1).map_err(&err)?;
         write_field(&mut out, &email).map_err(&err)?;
         out.write_all(b",").map_err(&err)?;
         write_date(&mut out, signup).map_err(&err)?;
-        let missing = |rng: &mut Rng, p: f64, value: &'static str| if rng.chance(p) { "" } else { value };
+        let missing =
+            |rng: &mut Rng, p: f64, value: &'static str| if rng.chance(p) { "" } else { value };
         let country = missing(&mut rng, 0.01, company.country.name);
         let language_cell = missing(&mut rng, 0.015, language);
         let industry = missing(&mut rng, 0.01, company.industry.name);
@@ -556,7 +620,12 @@ fn write_users(options: &Options) -> Result<Vec<Profile>, String> {
         if !rng.chance(0.02) {
             write!(out, "{}", company.employees).map_err(&err)?;
         }
-        write!(out, ",{},{},{plan},", company.revenue_band, company.crm_vendor).map_err(&err)?;
+        write!(
+            out,
+            ",{},{},{plan},",
+            company.revenue_band, company.crm_vendor
+        )
+        .map_err(&err)?;
         write_date(&mut out, signup).map_err(&err)?;
         out.write_all(b",").map_err(&err)?;
         write_date(&mut out, trial_end).map_err(&err)?;
@@ -663,8 +732,8 @@ struct Counts {
 
 /// Hours of the (local) day at which sessions start: office hours, a little in the evening.
 const HOUR_WEIGHTS: [f64; 24] = [
-    0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4.0, 7.0, 8.0, 8.0, 6.0, 7.0, 8.0, 7.5, 6.0, 4.0, 2.0, 1.5, 1.5, 1.2, 0.8,
-    0.4,
+    0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.5, 1.5, 4.0, 7.0, 8.0, 8.0, 6.0, 7.0, 8.0, 7.5, 6.0, 4.0, 2.0,
+    1.5, 1.5, 1.2, 0.8, 0.4,
 ];
 
 struct Activity {
@@ -688,11 +757,21 @@ impl Activity {
     }
 
     /// The user's events on one day, from the stream of that user-day.
-    fn day(&self, user: usize, p: &Profile, day: i32, events: &mut Vec<Event>, responses: &mut Vec<Response>) {
+    fn day(
+        &self,
+        user: usize,
+        p: &Profile,
+        day: i32,
+        events: &mut Vec<Event>,
+        responses: &mut Vec<Response>,
+    ) {
         let mut rng = Rng::keyed(self.seed, STREAM_DAY, user as u64, day as u64);
         let age = day - p.signup;
         let upgrade = p.converted_on == Some(day);
-        if age >= SURVEY_FIRST && (age - SURVEY_FIRST) % SURVEY_EVERY == 0 && rng.chance(SURVEY_RESPONSE_RATE) {
+        if age >= SURVEY_FIRST
+            && (age - SURVEY_FIRST) % SURVEY_EVERY == 0
+            && rng.chance(SURVEY_RESPONSE_RATE)
+        {
             responses.push(survey(&mut rng, user, p, day));
         }
         let expected = self.session_chance(p, age, day);
@@ -704,15 +783,27 @@ impl Activity {
         let sessions = 1 + usize::from(rng.chance(0.08));
         for session in 0..sessions {
             let local_hour = rng.weighted(&HOUR_WEIGHTS) as i64;
-            let mut t = i64::from(day) * 86_400 + (local_hour - i64::from(p.utc_offset)) * 3600 + rng.range(0, 3599);
+            let mut t = i64::from(day) * 86_400
+                + (local_hour - i64::from(p.utc_offset)) * 3600
+                + rng.range(0, 3599);
             let mut push = |t: i64, kind: Kind, duration: u32, amount: u64| {
                 if t <= self.as_of_end {
-                    events.push(Event { time: t, user: user as u32, kind, duration, amount });
+                    events.push(Event {
+                        time: t,
+                        user: user as u32,
+                        kind,
+                        duration,
+                        amount,
+                    });
                 }
             };
             push(t, Kind::Login, 0, 0);
             let weights = if age < TRIAL_DAYS {
-                if p.converts { &TRIAL_CONVERTS } else { &TRIAL_LEAVES }
+                if p.converts {
+                    &TRIAL_CONVERTS
+                } else {
+                    &TRIAL_LEAVES
+                }
             } else if p.converted_on.is_some() {
                 &PAYING
             } else {
@@ -790,14 +881,29 @@ const DETRACTOR_COMMENTS: &[&str] = &[
     "Not what we were \"promised\" in the demo",
 ];
 const LOCAL_COMMENTS: &[(&str, [&str; 3])] = &[
-    ("sv", ["Bra verktyg, sparar mycket tid", "Helt okej, men lite dyrt", "För långsamt, och supporten svarar inte"]),
-    ("de", ["Sehr gut, spart uns viel Zeit", "Gut, aber etwas teuer", "Zu langsam, \"Export\" funktioniert nicht"]),
+    (
+        "sv",
+        [
+            "Bra verktyg, sparar mycket tid",
+            "Helt okej, men lite dyrt",
+            "För långsamt, och supporten svarar inte",
+        ],
+    ),
+    (
+        "de",
+        [
+            "Sehr gut, spart uns viel Zeit",
+            "Gut, aber etwas teuer",
+            "Zu langsam, \"Export\" funktioniert nicht",
+        ],
+    ),
 ];
 
 fn survey(rng: &mut Rng, user: usize, p: &Profile, day: i32) -> Response {
-    let raw = 7.1 + 1.0 * f64::from(p.engagement) + if p.converted_on.is_some() { 0.8 } else { 0.0 }
-        - 1.6 * f64::from(p.friction)
-        + 1.5 * rng.normal();
+    let raw =
+        7.1 + 1.0 * f64::from(p.engagement) + if p.converted_on.is_some() { 0.8 } else { 0.0 }
+            - 1.6 * f64::from(p.friction)
+            + 1.5 * rng.normal();
     let score = raw.round().clamp(0.0, 10.0) as u8;
     let group = match score {
         9..=10 => 0,
@@ -806,22 +912,37 @@ fn survey(rng: &mut Rng, user: usize, p: &Profile, day: i32) -> Response {
     };
     let comment = if rng.chance(0.45) {
         ""
-    } else if let Some((_, local)) =
-        LOCAL_COMMENTS.iter().find(|(lang, _)| *lang == p.language).filter(|_| rng.chance(0.5))
+    } else if let Some((_, local)) = LOCAL_COMMENTS
+        .iter()
+        .find(|(lang, _)| *lang == p.language)
+        .filter(|_| rng.chance(0.5))
     {
         local[group]
     } else {
         let pool = [PROMOTER_COMMENTS, PASSIVE_COMMENTS, DETRACTOR_COMMENTS][group];
         // The multi-line comment is rare, as in real survey exports.
         let pick = rng.below(pool.len());
-        if pool[pick].contains('\n') && !rng.chance(0.2) { pool[0] } else { pool[pick] }
+        if pool[pick].contains('\n') && !rng.chance(0.2) {
+            pool[0]
+        } else {
+            pool[pick]
+        }
     };
-    Response { day, user: user as u32, score, comment }
+    Response {
+        day,
+        user: user as u32,
+        score,
+        comment,
+    }
 }
 
 fn last_active_day(p: &Profile) -> i32 {
     let as_of = as_of_day();
-    if p.converted_on.is_some() { as_of } else { (p.trial_end + LINGER_DAYS).min(as_of) }
+    if p.converted_on.is_some() {
+        as_of
+    } else {
+        (p.trial_end + LINGER_DAYS).min(as_of)
+    }
 }
 
 /// Finds the activity scale that gives the requested events per user, by simulating an evenly spaced sample
@@ -943,8 +1064,12 @@ mod tests {
         let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/sample");
         for name in ["users.csv", "events.csv", "nps.csv"] {
             let fresh = std::fs::read(out.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let shipped = std::fs::read(sample.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(fresh == shipped, "web/sample/{name} is stale: run `cargo xtask gen-data`");
+            let shipped =
+                std::fs::read(sample.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                fresh == shipped,
+                "web/sample/{name} is stale: run `cargo xtask gen-data`"
+            );
         }
         let _ = std::fs::remove_dir_all(&out);
     }

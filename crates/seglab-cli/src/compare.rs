@@ -53,25 +53,37 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let b_expr = args.b.as_deref().map(parse).transpose()?;
     let data = data::load(&args.data)?;
     let segments = SegmentSet::new();
-    let a = seg::evaluate(&a_expr, &data.dataset, &segments).map_err(|e| segment_error(&args.a, &e))?;
+    let a =
+        seg::evaluate(&a_expr, &data.dataset, &segments).map_err(|e| segment_error(&args.a, &e))?;
     let b = match (&b_expr, &args.b) {
-        (Some(expr), Some(text)) => {
-            Some(seg::evaluate(expr, &data.dataset, &segments).map_err(|e| segment_error(text, &e))?)
-        }
+        (Some(expr), Some(text)) => Some(
+            seg::evaluate(expr, &data.dataset, &segments).map_err(|e| segment_error(text, &e))?,
+        ),
         _ => None,
     };
 
     // The columns the segments are defined by differ by construction; testing them would only crowd out
     // the findings that say something.
     let mut defining = seg::referenced_names(&a_expr).columns;
-    for name in b_expr.iter().flat_map(|expr| seg::referenced_names(expr).columns) {
+    for name in b_expr
+        .iter()
+        .flat_map(|expr| seg::referenced_names(expr).columns)
+    {
         if !defining.contains(&name) {
             defining.push(name);
         }
     }
     let defined_by = |name: &str| defining.iter().any(|d| d.eq_ignore_ascii_case(name));
-    let kept = data.dataset.population.columns().iter().filter(|c| !defined_by(c.name())).cloned().collect();
-    let mut table = Table::new(kept).map_err(|e| CliError::Usage(format!("cannot set up the comparison: {e}")))?;
+    let kept = data
+        .dataset
+        .population
+        .columns()
+        .iter()
+        .filter(|c| !defined_by(c.name()))
+        .cloned()
+        .collect();
+    let mut table = Table::new(kept)
+        .map_err(|e| CliError::Usage(format!("cannot set up the comparison: {e}")))?;
     if table.columns().is_empty() {
         table = Table::default();
     }
@@ -80,20 +92,38 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         for column in join::measures(&data.dataset, &spec) {
             // A file column of the same name wins; the measure is then reachable in segments only.
             if table.column(column.name()).is_none() && !defined_by(column.name()) {
-                table.push_column(column).map_err(|e| CliError::Usage(format!("cannot add a measure: {e}")))?;
+                table
+                    .push_column(column)
+                    .map_err(|e| CliError::Usage(format!("cannot add a measure: {e}")))?;
             }
         }
     }
-    let mut groups = vec![Group { name: a_expr.to_string(), color: "#4063d8".to_owned(), members: &a }];
+    let mut groups = vec![Group {
+        name: a_expr.to_string(),
+        color: "#4063d8".to_owned(),
+        members: &a,
+    }];
     if let (Some(b), Some(expr)) = (&b, &b_expr) {
-        groups.push(Group { name: expr.to_string(), color: "#d0663b".to_owned(), members: b });
+        groups.push(Group {
+            name: expr.to_string(),
+            color: "#d0663b".to_owned(),
+            members: b,
+        });
     }
     // The second group (B, or everyone else) is the baseline the first is measured against.
-    let options = CompareOptions { baseline: 1, include_rest: b.is_none(), ..CompareOptions::default() };
+    let options = CompareOptions {
+        baseline: 1,
+        include_rest: b.is_none(),
+        ..CompareOptions::default()
+    };
     let comparison = compare::compare(&table, &groups, &options)?;
 
     if args.json {
-        let report = Report { comparison: &comparison, left_out: &defining, join_notes: &data.notes };
+        let report = Report {
+            comparison: &comparison,
+            left_out: &defining,
+            join_notes: &data.notes,
+        };
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
         return Ok(());
@@ -104,7 +134,11 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     write_human(out, &comparison, args.top)?;
     if !defining.is_empty() {
         let names: Vec<String> = defining.iter().map(|d| format!("`{d}`")).collect();
-        writeln!(out, "not compared: {}, which the segments are defined by", names.join(", "))?;
+        writeln!(
+            out,
+            "not compared: {}, which the segments are defined by",
+            names.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -112,12 +146,33 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
 fn write_human(out: &mut impl Write, comparison: &Comparison, top: usize) -> std::io::Result<()> {
     writeln!(out, "{} users", thousands(comparison.rows))?;
     for (i, group) in comparison.groups.iter().enumerate() {
-        let role = if i == comparison.baseline { "  (baseline)" } else { "" };
-        writeln!(out, "  {}: {} users{role}", group.name, thousands(group.size))?;
+        let role = if i == comparison.baseline {
+            "  (baseline)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {}: {} users{role}",
+            group.name,
+            thousands(group.size)
+        )?;
     }
-    let tested = comparison.findings.iter().filter(|f| f.p_value.is_some()).count();
-    let mut significant: Vec<_> = comparison.findings.iter().filter(|f| f.significant).collect();
-    significant.sort_by(|x, y| y.magnitude.unwrap_or(0.0).total_cmp(&x.magnitude.unwrap_or(0.0)));
+    let tested = comparison
+        .findings
+        .iter()
+        .filter(|f| f.p_value.is_some())
+        .count();
+    let mut significant: Vec<_> = comparison
+        .findings
+        .iter()
+        .filter(|f| f.significant)
+        .collect();
+    significant.sort_by(|x, y| {
+        y.magnitude
+            .unwrap_or(0.0)
+            .total_cmp(&x.magnitude.unwrap_or(0.0))
+    });
     writeln!(out)?;
     writeln!(
         out,
@@ -125,14 +180,26 @@ fn write_human(out: &mut impl Write, comparison: &Comparison, top: usize) -> std
         significant.len(),
         tested,
         compare::ALPHA,
-        if significant.is_empty() { "." } else { ", largest first:" }
+        if significant.is_empty() {
+            "."
+        } else {
+            ", largest first:"
+        }
     )?;
-    let shown = if top == 0 { significant.len() } else { top.min(significant.len()) };
+    let shown = if top == 0 {
+        significant.len()
+    } else {
+        top.min(significant.len())
+    };
     for finding in &significant[..shown] {
         writeln!(out, "  - {}", finding.sentence)?;
     }
     if shown < significant.len() {
-        writeln!(out, "  … and {} more (--top 0 lists all, --json gives every summary)", significant.len() - shown)?;
+        writeln!(
+            out,
+            "  … and {} more (--top 0 lists all, --json gives every summary)",
+            significant.len() - shown
+        )?;
     }
     for note in &comparison.notes {
         writeln!(out, "note: {note}")?;

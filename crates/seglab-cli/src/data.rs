@@ -34,8 +34,16 @@ impl Data {
     pub fn sql_tables(&self) -> SqlTables {
         let stem = |file: &str| stem(file).to_owned();
         let mut tables = SqlTables {
-            users: self.plan.population.as_deref().map_or_else(|| "users".to_owned(), stem),
-            user_key: self.plan.key.clone().unwrap_or_else(|| "user_id".to_owned()),
+            users: self
+                .plan
+                .population
+                .as_deref()
+                .map_or_else(|| "users".to_owned(), stem),
+            user_key: self
+                .plan
+                .key
+                .clone()
+                .unwrap_or_else(|| "user_id".to_owned()),
             events: None,
             linked: Vec::new(),
         };
@@ -63,7 +71,10 @@ impl Data {
 
     /// The population's key column, for listing members.
     pub fn key_column(&self) -> Option<&seglab_core::Column> {
-        self.dataset.key.as_deref().and_then(|key| self.dataset.population.column(key))
+        self.dataset
+            .key
+            .as_deref()
+            .and_then(|key| self.dataset.population.column(key))
     }
 }
 
@@ -78,9 +89,16 @@ pub fn load(args: &DataArgs) -> Result<Data, CliError> {
             )));
         }
     }
-    let sources: Vec<Source<'_>> = files.iter().map(|f| Source::new(&f.name, &f.table)).collect();
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|f| Source::new(&f.name, &f.table))
+        .collect();
     let proposal = join::propose(&sources);
-    let mut notes: Vec<String> = proposal.problems.iter().map(|p| format!("left out: {p}")).collect();
+    let mut notes: Vec<String> = proposal
+        .problems
+        .iter()
+        .map(|p| format!("left out: {p}"))
+        .collect();
     let mut plan = proposal.plan;
     plan.as_of.clone_from(&args.as_of);
     let joined = join::build(&sources, &plan)?;
@@ -95,7 +113,11 @@ pub fn load(args: &DataArgs) -> Result<Data, CliError> {
             ));
         }
     }
-    Ok(Data { plan, dataset: joined.dataset, notes })
+    Ok(Data {
+        plan,
+        dataset: joined.dataset,
+        notes,
+    })
 }
 
 /// A file name without folders and extension (`exports/nps.csv` → `nps`): the table name in SQL.

@@ -6,7 +6,10 @@ use std::path::Path;
 pub enum CliError {
     /// The file could not be opened or read (missing, a folder, no permission).
     #[error("{path}: cannot read the file: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     /// The engine could not read a file; its message names the file.
     #[error(transparent)]
     Engine(#[from] seglab_core::ingest::IngestError),
@@ -28,7 +31,10 @@ pub enum CliError {
 
 impl CliError {
     pub fn read(path: &Path, source: std::io::Error) -> Self {
-        Self::Read { path: path.display().to_string(), source }
+        Self::Read {
+            path: path.display().to_string(),
+            source,
+        }
     }
 
     /// 2 for anything about the input (the convention of `grep` and `diff` for trouble), 1 for output.

@@ -52,7 +52,9 @@ struct ColumnSummary {
 
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let files = load::read_all(&args.files, &args.read)?;
-    let report = Report { files: files.iter().map(summarize).collect() };
+    let report = Report {
+        files: files.iter().map(summarize).collect(),
+    };
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &report)?;
         writeln!(out)?;
@@ -102,15 +104,28 @@ fn write_human(out: &mut impl Write, file: &FileSummary) -> std::io::Result<()> 
         details.push("no header line".to_owned());
     }
     writeln!(out, "{}: {}", file.path, details.join(", "))?;
-    let mut rows = vec![["column", "type", "missing", "distinct", "examples"].map(str::to_owned).to_vec()];
+    let mut rows = vec![
+        ["column", "type", "missing", "distinct", "examples"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
     for column in &file.columns {
-        let missing = if column.missing == 0 { String::new() } else { thousands(column.missing) };
+        let missing = if column.missing == 0 {
+            String::new()
+        } else {
+            thousands(column.missing)
+        };
         rows.push(vec![
             column.name.clone(),
             column.ty.name().to_owned(),
             missing,
             thousands(column.distinct),
-            column.examples.iter().map(|e| printable(e)).collect::<Vec<_>>().join(" | "),
+            column
+                .examples
+                .iter()
+                .map(|e| printable(e))
+                .collect::<Vec<_>>()
+                .join(" | "),
         ]);
     }
     write_table(out, "  ", &rows)?;

@@ -47,7 +47,9 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
         "semicolon" => Ok(b';'),
         "pipe" => Ok(b'|'),
         _ if text.len() == 1 && text.is_ascii() => Ok(text.as_bytes()[0]),
-        _ => Err(format!("`{text}` is not one ASCII character; use e.g. `;`, `,`, `|` or `tab`")),
+        _ => Err(format!(
+            "`{text}` is not one ASCII character; use e.g. `;`, `,`, `|` or `tab`"
+        )),
     }
 }
 
@@ -64,7 +66,8 @@ fn parse_type_override(text: &str) -> Result<(String, ColumnType), String> {
         return Err(format!("`{text}`: expected COLUMN=TYPE, e.g. `zip=id`"));
     };
     let names = ColumnType::ALL.map(ColumnType::name).join(", ");
-    let ty = ColumnType::from_name(ty.trim()).ok_or_else(|| format!("`{ty}` is not a type; the types are {names}"))?;
+    let ty = ColumnType::from_name(ty.trim())
+        .ok_or_else(|| format!("`{ty}` is not a type; the types are {names}"))?;
     Ok((column.trim().to_owned(), ty))
 }
 
@@ -90,7 +93,10 @@ const PROGRESS_EVERY: u64 = 32 << 20;
 pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> {
     let mut file = std::fs::File::open(path).map_err(|e| CliError::read(path, e))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(CliError::read(path, std::io::Error::other("it is a folder, not a file")));
+        return Err(CliError::read(
+            path,
+            std::io::Error::other("it is a folder, not a file"),
+        ));
     }
     // The engine names the file in its messages; the whole path tells the user which file it is.
     let shown = path.display().to_string();
@@ -109,21 +115,34 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> 
         let progress = reader.feed(&buffer[..n]).map_err(CliError::Engine)?;
         if show_progress && progress.bytes >= shown_at + PROGRESS_EVERY {
             shown_at = progress.bytes;
-            eprint!("\rreading {shown}: {} MB, {} rows", progress.bytes >> 20, thousands(progress.rows as usize));
+            eprint!(
+                "\rreading {shown}: {} MB, {} rows",
+                progress.bytes >> 20,
+                thousands(progress.rows as usize)
+            );
         }
     }
     if shown_at > 0 {
         eprint!("\r\x1b[K");
     }
     let loaded = reader.finish().map_err(CliError::Engine)?;
-    let name = path.file_name().map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-    Ok(LoadedFile { path: path.to_owned(), name, table: loaded.table, report: loaded.report })
+    let name = path
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    Ok(LoadedFile {
+        path: path.to_owned(),
+        name,
+        table: loaded.table,
+        report: loaded.report,
+    })
 }
 
 /// A reader's warning as one line: `line 12, column `amount`: …`.
 pub fn describe(diagnostic: &Diagnostic) -> String {
     match (&diagnostic.line, &diagnostic.column) {
-        (Some(line), Some(column)) => format!("line {line}, column `{column}`: {}", diagnostic.message),
+        (Some(line), Some(column)) => {
+            format!("line {line}, column `{column}`: {}", diagnostic.message)
+        }
         (Some(line), None) => format!("line {line}: {}", diagnostic.message),
         (None, Some(column)) => format!("column `{column}`: {}", diagnostic.message),
         (None, None) => diagnostic.message.clone(),

@@ -17,7 +17,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "seglab", version, about = "Segment and compare users in CSV exports, offline.")]
+#[command(
+    name = "seglab",
+    version,
+    about = "Segment and compare users in CSV exports, offline."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,7 +49,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`seglab ... | head`) is not a failure worth a message.
-        Err(error::CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error::CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("seglab: {error}");
             ExitCode::from(error.exit_code())

@@ -35,7 +35,9 @@ fn parse_dialect(text: &str) -> Result<Dialect, String> {
         "postgres" | "postgresql" => Ok(Dialect::Postgres),
         "bigquery" => Ok(Dialect::BigQuery),
         "spark" | "sparksql" => Ok(Dialect::Spark),
-        _ => Err(format!("`{text}`: expected duckdb, postgres, bigquery or spark")),
+        _ => Err(format!(
+            "`{text}`: expected duckdb, postgres, bigquery or spark"
+        )),
     }
 }
 
@@ -57,8 +59,14 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let data = data::load(&args.data)?;
     let segments = SegmentSet::new();
     if args.sql {
-        let sql = segment::to_sql(&expr, args.dialect, &data.dataset, &data.sql_tables(), &segments)
-            .map_err(|e| segment_error(&args.segment, &e))?;
+        let sql = segment::to_sql(
+            &expr,
+            args.dialect,
+            &data.dataset,
+            &data.sql_tables(),
+            &segments,
+        )
+        .map_err(|e| segment_error(&args.segment, &e))?;
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "sql": sql }))?;
             writeln!(out)?;
@@ -67,11 +75,15 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let members = segment::evaluate(&expr, &data.dataset, &segments).map_err(|e| segment_error(&args.segment, &e))?;
+    let members = segment::evaluate(&expr, &data.dataset, &segments)
+        .map_err(|e| segment_error(&args.segment, &e))?;
     let population = data.dataset.users();
     let ids = if args.ids {
         let key = data.key_column().ok_or_else(|| {
-            CliError::Usage("the users have no key column to list; pass a file with a user id column".to_owned())
+            CliError::Usage(
+                "the users have no key column to list; pass a file with a user id column"
+                    .to_owned(),
+            )
         })?;
         Some(
             members
@@ -109,8 +121,18 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let share = if population > 0 { members.count() as f64 / population as f64 * 100.0 } else { 0.0 };
-    writeln!(out, "{}: {} of {} users ({share:.1}%)", expr, thousands(members.count()), thousands(population))?;
+    let share = if population > 0 {
+        members.count() as f64 / population as f64 * 100.0
+    } else {
+        0.0
+    };
+    writeln!(
+        out,
+        "{}: {} of {} users ({share:.1}%)",
+        expr,
+        thousands(members.count()),
+        thousands(population)
+    )?;
     Ok(())
 }
 
@@ -123,12 +145,19 @@ pub fn parse(definition: &str) -> Result<Expr, CliError> {
 pub fn segment_error(definition: &str, error: &SegmentError) -> CliError {
     let mut message = format!("segment: {}", error.message);
     if let Some((start, end)) = error.span
-        && let (Some(before), Some(marked)) = (definition.get(..start), definition.get(start..end.max(start)))
+        && let (Some(before), Some(marked)) = (
+            definition.get(..start),
+            definition.get(start..end.max(start)),
+        )
         && !definition.contains('\n')
     {
         let pad = before.chars().count();
         let width = marked.chars().count().max(1);
-        message = format!("{message}\n    {definition}\n    {}{}", " ".repeat(pad), "^".repeat(width));
+        message = format!(
+            "{message}\n    {definition}\n    {}{}",
+            " ".repeat(pad),
+            "^".repeat(width)
+        );
     }
     CliError::Segment { message }
 }

@@ -12,7 +12,11 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-const SAMPLES: [&str; 3] = ["web/sample/users.csv", "web/sample/events.csv", "web/sample/nps.csv"];
+const SAMPLES: [&str; 3] = [
+    "web/sample/users.csv",
+    "web/sample/events.csv",
+    "web/sample/nps.csv",
+];
 
 fn seglab(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_seglab"))
@@ -29,13 +33,18 @@ fn text(bytes: &[u8]) -> String {
 /// Runs seglab, expecting success, and returns its standard output.
 fn stdout_of(args: &[&str]) -> String {
     let output = seglab(args);
-    assert!(output.status.success(), "seglab {args:?} failed: {}", text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "seglab {args:?} failed: {}",
+        text(&output.stderr)
+    );
     text(&output.stdout)
 }
 
 fn json_of(args: &[&str]) -> Value {
     let stdout = stdout_of(args);
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("seglab {args:?} printed no JSON ({e}): {stdout}"))
+    serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("seglab {args:?} printed no JSON ({e}): {stdout}"))
 }
 
 /// Runs a Python script with `args` and parses the JSON it prints.
@@ -47,8 +56,13 @@ fn python(script: &str, args: &[&str]) -> Value {
         .current_dir(root())
         .output()
         .unwrap_or_else(|e| panic!("python3 is needed for this test: {e}"));
-    assert!(output.status.success(), "python3 failed: {}", text(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("python3 printed no JSON: {e}"))
+    assert!(
+        output.status.success(),
+        "python3 failed: {}",
+        text(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("python3 printed no JSON: {e}"))
 }
 
 fn array(value: &Value) -> &[Value] {
@@ -81,7 +95,11 @@ print(json.dumps(out))
         assert_eq!(names, expected_names, "columns of {path}");
         assert_eq!(file["delimiter"], ",", "{path}");
         assert_eq!(file["encoding"], "utf-8", "{path}");
-        assert_eq!(file["warnings"], Value::Array(Vec::new()), "the sample must read cleanly: {path}");
+        assert_eq!(
+            file["warnings"],
+            Value::Array(Vec::new()),
+            "the sample must read cleanly: {path}"
+        );
     }
 }
 
@@ -93,7 +111,10 @@ fn inspect_types_the_sample_columns() {
     for file in array(&report["files"]) {
         lines.push(file["path"].as_str().unwrap_or_default().to_owned());
         for column in array(&file["columns"]) {
-            let (name, ty) = (column["name"].as_str().unwrap_or_default(), column["type"].as_str().unwrap_or_default());
+            let (name, ty) = (
+                column["name"].as_str().unwrap_or_default(),
+                column["type"].as_str().unwrap_or_default(),
+            );
             lines.push(format!("  {name}: {ty} ({} missing)", column["missing"]));
         }
     }
@@ -102,17 +123,20 @@ fn inspect_types_the_sample_columns() {
 
 #[test]
 fn inspect_prints_a_table_for_people() {
-    expect_test::expect_file!["data/inspect_nps.txt"].assert_eq(&stdout_of(&["inspect", SAMPLES[2]]));
+    expect_test::expect_file!["data/inspect_nps.txt"]
+        .assert_eq(&stdout_of(&["inspect", SAMPLES[2]]));
 }
 
 /// Runs `seglab inspect` on a file with the given bytes and checks that it fails cleanly: exit code 2, a
 /// message naming the file and containing `expect`, nothing on stdout, no panic.
 fn check_bad_file(name: &str, bytes: Option<&[u8]>, expect: &str) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seglab-cli-bad-input");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     let path = dir.join(name);
     if let Some(bytes) = bytes {
-        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        std::fs::write(&path, bytes)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
     }
     let path = path.display().to_string();
     let runs = [
@@ -123,11 +147,25 @@ fn check_bad_file(name: &str, bytes: Option<&[u8]>, expect: &str) {
     for args in runs {
         let output = seglab(&args);
         let stderr = text(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: exit code; stderr: {stderr}");
-        assert!(stderr.contains(&path), "{args:?}: the message should name the file: {stderr}");
-        assert!(stderr.to_lowercase().contains(expect), "{args:?}: the message should say {expect:?}: {stderr}");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: exit code; stderr: {stderr}"
+        );
+        assert!(
+            stderr.contains(&path),
+            "{args:?}: the message should name the file: {stderr}"
+        );
+        assert!(
+            stderr.to_lowercase().contains(expect),
+            "{args:?}: the message should say {expect:?}: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{args:?}: panicked: {stderr}");
-        assert!(output.stdout.is_empty(), "{args:?}: printed output for a failed run: {}", text(&output.stdout));
+        assert!(
+            output.stdout.is_empty(),
+            "{args:?}: printed output for a failed run: {}",
+            text(&output.stdout)
+        );
     }
 }
 
@@ -171,15 +209,35 @@ fn usage_errors_exit_with_2() {
     ];
     for args in runs {
         let output = seglab(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", text(&output.stderr));
-        assert!(!text(&output.stderr).contains("panicked"), "{args:?}: {}", text(&output.stderr));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
+        assert!(
+            !text(&output.stderr).contains("panicked"),
+            "{args:?}: {}",
+            text(&output.stderr)
+        );
     }
 }
 
 #[test]
 fn type_overrides_reach_the_reader() {
-    let report = json_of(&["inspect", "--json", "--type", "score=decimal", "--type", "user_id=text", SAMPLES[2]]);
-    let types: Vec<&Value> = array(&report["files"][0]["columns"]).iter().map(|c| &c["type"]).collect();
+    let report = json_of(&[
+        "inspect",
+        "--json",
+        "--type",
+        "score=decimal",
+        "--type",
+        "user_id=text",
+        SAMPLES[2],
+    ]);
+    let types: Vec<&Value> = array(&report["files"][0]["columns"])
+        .iter()
+        .map(|c| &c["type"])
+        .collect();
     assert_eq!(types, ["text", "date", "decimal", "category"]);
 }
 
@@ -201,10 +259,11 @@ fn segment_members_agree_with_duckdb_running_the_sql() {
     let mut cases = Vec::new();
     for definition in DEFINITIONS {
         let files = [SAMPLES[0], SAMPLES[1], SAMPLES[2]];
-        let ids: Vec<String> = stdout_of(&[&["segment", "--ids", "-s", definition][..], &files].concat())
-            .lines()
-            .map(str::to_owned)
-            .collect();
+        let ids: Vec<String> =
+            stdout_of(&[&["segment", "--ids", "-s", definition][..], &files].concat())
+                .lines()
+                .map(str::to_owned)
+                .collect();
         let sql = stdout_of(&[&["segment", "--sql", "-s", definition][..], &files].concat());
         cases.push(serde_json::json!({ "definition": definition, "sql": sql, "ids": ids }));
     }
@@ -226,11 +285,24 @@ print(json.dumps(out))
         &[&input],
     );
     for (case, expected) in cases.iter().zip(array(&results)) {
-        let mut ids: Vec<&str> = array(&case["ids"]).iter().filter_map(Value::as_str).collect();
+        let mut ids: Vec<&str> = array(&case["ids"])
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         ids.sort_unstable();
         let expected: Vec<&str> = array(expected).iter().filter_map(Value::as_str).collect();
-        assert!(!expected.is_empty(), "{}: no members; pick a definition that selects someone", case["definition"]);
-        assert_eq!(ids, expected, "{}\n{}", case["definition"], case["sql"].as_str().unwrap_or_default());
+        assert!(
+            !expected.is_empty(),
+            "{}: no members; pick a definition that selects someone",
+            case["definition"]
+        );
+        assert_eq!(
+            ids,
+            expected,
+            "{}\n{}",
+            case["definition"],
+            case["sql"].as_str().unwrap_or_default()
+        );
     }
 }
 
@@ -249,7 +321,13 @@ print(json.dumps({'users': sum(r['converted'] == 'yes' for r in rows), 'populati
     assert_eq!(report["population"], expected["population"]);
     assert_eq!(report["canonical"], "converted = yes");
     let human = stdout_of(&["segment", "-s", "converted = yes", SAMPLES[0]]);
-    assert_eq!(human, format!("converted = yes: {} of 3,000 users (20.9%)\n", expected["users"]));
+    assert_eq!(
+        human,
+        format!(
+            "converted = yes: {} of 3,000 users (20.9%)\n",
+            expected["users"]
+        )
+    );
 }
 
 #[test]
@@ -276,47 +354,117 @@ fn finding<'a>(comparison: &'a Value, column: &str) -> &'a Value {
 #[test]
 fn compare_finds_the_planted_relationships() {
     let files = [SAMPLES[0], SAMPLES[1], SAMPLES[2]];
-    let converted =
-        json_of(&[&["compare", "--json", "--a", "converted = yes", "--b", "converted = no"][..], &files].concat());
-    let sizes: Vec<&Value> = array(&converted["groups"]).iter().map(|g| &g["size"]).collect();
+    let converted = json_of(
+        &[
+            &[
+                "compare",
+                "--json",
+                "--a",
+                "converted = yes",
+                "--b",
+                "converted = no",
+            ][..],
+            &files,
+        ]
+        .concat(),
+    );
+    let sizes: Vec<&Value> = array(&converted["groups"])
+        .iter()
+        .map(|g| &g["size"])
+        .collect();
     assert_eq!(sizes, [626, 2242]);
     assert_eq!(converted["left_out"], serde_json::json!(["converted"]));
-    for column in ["count(Create report)", "count(Export report)", "count(Invite teammate)", "active_days"] {
+    for column in [
+        "count(Create report)",
+        "count(Export report)",
+        "count(Invite teammate)",
+        "active_days",
+    ] {
         let f = finding(&converted, column);
         assert_eq!(f["significant"], true, "{column}: {f}");
-        assert!(f["effect"]["probability_greater"].as_f64().unwrap_or(0.0) > 0.7, "{column}: {f}");
+        assert!(
+            f["effect"]["probability_greater"].as_f64().unwrap_or(0.0) > 0.7,
+            "{column}: {f}"
+        );
     }
 
     let industry = json_of(
-        &[&["compare", "--json", "--a", r#"industry = "Software""#, "--b", r#"industry = "Retail""#][..], &files]
-            .concat(),
+        &[
+            &[
+                "compare",
+                "--json",
+                "--a",
+                r#"industry = "Software""#,
+                "--b",
+                r#"industry = "Retail""#,
+            ][..],
+            &files,
+        ]
+        .concat(),
     );
     let f = finding(&industry, "converted");
     assert_eq!(f["significant"], true, "{f}");
     let ratio = f["effect"]["ratio"]["estimate"].as_f64().unwrap_or(0.0);
-    assert!((1.6..2.6).contains(&ratio), "Software converts about twice as often as Retail: {f}");
+    assert!(
+        (1.6..2.6).contains(&ratio),
+        "Software converts about twice as often as Retail: {f}"
+    );
 
     let nps = json_of(
-        &[&["compare", "--json", "--a", "nps(nps.score) = detractor", "--b", "nps(nps.score) = promoter"][..], &files]
-            .concat(),
+        &[
+            &[
+                "compare",
+                "--json",
+                "--a",
+                "nps(nps.score) = detractor",
+                "--b",
+                "nps(nps.score) = promoter",
+            ][..],
+            &files,
+        ]
+        .concat(),
     );
     let f = finding(&nps, "count(Open support ticket)");
     assert_eq!(f["significant"], true, "{f}");
-    assert!(f["effect"]["probability_greater"].as_f64().unwrap_or(0.0) > 0.5, "detractors open more tickets: {f}");
+    assert!(
+        f["effect"]["probability_greater"].as_f64().unwrap_or(0.0) > 0.5,
+        "detractors open more tickets: {f}"
+    );
     let f = finding(&nps, "count(*)");
     assert_eq!(f["significant"], true, "{f}");
-    assert!(f["effect"]["probability_greater"].as_f64().unwrap_or(1.0) < 0.5, "detractors use the product less: {f}");
+    assert!(
+        f["effect"]["probability_greater"].as_f64().unwrap_or(1.0) < 0.5,
+        "detractors use the product less: {f}"
+    );
 }
 
 #[test]
 fn compare_against_everyone_else_prints_sentences() {
-    let stdout = stdout_of(&["compare", "--a", r#"plan = "enterprise""#, "--top", "3", "--no-measures", SAMPLES[0]]);
+    let stdout = stdout_of(&[
+        "compare",
+        "--a",
+        r#"plan = "enterprise""#,
+        "--top",
+        "3",
+        "--no-measures",
+        SAMPLES[0],
+    ]);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "3,000 users");
     assert_eq!(lines[1], r#"  plan = "enterprise": 110 users"#);
     assert_eq!(lines[2], "  Everyone else: 2,890 users  (baseline)");
     assert!(lines[4].contains("differences are significant"), "{stdout}");
-    assert_eq!(lines.iter().filter(|l| l.starts_with("  - ")).count(), 3, "{stdout}");
-    assert!(stdout.contains("`arr`"), "enterprise ARR is the largest difference: {stdout}");
-    assert_eq!(lines.last(), Some(&"not compared: `plan`, which the segments are defined by"));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("  - ")).count(),
+        3,
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("`arr`"),
+        "enterprise ARR is the largest difference: {stdout}"
+    );
+    assert_eq!(
+        lines.last(),
+        Some(&"not compared: `plan`, which the segments are defined by")
+    );
 }
