@@ -242,7 +242,7 @@ fn type_overrides_reach_the_reader() {
 }
 
 /// Segments to check against `DuckDB`: one per kind of condition the sample can answer.
-const DEFINITIONS: [&str; 8] = [
+const DEFINITIONS: [&str; 11] = [
     r#"plan = "enterprise""#,
     r#"converted = yes and industry in ("Software", "Finance")"#,
     r#"did "Create report" at least 3 times"#,
@@ -251,6 +251,9 @@ const DEFINITIONS: [&str; 8] = [
     "arr > 10000 or employees between 1000 and 5000",
     r#"email contains "@" and country is empty"#,
     "signup_date in last 3 months",
+    "nps(nps.score) = detractor",
+    r#"did "Create report" then "Export report" within 1 day"#,
+    r#"sum(amount) of "Purchase" > 100"#,
 ];
 
 /// `segment --ids` lists the same users as `DuckDB` running the query `segment --sql` writes.
