@@ -4,11 +4,11 @@
 use crate::data::{self, DataArgs};
 use crate::error::CliError;
 use crate::output::thousands;
-use crate::segment::{parse, segment_error};
+use crate::segment::{Defines, parse, segment_error};
 use seglab_core::Table;
 use seglab_core::compare::{self, CompareOptions, Comparison, Group};
 use seglab_core::join::{self, MeasureSpec};
-use seglab_core::segment::{self as seg, SegmentSet};
+use seglab_core::segment::{self as seg, Condition, Expr, SegmentSet};
 use serde::Serialize;
 use std::io::Write;
 
@@ -31,6 +31,8 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    defines: Defines,
+    #[command(flatten)]
     data: DataArgs,
 }
 
@@ -51,8 +53,8 @@ struct Report<'a> {
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let a_expr = parse(&args.a)?;
     let b_expr = args.b.as_deref().map(parse).transpose()?;
+    let segments = args.defines.set()?;
     let data = data::load(&args.data)?;
-    let segments = SegmentSet::new();
     let a =
         seg::evaluate(&a_expr, &data.dataset, &segments).map_err(|e| segment_error(&args.a, &e))?;
     let b = match (&b_expr, &args.b) {
@@ -64,14 +66,9 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
 
     // The columns the segments are defined by differ by construction; testing them would only crowd out
     // the findings that say something.
-    let mut defining = seg::referenced_names(&a_expr).columns;
-    for name in b_expr
-        .iter()
-        .flat_map(|expr| seg::referenced_names(expr).columns)
-    {
-        if !defining.contains(&name) {
-            defining.push(name);
-        }
+    let mut defining = Vec::new();
+    for expr in std::iter::once(&a_expr).chain(&b_expr) {
+        defining_columns(expr, &segments, &mut Vec::new(), &mut defining);
     }
     let defined_by = |name: &str| defining.iter().any(|d| d.eq_ignore_ascii_case(name));
     let kept = data
@@ -99,13 +96,13 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         }
     }
     let mut groups = vec![Group {
-        name: a_expr.to_string(),
+        name: group_name(&a_expr),
         color: "#4063d8".to_owned(),
         members: &a,
     }];
     if let (Some(b), Some(expr)) = (&b, &b_expr) {
         groups.push(Group {
-            name: expr.to_string(),
+            name: group_name(expr),
             color: "#d0663b".to_owned(),
             members: b,
         });
@@ -205,4 +202,40 @@ fn write_human(out: &mut impl Write, comparison: &Comparison, top: usize) -> std
         writeln!(out, "note: {note}")?;
     }
     Ok(())
+}
+
+/// The population columns a definition depends on, following `in segment` references (each once).
+fn defining_columns(
+    expr: &Expr,
+    segments: &SegmentSet,
+    visiting: &mut Vec<String>,
+    out: &mut Vec<String>,
+) {
+    let references = seg::referenced_names(expr);
+    for column in references.columns {
+        if !out.contains(&column) {
+            out.push(column);
+        }
+    }
+    for name in references.segments {
+        if visiting.contains(&name) {
+            continue;
+        }
+        if let Some(Ok(inner)) = segments.get(&name) {
+            visiting.push(name);
+            defining_columns(inner, segments, visiting, out);
+            visiting.pop();
+        }
+    }
+}
+
+/// A group's name in sentences: the segment's name for `in segment "NAME"`, else the definition.
+fn group_name(expr: &Expr) -> String {
+    match expr {
+        Expr::Cond {
+            condition: Condition::InSegment { name },
+            ..
+        } => name.text.clone(),
+        _ => expr.to_string(),
+    }
 }

@@ -30,6 +30,17 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// Names the segment an error in a `--define` belongs to.
+    #[must_use]
+    pub fn in_named(self, name: &str) -> Self {
+        match self {
+            Self::Segment { message } => Self::Segment {
+                message: message.replacen("segment:", &format!("segment \"{name}\":"), 1),
+            },
+            other => other,
+        }
+    }
+
     pub fn read(path: &Path, source: std::io::Error) -> Self {
         Self::Read {
             path: path.display().to_string(),

@@ -26,7 +26,41 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    defines: Defines,
+    #[command(flatten)]
     data: DataArgs,
+}
+
+/// Named segments that definitions can refer to with `in segment "NAME"`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Defines {
+    /// A named segment for `in segment "NAME"`, e.g. `--define 'Trials=plan = "trial"'`; may be repeated.
+    #[arg(long = "define", value_name = "NAME=EXPR", value_parser = parse_define)]
+    defines: Vec<(String, String)>,
+}
+
+fn parse_define(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, definition)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), definition.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "`{text}`: expected NAME=DEFINITION, e.g. 'Trials=plan = \"trial\"'"
+        )),
+    }
+}
+
+impl Defines {
+    /// The named segments, each parsed now so that a mistake is reported against its own text.
+    pub fn set(&self) -> Result<SegmentSet, CliError> {
+        let mut set = SegmentSet::new();
+        for (name, definition) in &self.defines {
+            let expr = segment::parse(definition)
+                .map_err(|e| segment_error(definition, &e).in_named(name))?;
+            set.insert_parsed(name, Ok(expr));
+        }
+        Ok(set)
+    }
 }
 
 fn parse_dialect(text: &str) -> Result<Dialect, String> {
@@ -56,8 +90,8 @@ struct Members<'a> {
 
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let expr = parse(&args.segment)?;
+    let segments = args.defines.set()?;
     let data = data::load(&args.data)?;
-    let segments = SegmentSet::new();
     if args.sql {
         let sql = segment::to_sql(
             &expr,

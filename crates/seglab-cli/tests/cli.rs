@@ -471,3 +471,60 @@ fn compare_against_everyone_else_prints_sentences() {
         Some(&"not compared: `plan`, which the segments are defined by")
     );
 }
+
+#[test]
+fn named_segments_can_be_referred_to() {
+    let report = json_of(&[
+        "segment",
+        "--json",
+        "--define",
+        r#"Trials=plan = "trial""#,
+        "-s",
+        r#"in segment "Trials" and not converted = no"#,
+        SAMPLES[0],
+    ]);
+    let expected = python(
+        r"
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+print(json.dumps(sum(r['plan'] == 'trial' and r['converted'] != 'no' for r in rows)))
+",
+        &[SAMPLES[0]],
+    );
+    assert_eq!(report["users"], expected);
+
+    let stdout = stdout_of(&[
+        "compare",
+        "--no-measures",
+        "--define",
+        "Big=employees > 1000",
+        "--define",
+        r#"Big trials=in segment "Big" and plan = "trial""#,
+        "--a",
+        r#"in segment "Big trials""#,
+        SAMPLES[0],
+    ]);
+    assert!(
+        stdout.contains("\n  Big trials: "),
+        "the group takes the segment's name: {stdout}"
+    );
+    assert!(
+        stdout.ends_with("not compared: `plan`, `employees`, which the segments are defined by\n"),
+        "columns of referenced segments are left out too: {stdout}"
+    );
+
+    let output = seglab(&[
+        "segment",
+        "--define",
+        "Oops=plan =",
+        "-s",
+        r#"in segment "Oops""#,
+        SAMPLES[0],
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).starts_with(r#"seglab: segment "Oops": expected a value"#),
+        "{}",
+        text(&output.stderr)
+    );
+}
