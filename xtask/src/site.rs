@@ -9,25 +9,44 @@ use std::process::Command;
 pub fn serve() -> Result<(), String> {
     ensure_build_tools()?;
     println!("Seglab will be served at http://127.0.0.1:8080/ once the first build finishes.");
-    run(Command::new("trunk").arg("serve").env("PATH", path_with_node_bin()).env("NO_COLOR", "true").current_dir(root()))
+    run(Command::new("trunk")
+        .arg("serve")
+        .env("PATH", path_with_node_bin())
+        .env("NO_COLOR", "true")
+        .current_dir(root()))
 }
 
 /// `cargo xtask dist`: the optimised static site in `dist/`, ready for any static host.
 pub fn dist() -> Result<PathBuf, String> {
     ensure_build_tools()?;
     let dist = root().join("dist");
-    run(Command::new("trunk")
-        .args(["build", "--release", "--dist"])
-        .arg(&dist)
-        .env("PATH", path_with_node_bin())
-        .env("NO_COLOR", "true")
-        .current_dir(root()))?;
+    let build = || {
+        run(Command::new("trunk")
+            .args(["build", "--release", "--dist"])
+            .arg(&dist)
+            .env("PATH", path_with_node_bin())
+            .env("NO_COLOR", "true")
+            .current_dir(root()))
+    };
+    // Trunk runs the app's and the worker's pipelines concurrently, and under load one of them has been
+    // seen to lose its wasm-opt output; a second run reuses cargo's build and takes seconds.
+    if let Err(error) = build() {
+        eprintln!("{error}; building once more");
+        build()?;
+    }
     add_content_security_policy(&dist.join("index.html"))?;
-    for entry in std::fs::read_dir(&dist).map_err(|e| format!("{}: {e}", dist.display()))?.flatten() {
+    for entry in std::fs::read_dir(&dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+    {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "wasm") {
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            println!("{}: {} KB", path.file_name().unwrap_or_default().to_string_lossy(), size / 1024);
+            println!(
+                "{}: {} KB",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                size / 1024
+            );
         }
     }
     println!("The static site is in {}", dist.display());
@@ -44,9 +63,14 @@ fn add_content_security_policy(index: &Path) -> Result<(), String> {
     let mut rest = html.as_str();
     while let Some(start) = rest.find("<script type=\"module\">") {
         let body_start = start + "<script type=\"module\">".len();
-        let Some(len) = rest[body_start..].find("</script>") else { break };
+        let Some(len) = rest[body_start..].find("</script>") else {
+            break;
+        };
         let digest = sha2::Sha256::digest(rest[body_start..body_start + len].as_bytes());
-        hashes.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        hashes.push_str(&format!(
+            " 'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(digest)
+        ));
         rest = &rest[body_start + len..];
     }
     let policy = format!(
@@ -54,7 +78,9 @@ fn add_content_security_policy(index: &Path) -> Result<(), String> {
          img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; \
          form-action 'none'"
     );
-    let meta = format!("<meta charset=\"utf-8\">\n  <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
+    let meta = format!(
+        "<meta charset=\"utf-8\">\n  <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"
+    );
     if !html.contains("<meta charset=\"utf-8\">") {
         return Err("index.html has no <meta charset=\"utf-8\"> to put the policy after".into());
     }

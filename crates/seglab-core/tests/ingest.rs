@@ -20,23 +20,21 @@ fn fixture(name: &str) -> Vec<u8> {
 
 /// `(year, month, day)` from days since 1970-01-01.
 fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 fn show(value: Value<'_>) -> String {
@@ -45,19 +43,15 @@ fn show(value: Value<'_>) -> String {
         Value::Integer(v) => v.to_string(),
         Value::Decimal(v) => v.to_string(),
         Value::Boolean(v) => v.to_string(),
-        Value::Date(d) => {
-            let (y, m, d) = civil(i64::from(d));
-            format!("{y:04}-{m:02}-{d:02}")
+        Value::Date(days) => {
+            let (year, month, day) = civil(i64::from(days));
+            format!("{year:04}-{month:02}-{day:02}")
         }
-        Value::DateTime(s) => {
-            let (y, m, d) = civil(s.div_euclid(86_400));
-            let t = s.rem_euclid(86_400);
-            format!(
-                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-                t / 3600,
-                t / 60 % 60,
-                t % 60
-            )
+        Value::DateTime(secs) => {
+            let (year, month, day) = civil(secs.div_euclid(86_400));
+            let time = secs.rem_euclid(86_400);
+            let (hour, minute, second) = (time / 3600, time / 60 % 60, time % 60);
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
         }
         Value::Str(s) => format!("{s:?}"),
     }
@@ -97,12 +91,14 @@ fn render_rows(table: &Table, limit: usize, out: &mut String) {
     }
 }
 
+#[allow(clippy::needless_pass_by_value)] // expect-test's `expect![]` is passed by value
 fn check(name: &str, options: &ReadOptions, expect: Expect) {
     let loaded = read_csv(name, &fixture(name), options).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(loaded.report.rows, loaded.table.rows());
     expect.assert_eq(&render(&loaded));
 }
 
+#[allow(clippy::needless_pass_by_value)]
 fn check_err(name: &str, bytes: &[u8], options: &ReadOptions, expect: Expect) {
     match read_csv(name, bytes, options) {
         Ok(loaded) => panic!("{name} should fail, read {} rows", loaded.table.rows()),
@@ -116,26 +112,26 @@ fn crm_export_with_commas() {
         "crm_comma.csv",
         &ReadOptions::default(),
         expect![[r#"
-        crm_comma.csv | utf-8 | "," | header: true | rows: 10
-        user_id: id missing=0 distinct=10 e.g. ["1001", "1002", "1003"]
-        email: id missing=0 distinct=10 e.g. ["anna@example.com", "bo@example.com", "cecilia@example.com"]
-          ! every value is different and has no spaces: read as an id
-        plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
-        country: category missing=0 distinct=4 e.g. ["SE", "NO", "DK"]
-        signup_date: date missing=0 distinct=10 e.g. ["2025-01-15", "2025-01-20", "2025-02-01"]
-        last_seen: datetime missing=1 distinct=9 e.g. ["2025-03-01T14:00:00Z", "2025-03-02T09:30:00Z", "2025-03-02T18:45:10Z"]
-        mrr: decimal missing=0 distinct=6 e.g. ["1200.50", "0", "350.00"]
-        logins: integer missing=0 distinct=10 e.g. ["42", "3", "17"]
-        nps: integer missing=2 distinct=7 e.g. ["9", "6", "3"]
-        is_trial: boolean missing=0 distinct=2 e.g. ["0", "1"]
-        converted: boolean missing=0 distinct=2 e.g. ["yes", "no"]
-        "1001" | "anna@example.com" | "pro" | "SE" | 2025-01-15 | 2025-03-01T14:00:00Z | 1200.5 | 42 | 9 | false | true
-        "1002" | "bo@example.com" | "free" | "NO" | 2025-01-20 | 2025-03-02T09:30:00Z | 0 | 3 | 6 | true | false
-        "1003" | "cecilia@example.com" | "team" | "SE" | 2025-02-01 | 2025-03-02T18:45:10Z | 350 | 17 | · | false | true
-        "1004" | "dan@example.com" | "free" | "DK" | 2025-02-03 | · | 0 | 0 | 3 | true | false
-        "1005" | "eva@example.com" | "pro" | "SE" | 2025-02-11 | 2025-03-03T06:05:00Z | 980.25 | 55 | 10 | false | true
-        "1006" | "frida@example.com" | "free" | "FI" | 2025-02-14 | 2025-03-03T12:00:00Z | 0 | 1 | · | true | false
-    "#]],
+            crm_comma.csv | utf-8 | "," | header: true | rows: 10
+            user_id: id missing=0 distinct=10 e.g. ["1001", "1002", "1003"]
+            email: id missing=0 distinct=10 e.g. ["anna@example.com", "bo@example.com", "cecilia@example.com"]
+              ! (nearly) every value is different and has no spaces: read as an id
+            plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
+            country: category missing=0 distinct=4 e.g. ["SE", "NO", "DK"]
+            signup_date: date missing=0 distinct=10 e.g. ["2025-01-15", "2025-01-20", "2025-02-01"]
+            last_seen: datetime missing=1 distinct=9 e.g. ["2025-03-01T14:00:00Z", "2025-03-02T09:30:00Z", "2025-03-02T18:45:10Z"]
+            mrr: decimal missing=0 distinct=6 e.g. ["1200.50", "0", "350.00"]
+            logins: integer missing=0 distinct=10 e.g. ["42", "3", "17"]
+            nps: integer missing=2 distinct=7 e.g. ["9", "6", "3"]
+            is_trial: boolean missing=0 distinct=2 e.g. ["0", "1"]
+            converted: boolean missing=0 distinct=2 e.g. ["yes", "no"]
+            "1001" | "anna@example.com" | "pro" | "SE" | 2025-01-15 | 2025-03-01T14:00:00Z | 1200.5 | 42 | 9 | false | true
+            "1002" | "bo@example.com" | "free" | "NO" | 2025-01-20 | 2025-03-02T09:30:00Z | 0 | 3 | 6 | true | false
+            "1003" | "cecilia@example.com" | "team" | "SE" | 2025-02-01 | 2025-03-02T18:45:10Z | 350 | 17 | · | false | true
+            "1004" | "dan@example.com" | "free" | "DK" | 2025-02-03 | · | 0 | 0 | 3 | true | false
+            "1005" | "eva@example.com" | "pro" | "SE" | 2025-02-11 | 2025-03-03T06:05:00Z | 980.25 | 55 | 10 | false | true
+            "1006" | "frida@example.com" | "free" | "FI" | 2025-02-14 | 2025-03-03T12:00:00Z | 0 | 1 | · | true | false
+        "#]],
     );
 }
 
@@ -378,6 +374,22 @@ fn encodings() {
     "#]],
     );
     check(
+        "utf16le_no_bom.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        utf16le_no_bom.csv | utf-16le | "," | header: true | rows: 4
+        user_id: id missing=0 distinct=4 e.g. ["u001", "u002", "u003"]
+        name: text missing=0 distinct=4 e.g. ["Åsa Öberg", "José Núñez", "Zoë Müller"]
+        city: text missing=0 distinct=4 e.g. ["Malmö", "Göteborg", "Umeå"]
+        plan: category missing=0 distinct=3 e.g. ["pro", "free", "team"]
+        mrr: decimal missing=0 distinct=4 e.g. ["1200.50", "0", "350.00"]
+        "u001" | "Åsa Öberg" | "Malmö" | "pro" | 1200.5
+        "u002" | "José Núñez" | "Göteborg" | "free" | 0
+        "u003" | "Zoë Müller" | "Umeå" | "team" | 350
+        "u004" | "François Lefèvre" | "Västerås" | "pro" | 980.25
+    "#]],
+    );
+    check(
         "windows1252.csv",
         &ReadOptions::default(),
         expect![[r#"
@@ -576,6 +588,22 @@ fn header_only() {
 }
 
 #[test]
+fn a_lone_line_of_numbers_is_data() {
+    check(
+        "one_data_line.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        one_data_line.csv | utf-8 | "," | header: false | rows: 1
+        column_1: integer missing=0 distinct=1 e.g. ["1"]
+        column_2: decimal missing=0 distinct=1 e.g. ["2.5"]
+        column_3: date missing=0 distinct=1 e.g. ["2025-03-01"]
+        - the first line looks like data, not column names: columns are named column_1, column_2, …
+        1 | 2.5 | 2025-03-01
+    "#]],
+    );
+}
+
+#[test]
 fn options_override_the_guesses() {
     let options = ReadOptions {
         date_order: Some(DateOrder::MonthFirst),
@@ -693,7 +721,10 @@ pub fn csv_fixtures() -> Vec<String> {
         .expect("fixture folder")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv") || n.ends_with(".tsv") || n.ends_with(".txt"))
+        .filter(|n| {
+            let extension = Path::new(n).extension().and_then(|e| e.to_str());
+            matches!(extension, Some("csv" | "tsv" | "txt"))
+        })
         .collect();
     names.sort();
     names

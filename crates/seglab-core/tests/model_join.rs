@@ -612,3 +612,137 @@ fn files_without_common_keys_are_reported() {
     let built = join::build(&[Source::new("notes.csv", &notes)], &no_population.plan);
     assert_eq!(built.err(), Some(JoinError::NoPopulation));
 }
+
+#[test]
+fn keys_match_by_loose_names_and_by_values() {
+    let crm = table(
+        &[("User ID", Integer), ("Customer", Id), ("E-mail", Id)],
+        &[
+            &["1001", "c-7", "a@x.com"],
+            &["1002", "c-8", "b@x.com"],
+            &["1003", "c-9", "c@x.com"],
+        ],
+    );
+    // `userId` (text) matches `User ID` (whole numbers) by name; the survey's `respondent` shares values with `E-mail` only.
+    let events = table(
+        &[("userId", Category), ("action", Category), ("at", DateTime)],
+        &[
+            &["1001", "Open", "2025-03-01T10:00:00Z"],
+            &["1001", "Open", "2025-03-02T10:00:00Z"],
+            &["1003", "Close", "2025-03-02T11:00:00Z"],
+            &["1003", "Open", "2025-03-02T12:00:00Z"],
+        ],
+    );
+    let survey = table(
+        &[("respondent", Id), ("answered", Date), ("rating", Integer)],
+        &[
+            &["B@X.COM", "2025-03-01", "4"],
+            &["b@x.com", "2025-03-02", "5"],
+            &["c@x.com", "2025-03-02", "2"],
+        ],
+    );
+    let sources = [
+        Source::new("crm.csv", &crm),
+        Source::new("app.csv", &events),
+        Source::new("csat.csv", &survey),
+    ];
+    let proposal = join::propose(&sources);
+    let plan = serde_json::to_string(&proposal.plan).expect("plans serialise");
+    let problems: Vec<String> = proposal.problems.iter().map(ToString::to_string).collect();
+    expect![[r#"
+        {"population":"crm.csv","key":"User ID","links":[{"file":"app.csv","kind":"events","key":"userId","population_key":"User ID","ignore_case":false,"time":"at","event":"action"},{"file":"csat.csv","kind":"linked","key":"respondent","population_key":"E-mail","ignore_case":true,"time":"answered"}]}
+        []"#]].assert_eq(&format!("{plan}\n{problems:?}"));
+}
+
+#[test]
+fn events_population_with_a_survey() {
+    let events = events();
+    let survey = table(
+        &[
+            ("user_id", Id),
+            ("submitted", DateTime),
+            ("nps", Integer),
+            ("comment", Text),
+        ],
+        &[
+            &["zz", "2025-03-01T10:00:00Z", "3", "slow"],
+            &["u2", "2025-03-02T10:00:00Z", "", "no score"],
+            &["u2", "2025-02-02T10:00:00Z", "8", ""],
+            &["nobody", "2025-02-02T10:00:00Z", "8", ""],
+        ],
+    );
+    check(
+        &[("events.csv", &events), ("survey.csv", &survey)],
+        &expect![[r#"
+        events.csv: Events key=Some("user_id") time=Some("timestamp") event=Some("event")
+          - `user_id` repeats (`u1` on rows 1 and 2): many rows per user
+          - `timestamp` holds datetimes
+          - `event` has 3 distinct values: the event names
+        survey.csv: Linked key=Some("user_id") time=Some("submitted") event=None
+          - `user_id` repeats (`u2` on rows 2 and 3): many rows per user
+          - `submitted` holds datetimes
+          - the file name mentions `survey`: answers per user, not events
+        plan: {
+          "key": "user_id",
+          "links": [
+            {
+              "file": "events.csv",
+              "kind": "events",
+              "key": "user_id",
+              "population_key": "user_id",
+              "ignore_case": false,
+              "time": "timestamp",
+              "event": "event"
+            },
+            {
+              "file": "survey.csv",
+              "kind": "linked",
+              "key": "user_id",
+              "population_key": "user_id",
+              "ignore_case": false,
+              "time": "submitted"
+            }
+          ]
+        }
+        population report: rows=4 missing_keys=0 duplicate_keys=0 duplicate_rows=0 examples=[]
+        coverage events.csv (Events, user_id -> user_id): rows=10 matched=8 unmatched=0 missing_key=1 dropped=1 share=0.800 | population matched=4 unmatched=0 share=1.000 | duplicate keys=0 rows=0 examples=[] | unmatched examples=[]
+        coverage survey.csv (Linked, user_id -> user_id): rows=4 matched=3 unmatched=1 missing_key=0 dropped=0 share=0.750 | population matched=2 unmatched=2 share=0.500 | duplicate keys=0 rows=0 examples=[] | unmatched examples=["nobody"]
+        population (4 rows, key Some("user_id")):
+          user_id
+          "u1"
+          "u2"
+          "u3"
+          "zz"
+        events (8 kept, 1 unmatched), names ["Login", "Purchase", "Logout"]:
+          user 0: 2025-01-15T08:00:00Z Login event_id="e3" amount=·
+          user 0: 2025-03-01T09:00:00Z Login event_id="e1" amount=·
+          user 0: 2025-03-01T09:05:00Z Purchase event_id="e2" amount=20
+          user 0: 2025-03-03T12:00:00Z Logout event_id="e10" amount=·
+          user 1: 2025-02-27T23:59:59Z Login event_id="e4" amount=·
+          user 2: 2025-03-02T10:00:00Z Purchase event_id="e5" amount=5.5
+          user 2: 2025-03-02T11:00:00Z Purchase event_id="e6" amount=4.5
+          user 3: 2025-03-01T00:00:00Z Login event_id="e7" amount=·
+        linked survey (1 unmatched):
+          user 1: user_id="u2" submitted=2025-02-02T10:00:00Z nps=8 comment=·
+          user 1: user_id="u2" submitted=2025-03-02T10:00:00Z nps=· comment="no score"
+          user 3: user_id="zz" submitted=2025-03-01T10:00:00Z nps=3 comment="slow"
+        as_of: Some("2025-03-03T12:00:00Z")
+        count(*) [integer]: 4, 1, 2, 1
+        count(*, 30d) [integer]: 3, 1, 2, 1
+        count(Login) [integer]: 2, 1, 0, 1
+        count(Login, 30d) [integer]: 1, 1, 0, 1
+        count(Purchase) [integer]: 1, 0, 2, 0
+        count(Purchase, 30d) [integer]: 1, 0, 2, 0
+        count(Logout) [integer]: 1, 0, 0, 0
+        count(Logout, 30d) [integer]: 1, 0, 0, 0
+        first_seen [datetime]: 2025-01-15T08:00:00Z, 2025-02-27T23:59:59Z, 2025-03-02T10:00:00Z, 2025-03-01T00:00:00Z
+        last_seen [datetime]: 2025-03-03T12:00:00Z, 2025-02-27T23:59:59Z, 2025-03-02T11:00:00Z, 2025-03-01T00:00:00Z
+        days_since_last_seen [integer]: 0, 3, 1, 2
+        active_days [integer]: 3, 1, 1, 1
+        sum(amount) [decimal]: 20, 0, 10, 0
+        avg(amount) [decimal]: 20, ·, 5, ·
+        latest(survey.nps) [integer]: ·, 8, ·, 3
+        avg(survey.nps) [decimal]: ·, 8, ·, 3
+    "#]],
+    );
+}

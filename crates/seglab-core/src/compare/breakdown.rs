@@ -5,14 +5,14 @@ use super::select::for_each_row;
 use super::{CompareError, Group, Share, find_column};
 use crate::stats::{self, Nps};
 use crate::table::{ColumnData, Table};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// At most this many values get their own row; the rest are summed as "other".
 pub const MAX_PIVOT_VALUES: usize = 1000;
 
 /// Counts and shares of a column's values per segment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pivot {
     pub column: String,
     pub groups: Vec<String>,
@@ -26,14 +26,14 @@ pub struct Pivot {
 }
 
 /// One value of the column.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PivotRow {
     pub value: String,
     pub cells: Vec<PivotCell>,
 }
 
 /// One value within one segment.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PivotCell {
     pub count: u64,
     /// Share of the segment's rows with a value, with its Wilson interval; `None` for an empty segment.

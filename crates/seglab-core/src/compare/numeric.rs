@@ -14,6 +14,7 @@ struct GroupValues {
     values: Vec<f64>,
     sorted: bool,
     missing: usize,
+    sum: f64,
     mean: Option<f64>,
     sd: Option<f64>,
     skew: Option<f64>,
@@ -25,52 +26,77 @@ struct GroupValues {
 const PROBS: [f64; 5] = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 impl GroupValues {
+    /// The values, with their minimum, maximum and sum (one pass).
     fn gather(column: &Column, members: &Bitset) -> Option<Self> {
         let values = gather_numbers(column, members)?;
         let missing = members.count() - values.len();
-        let n = values.len();
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut min, mut max, mut sum) = (f64::INFINITY, f64::NEG_INFINITY, 0.0);
         for &v in &values {
             min = min.min(v);
             max = max.max(v);
+            sum += v;
         }
-        let (mean, sd, skew) = match n {
-            0 => (None, None, None),
-            1 => (Some(values[0]), None, None),
-            _ => {
-                let (mean, sd) = describe::mean_sd(&values);
-                let (mut m2, mut m3) = (0.0, 0.0);
-                for &v in &values {
-                    let d = v - mean;
-                    m2 += d * d;
-                    m3 += d * d * d;
-                }
-                let skew =
-                    (n > 2 && min < max).then(|| (m3 / n as f64) / (m2 / n as f64).powf(1.5));
-                (Some(mean), Some(sd), skew.filter(|s| s.is_finite()))
-            }
-        };
+        let some = !values.is_empty();
         Some(Self {
             values,
             sorted: false,
             missing,
-            mean,
-            sd,
-            skew,
-            min: (n > 0).then_some(min),
-            max: (n > 0).then_some(max),
+            sum,
+            mean: None,
+            sd: None,
+            skew: None,
+            min: some.then_some(min),
+            max: some.then_some(max),
             quantiles: None,
         })
     }
 
-    fn n(&self) -> usize {
-        self.values.len()
+    /// Moments, the histogram over `edges` and the quantiles, in one more pass over the values (plus one
+    /// over those near each quantile).
+    fn finish(&mut self, edges: &[f64]) -> Vec<u64> {
+        let n = self.values.len();
+        let (Some(min), Some(max)) = (self.min, self.max) else {
+            return if edges.len() < 2 {
+                Vec::new()
+            } else {
+                vec![0; edges.len() - 1]
+            };
+        };
+        let mut histogram = Histogram::new(edges);
+        let mut buckets = describe::Buckets::worthwhile(n, min, max);
+        let nf = n as f64;
+        let mean0 = self.sum / nf;
+        let (mut m2, mut m3, mut comp) = (0.0, 0.0, 0.0);
+        for &v in &self.values {
+            let d = v - mean0;
+            comp += d;
+            m2 += d * d;
+            m3 += d * d * d;
+            if let Some(h) = &mut histogram {
+                h.add(v);
+            }
+            if let Some(b) = &mut buckets {
+                b.add(v);
+            }
+        }
+        // Moments about the mean, corrected for the rounding of the first estimate `mean0`.
+        let shift = comp / nf;
+        self.mean = Some(mean0 + shift);
+        if n > 1 {
+            let m2c = m2 - comp * comp / nf;
+            let m3c = m3 - 3.0 * shift * m2 + 2.0 * nf * shift * shift * shift;
+            self.sd = Some((m2c / (nf - 1.0)).max(0.0).sqrt());
+            self.skew = (n > 2 && min < max)
+                .then(|| (m3c / nf) / (m2c / nf).powf(1.5))
+                .filter(|s| s.is_finite());
+        }
+        let q = describe::quantiles_within(&mut self.values, &PROBS, (min, max), buckets);
+        self.quantiles = Some([q[0], q[1], q[2], q[3], q[4]]);
+        histogram.map(|h| h.counts).unwrap_or_default()
     }
 
-    fn compute_quantiles(&mut self) {
-        if let Ok(q) = stats::quantiles(&mut self.values, &PROBS) {
-            self.quantiles = Some([q[0], q[1], q[2], q[3], q[4]]);
-        }
+    fn n(&self) -> usize {
+        self.values.len()
     }
 
     fn sort(&mut self) {
@@ -82,6 +108,43 @@ impl GroupValues {
 
     fn skewed(&self) -> bool {
         self.skew.is_some_and(|s| s.abs() > SKEW_LIMIT)
+    }
+}
+
+/// Counts over shared bin edges.
+struct Histogram<'e> {
+    edges: &'e [f64],
+    start: f64,
+    inverse: f64,
+    counts: Vec<u64>,
+}
+
+impl<'e> Histogram<'e> {
+    fn new(edges: &'e [f64]) -> Option<Self> {
+        if edges.len() < 2 {
+            return None;
+        }
+        let step = edges[1] - edges[0];
+        Some(Self {
+            edges,
+            start: edges[0],
+            inverse: 1.0 / step,
+            counts: vec![0; edges.len() - 1],
+        })
+    }
+
+    #[inline]
+    fn add(&mut self, v: f64) {
+        let bins = self.counts.len();
+        // A float-to-int cast truncates toward zero and saturates negatives at 0: no call to `floor`.
+        let mut b = (((v - self.start) * self.inverse) as usize).min(bins - 1);
+        // The multiplication can round across an edge; the edges themselves decide (as numpy's do).
+        if b > 0 && v < self.edges[b] {
+            b -= 1;
+        } else if b + 1 < bins && v >= self.edges[b + 1] {
+            b += 1;
+        }
+        self.counts[b] += 1;
     }
 }
 
@@ -119,34 +182,10 @@ pub(crate) fn nice_edges(min: f64, max: f64, bins: usize, whole: bool) -> Vec<f6
     (0..=count).map(|i| start + i as f64 * step).collect()
 }
 
-fn histogram(values: &[f64], edges: &[f64]) -> Vec<u64> {
-    if edges.len() < 2 {
-        return Vec::new();
-    }
-    let bins = edges.len() - 1;
-    let start = edges[0];
-    let step = edges[1] - edges[0];
-    let mut counts = vec![0u64; bins];
-    for &v in values {
-        let b = ((v - start) / step).floor();
-        let mut b = if b < 0.0 {
-            0
-        } else {
-            (b as usize).min(bins - 1)
-        };
-        // The division can round across an edge; the edges themselves decide (as numpy's histogram does).
-        if b > 0 && v < edges[b] {
-            b -= 1;
-        } else if b + 1 < bins && v >= edges[b + 1] {
-            b += 1;
-        }
-        counts[b] += 1;
-    }
-    counts
-}
-
 fn gather_all(column: &Column, sets: &[&Bitset]) -> Option<Vec<GroupValues>> {
-    sets.iter().map(|s| GroupValues::gather(column, s)).collect()
+    sets.iter()
+        .map(|s| GroupValues::gather(column, s))
+        .collect()
 }
 
 fn range(groups: &[GroupValues]) -> (f64, f64) {
@@ -179,8 +218,7 @@ pub(crate) fn compare_numeric(
     let edges = nice_edges(min, max, bins, whole);
     let mut summaries = Vec::with_capacity(groups.len());
     for g in &mut groups {
-        let hist = histogram(&g.values, &edges);
-        g.compute_quantiles();
+        let hist = g.finish(&edges);
         let q = g.quantiles;
         let n = g.n();
         summaries.push(NumericSummary {
@@ -344,7 +382,7 @@ pub(crate) fn compare_dates(
                 *c += 1;
             }
         }
-        g.compute_quantiles();
+        g.finish(&[]);
         summaries.push(DateSummary {
             n: g.n(),
             missing: g.missing,

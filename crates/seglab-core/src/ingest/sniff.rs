@@ -81,7 +81,7 @@ pub fn detect_binary(bytes: &[u8]) -> Option<FileKind> {
         .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
         .count();
     (suspicious * 20 > head.len()
-        || head.iter().filter(|&&b| b == 0).count() * 100 > head.len().max(100))
+        || head.iter().map(|&b| usize::from(b == 0)).sum::<usize>() * 100 > head.len().max(100))
     .then_some(FileKind::Binary)
 }
 
@@ -108,6 +108,9 @@ pub(crate) struct Sniffed {
     pub has_header: bool,
     /// The number of columns: the header's fields, or the most common field count.
     pub columns: usize,
+    /// Average bytes per field of each column in the sampled data rows, and per record.
+    pub field_bytes: Vec<f64>,
+    pub record_bytes: f64,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -156,11 +159,24 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
             "the first line looks like data, not column names: columns are named column_1, column_2, …",
         ));
     }
+    let data = &records[usize::from(has_header).min(records.len())..];
+    let count = data.len().max(1) as f64;
+    let field_bytes: Vec<f64> = (0..columns)
+        .map(|j| {
+            data.iter()
+                .map(|r| r.get(j).map_or(0, String::len))
+                .sum::<usize>() as f64
+                / count
+        })
+        .collect();
+    let record_bytes = field_bytes.iter().map(|w| w + 1.0).sum::<f64>().max(1.0);
     Ok(Sniffed {
         dialect,
         cr_only,
         has_header,
         columns,
+        field_bytes,
+        record_bytes,
         warnings,
     })
 }
@@ -368,23 +384,17 @@ pub(crate) fn split_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         if rest.is_empty() {
             return None;
         }
-        match memchr::memchr2(b'\n', b'\r', rest) {
-            Some(i) => {
-                let line = &rest[..i];
-                let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                rest = &rest[i + skip..];
-                Some(line)
-            }
-            None => {
-                let line = rest;
-                rest = &[];
-                Some(line)
-            }
-        }
+        let Some(i) = memchr::memchr2(b'\n', b'\r', rest) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..i];
+        let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        rest = &rest[i + skip..];
+        Some(line)
     })
 }
 
@@ -475,7 +485,11 @@ fn guess_header(records: &[Vec<String>]) -> bool {
         return true;
     };
     if rest.is_empty() {
-        return true;
+        // A lone line is a header unless it holds numbers or dates, which no header is made of.
+        return !first.iter().any(|f| {
+            let f = f.trim().as_bytes();
+            values::parse_number(f, b'.').is_some() || values::parse_date(f).is_some()
+        });
     }
     let mut votes = 0i32;
     for (j, head) in first.iter().enumerate() {

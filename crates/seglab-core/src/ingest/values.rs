@@ -16,6 +16,7 @@ pub(crate) fn is_missing(s: &[u8]) -> bool {
 }
 
 /// A number as written in a cell.
+#[allow(clippy::struct_excessive_bools)] // independent facts about how the number was written
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Num {
     pub value: f64,
@@ -31,6 +32,9 @@ pub(crate) struct Num {
     pub leading_zero: bool,
     /// Written with a thousands separator.
     pub grouped: bool,
+    /// Digits with at most a decimal mark and a minus sign: the shape that reads the same under
+    /// either mark unless it has a fraction.
+    pub plain: bool,
 }
 
 const CURRENCY_WORDS: [&[u8]; 9] = [
@@ -39,6 +43,10 @@ const CURRENCY_WORDS: [&[u8]; 9] = [
 const CURRENCY_SIGNS: [&str; 4] = ["$", "€", "£", "¥"];
 
 fn strip_currency(s: &[u8]) -> (&[u8], bool) {
+    match (s.first(), s.last()) {
+        (Some(a), Some(b)) if a.is_ascii_digit() && b.is_ascii_digit() => return (s, false),
+        _ => {}
+    }
     for sign in CURRENCY_SIGNS {
         if let Some(rest) = s.strip_prefix(sign.as_bytes()) {
             return (trim(rest), true);
@@ -89,7 +97,11 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
             digits: s.len(),
             leading_zero: s.len() > 1 && s[0] == b'0',
             grouped: false,
+            plain: true,
         });
+    }
+    if let Some(num) = plain_decimal(s, mark) {
+        return Some(num);
     }
     let (mut s, mut currency) = strip_currency(s);
     let mut negative = false;
@@ -211,6 +223,70 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
         digits,
         leading_zero,
         grouped: separator.is_some(),
+        plain: false,
+    })
+}
+
+/// The common `-12.5` shape (digits, at most one mark, no separators) without the general machinery.
+fn plain_decimal(s: &[u8], mark: u8) -> Option<Num> {
+    let body = s.strip_prefix(b"-").unwrap_or(s);
+    let int_digits = body.iter().take_while(|b| b.is_ascii_digit()).count();
+    let (int_part, rest) = body.split_at(int_digits);
+    let fraction = match rest {
+        [] => &[][..],
+        [m, tail @ ..] if *m == mark && !tail.is_empty() && tail.iter().all(u8::is_ascii_digit) => {
+            tail
+        }
+        _ => return None,
+    };
+    if int_digits == 0 || int_digits > 15 || fraction.len() > 17 {
+        return None;
+    }
+    // A single mark after one to three digits, followed by exactly three, may be a thousands group
+    // under the other reading; the general path decides those.
+    if !rest.is_empty() && fraction.len() == 3 && int_digits <= 3 {
+        return None;
+    }
+    let int = int_part
+        .iter()
+        .fold(0i64, |v, &b| v * 10 + i64::from(b - b'0'));
+    let negative = s.len() != body.len();
+    let value = if fraction.is_empty() {
+        int as f64
+    } else {
+        // Up to 15 digits, the digits as an integer and the power of ten are exact in f64, so one
+        // division rounds correctly (Clinger's fast path); longer numbers take the general parser.
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        if int_digits + fraction.len() <= 15 {
+            let digits = fraction
+                .iter()
+                .fold(int as u64, |v, &b| v * 10 + u64::from(b - b'0'));
+            digits as f64 / POW10[fraction.len()]
+        } else {
+            let mut buf = [0u8; 40];
+            buf[..int_part.len()].copy_from_slice(int_part);
+            buf[int_part.len()] = b'.';
+            buf[int_part.len() + 1..int_part.len() + 1 + fraction.len()].copy_from_slice(fraction);
+            std::str::from_utf8(&buf[..int_part.len() + 1 + fraction.len()])
+                .ok()?
+                .parse()
+                .ok()?
+        }
+    };
+    Some(Num {
+        value: if negative { -value } else { value },
+        int: fraction
+            .is_empty()
+            .then_some(if negative { -int } else { int }),
+        fraction: !fraction.is_empty(),
+        percent: false,
+        currency: false,
+        digits: int_digits,
+        leading_zero: int_digits > 1 && int_part[0] == b'0',
+        grouped: false,
+        plain: true,
     })
 }
 
@@ -397,29 +473,29 @@ pub(crate) fn parse_date(s: &[u8]) -> Option<DateCell> {
 
 /// `14:00`, `14:00:05`, `14:00:05.123`, `2:00 PM`, each optionally followed by `Z`, `UTC`, `+01:00`.
 fn parse_time(s: &[u8]) -> Option<(i64, i64)> {
-    let (h, _, rest) = number_at(s, 2)?;
+    let (hours, _, rest) = number_at(s, 2)?;
     let rest = rest.strip_prefix(b":")?;
-    let (m, m_len, mut rest) = number_at(rest, 2)?;
+    let (minutes, minutes_len, mut rest) = number_at(rest, 2)?;
     let mut sec = 0;
-    if m_len != 2 || m > 59 {
+    if minutes_len != 2 || minutes > 59 {
         return None;
     }
     if let Some(tail) = rest.strip_prefix(b":") {
-        let (v, len, tail) = number_at(tail, 2)?;
-        if len != 2 || v > 60 {
+        let (seconds, len, tail) = number_at(tail, 2)?;
+        if len != 2 || seconds > 60 {
             return None;
         }
-        sec = v.min(59);
+        sec = seconds.min(59);
         rest = tail;
         if let [b'.' | b',', tail @ ..] = rest {
-            let n = tail.iter().take_while(|b| b.is_ascii_digit()).count();
-            if n == 0 {
+            let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits == 0 {
                 return None;
             }
-            rest = &tail[n..];
+            rest = &tail[digits..];
         }
     }
-    let mut hour = h;
+    let mut hour = hours;
     let trimmed = trim(rest);
     let (ampm, after) = if trimmed.len() >= 2 && trimmed[..2].eq_ignore_ascii_case(b"am") {
         (Some(false), trim(&trimmed[2..]))
@@ -440,15 +516,14 @@ fn parse_time(s: &[u8]) -> Option<(i64, i64)> {
     }
     let offset = parse_zone(trim(rest))?;
     Some((
-        i64::from(hour) * 3600 + i64::from(m) * 60 + i64::from(sec),
+        i64::from(hour) * 3600 + i64::from(minutes) * 60 + i64::from(sec),
         offset,
     ))
 }
 
 fn parse_zone(s: &[u8]) -> Option<i64> {
     match s {
-        [] => Some(0),
-        [b'Z' | b'z'] => Some(0),
+        [] | [b'Z' | b'z'] => Some(0),
         _ if s.eq_ignore_ascii_case(b"utc") || s.eq_ignore_ascii_case(b"gmt") => Some(0),
         [sign @ (b'+' | b'-'), rest @ ..] => {
             let (h, h_len, rest) = number_at(rest, 2)?;

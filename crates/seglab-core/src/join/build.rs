@@ -335,14 +335,10 @@ fn join_entity(
     (columns, cov)
 }
 
-/// Rows grouped per user by a counting sort: `offsets` per population row and the file row order.
-/// `target[r]` is the population row of file row `r` (or a sentinel); rows with `keep[r]` false are left out.
-fn group(
-    target: &[u32],
-    keep: &Bitset,
-    users: usize,
-    times: Option<&[i64]>,
-) -> (Vec<u32>, Vec<u32>) {
+/// Rows grouped per user by a counting sort: `offsets` per population row, the file row order and, with
+/// `times`, the times in that order. `target[r]` is the population row of file row `r` (or a sentinel);
+/// rows with `keep[r]` false are left out. Within a user, rows are ordered by time, ties in file order.
+fn group(target: &[u32], keep: &Bitset, users: usize, times: Option<&[i64]>) -> Grouped {
     let mut offsets = vec![0u32; users + 1];
     for (r, &user) in target.iter().enumerate() {
         if user < UNMATCHED && keep.get(r) {
@@ -352,21 +348,54 @@ fn group(
     for u in 0..users {
         offsets[u + 1] += offsets[u];
     }
+    let total = offsets[users] as usize;
     let mut cursor = offsets[..users].to_vec();
-    let mut order = vec![0u32; offsets[users] as usize];
+    let mut order = vec![0u32; total];
+    // Times travel with their rows, so sorting each user's slice reads contiguous memory.
+    let mut sorted_times = vec![0i64; if times.is_some() { total } else { 0 }];
     for (r, &user) in target.iter().enumerate() {
         if user < UNMATCHED && keep.get(r) {
             let slot = &mut cursor[user as usize];
             order[*slot as usize] = r as u32;
+            if let Some(times) = times {
+                sorted_times[*slot as usize] = times[r];
+            }
             *slot += 1;
         }
     }
-    if let Some(times) = times {
+    if times.is_some() {
+        let mut scratch: Vec<(i64, u32)> = Vec::new();
         for u in 0..users {
-            order[offsets[u] as usize..offsets[u + 1] as usize].sort_by_key(|&r| times[r as usize]);
+            let range = offsets[u] as usize..offsets[u + 1] as usize;
+            if sorted_times[range.clone()].is_sorted() {
+                continue;
+            }
+            scratch.clear();
+            scratch.extend(
+                sorted_times[range.clone()]
+                    .iter()
+                    .copied()
+                    .zip(order[range.clone()].iter().copied()),
+            );
+            // Rows arrive in file order, so sorting by (time, row) keeps ties in file order.
+            scratch.sort_unstable();
+            for (k, &(t, r)) in scratch.iter().enumerate() {
+                sorted_times[range.start + k] = t;
+                order[range.start + k] = r;
+            }
         }
     }
-    (offsets, order)
+    Grouped {
+        offsets,
+        order,
+        times: times.map(|_| sorted_times),
+    }
+}
+
+struct Grouped {
+    offsets: Vec<u32>,
+    order: Vec<u32>,
+    times: Option<Vec<i64>>,
 }
 
 /// Counts key matches of a many-rows-per-user file and lists a few unmatched keys.
@@ -447,7 +476,11 @@ fn join_events(
 
     let target = population_rows_of(file_key, population_key, link.ignore_case);
     let users = population_key.len();
-    let (offsets, order) = group(&target, &keep, users, Some(&times));
+    let Grouped {
+        offsets,
+        order,
+        times,
+    } = group(&target, &keep, users, Some(&times));
     let cov = many_coverage(source, file_key, &target, &keep, &offsets, link);
     let properties = source
         .table
@@ -457,7 +490,7 @@ fn join_events(
         .map(|c| gather(c, &order, c.name()))
         .collect();
     let log = EventLog {
-        times: order.iter().map(|&r| times[r as usize]).collect(),
+        times: times.unwrap_or_default(),
         events: order.iter().map(|&r| codes[r as usize]).collect(),
         offsets,
         names,
@@ -517,16 +550,21 @@ fn join_linked(
     );
     let target = population_rows_of(file_key, population_key, link.ignore_case);
     let users = population_key.len();
-    let (offsets, order) = group(
+    let grouped = group(
         &target,
         &keep,
         users,
         times.as_ref().map(|(t, _)| t.as_slice()),
     );
+    let Grouped {
+        offsets,
+        order,
+        times: sorted_times,
+    } = grouped;
     let cov = many_coverage(source, file_key, &target, &keep, &offsets, link);
     let linked = Linked {
         name: source.stem().to_owned(),
-        times: times.map(|(t, _)| order.iter().map(|&r| t[r as usize]).collect()),
+        times: sorted_times,
         columns: source
             .table
             .columns()

@@ -2,10 +2,10 @@
 
 use super::dist::t_ppf;
 use super::{CONFIDENCE, Interval, NotEnough};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A mean with its sample standard deviation and 95% t interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanCi {
     pub n: usize,
     pub mean: f64,
@@ -93,42 +93,160 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> Option<f64> {
     Some(lerp(sorted[lo], sorted[hi], h - lo as f64))
 }
 
-/// Several quantiles (type 7, as `quantile_sorted`) of unsorted values, by partial selection: `values`
-/// is reordered. `probs` may come in any order; the result follows it.
+/// Several quantiles (type 7, as `quantile_sorted`) of unsorted values. `probs` may come in any order;
+/// the result follows it. `values` may be reordered.
+///
+/// Small inputs use partial selection, divide and conquer over the ranks. Large ones first count the
+/// values into equal-width buckets between the minimum and maximum (a monotone map, so the order
+/// statistics are found in known buckets), then select within the few buckets that hold a wanted rank:
+/// two linear passes instead of several selections over the whole slice.
 pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Result<Vec<f64>, NotEnough> {
     check_finite(values)?;
-    let n = values.len();
-    if n == 0 {
+    if values.is_empty() {
         return Err(NotEnough::Empty);
     }
-    // Every rank the interpolation reads, in increasing order.
-    let mut ranks: Vec<usize> = Vec::with_capacity(probs.len() * 2);
-    for &p in probs {
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values.iter() {
+        min = min.min(v);
+        max = max.max(v);
+    }
+    Ok(quantiles_within(values, probs, (min, max), None))
+}
+
+/// `quantiles` of non-empty, finite values whose minimum and maximum are known; `counted` may hold
+/// their bucket counts already (the comparison counts them in a pass it makes anyway).
+pub(crate) fn quantiles_within(
+    values: &mut [f64],
+    probs: &[f64],
+    (min, max): (f64, f64),
+    counted: Option<Buckets>,
+) -> Vec<f64> {
+    let n = values.len();
+    let position = |p: f64| {
         let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
         let lo = h.floor() as usize;
-        ranks.push(lo);
-        ranks.push((lo + 1).min(n - 1));
-    }
+        (lo, (lo + 1).min(n - 1), h - lo as f64)
+    };
+    // Every rank the interpolation reads, in increasing order.
+    let mut ranks: Vec<usize> = probs
+        .iter()
+        .flat_map(|&p| {
+            let (lo, hi, _) = position(p);
+            [lo, hi]
+        })
+        .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let mut start = 0;
-    for &rank in &ranks {
-        if rank < start {
-            continue;
+    let buckets = counted.or_else(|| {
+        let mut buckets = Buckets::worthwhile(n, min, max)?;
+        for &v in values.iter() {
+            buckets.add(v);
         }
-        let tail = &mut values[start..];
-        tail.select_nth_unstable_by(rank - start, f64::total_cmp);
-        start = rank + 1;
-    }
-    Ok(probs
+        Some(buckets)
+    });
+    let order_statistics = if let Some(buckets) = buckets {
+        buckets.order_statistics(values, &ranks)
+    } else {
+        select_ranks(values, &ranks, 0);
+        ranks.iter().map(|&r| values[r]).collect()
+    };
+    let at = |rank: usize| {
+        ranks
+            .binary_search(&rank)
+            .map_or(min, |i| order_statistics[i])
+    };
+    probs
         .iter()
         .map(|&p| {
-            let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
-            let lo = h.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            lerp(values[lo], values[hi], h - lo as f64)
+            let (lo, hi, fraction) = position(p);
+            lerp(at(lo), at(hi), fraction)
         })
-        .collect())
+        .collect()
+}
+
+/// Puts the order statistic of each rank in `ranks` (absolute, offset by `offset`) at its place.
+fn select_ranks(values: &mut [f64], ranks: &[usize], offset: usize) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid] - offset;
+    values.select_nth_unstable_by(r, f64::total_cmp);
+    let (left, rest) = values.split_at_mut(r);
+    select_ranks(left, &ranks[..mid], offset);
+    select_ranks(&mut rest[1..], &ranks[mid + 1..], offset + r + 1);
+}
+
+/// Counts of values in equal-width buckets between the minimum and maximum. The map from value to bucket
+/// is monotone, so the k-th smallest value lies in the bucket where the running count passes k: order
+/// statistics then need a selection within one small bucket, not over all values.
+pub(crate) struct Buckets {
+    min: f64,
+    scale: f64,
+    counts: Vec<usize>,
+}
+
+impl Buckets {
+    /// Inputs at least this long are worth bucketing.
+    const FROM: usize = 8192;
+    const COUNT: usize = 4096;
+
+    /// Empty buckets for `n` values in `[min, max]`, when `n` is large and the range not degenerate.
+    pub(crate) fn worthwhile(n: usize, min: f64, max: f64) -> Option<Self> {
+        let scale = Self::COUNT as f64 / (max - min);
+        (n >= Self::FROM && scale.is_finite()).then(|| Self {
+            min,
+            scale,
+            counts: vec![0; Self::COUNT],
+        })
+    }
+
+    #[inline]
+    fn index(&self, v: f64) -> usize {
+        // A float-to-int cast truncates and saturates: monotone, and no call to `floor`.
+        (((v - self.min) * self.scale) as usize).min(Self::COUNT - 1)
+    }
+
+    #[inline]
+    pub(crate) fn add(&mut self, v: f64) {
+        let b = self.index(v);
+        self.counts[b] += 1;
+    }
+
+    /// The order statistics of `ranks` (increasing) among `values`, which were all added.
+    fn order_statistics(&self, values: &[f64], ranks: &[usize]) -> Vec<f64> {
+        // For each rank: its bucket and its rank within the bucket.
+        let mut targets = Vec::with_capacity(ranks.len());
+        let (mut b, mut start) = (0usize, 0usize);
+        for &r in ranks {
+            while start + self.counts[b] <= r {
+                start += self.counts[b];
+                b += 1;
+            }
+            targets.push((b, r - start));
+        }
+        let mut slot_of = vec![u32::MAX; Self::COUNT];
+        let mut slots: Vec<Vec<f64>> = Vec::new();
+        for &(b, _) in &targets {
+            if slot_of[b] == u32::MAX {
+                slot_of[b] = slots.len() as u32;
+                slots.push(Vec::with_capacity(self.counts[b]));
+            }
+        }
+        for &v in values {
+            let s = slot_of[self.index(v)];
+            if s != u32::MAX {
+                slots[s as usize].push(v);
+            }
+        }
+        targets
+            .iter()
+            .map(|&(b, within)| {
+                let slot = &mut slots[slot_of[b] as usize];
+                *slot.select_nth_unstable_by(within, f64::total_cmp).1
+            })
+            .collect()
+    }
 }
 
 /// Sample skewness, the biased moment estimator `m3 / m2^1.5` (`scipy.stats.skew(bias=True)`).
