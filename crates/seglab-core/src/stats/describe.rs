@@ -45,7 +45,17 @@ pub fn mean_ci(values: &[f64]) -> Result<MeanCi, NotEnough> {
         });
     }
     let (mean, sd) = mean_sd(values);
-    Ok(mean_ci_from(values.len(), mean, sd))
+    let m = mean_ci_from(values.len(), mean, sd);
+    finite(m, &[m.mean, m.sd, m.ci.low, m.ci.high])
+}
+
+/// `Ok(value)` when every figure of it is finite; overflow otherwise.
+pub(crate) fn finite<T>(value: T, figures: &[f64]) -> Result<T, NotEnough> {
+    if figures.iter().all(|f| f.is_finite()) {
+        Ok(value)
+    } else {
+        Err(NotEnough::Overflow)
+    }
 }
 
 /// The interval from summary figures.
@@ -272,7 +282,8 @@ pub fn skewness(values: &[f64]) -> Result<f64, NotEnough> {
     if values.iter().all(|&v| v == first) {
         return Err(NotEnough::NoVariance);
     }
-    Ok(m3 / m2.powf(1.5))
+    let skew = m3 / m2.powf(1.5);
+    finite(skew, &[skew])
 }
 
 /// Cohen's d with the pooled standard deviation: `(mean_a − mean_b) / s_pooled`,
@@ -309,5 +320,6 @@ pub(crate) fn cohens_d_from(a: (usize, f64, f64), b: (usize, f64, f64)) -> Resul
     if pooled == 0.0 {
         return Err(NotEnough::NoVariance);
     }
-    Ok((ma - mb) / pooled)
+    let d = (ma - mb) / pooled;
+    finite(d, &[d, pooled])
 }

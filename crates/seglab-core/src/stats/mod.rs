@@ -62,4 +62,8 @@ pub enum NotEnough {
     Shape,
     #[error("the values include something that is not a finite number")]
     NotFinite,
+    #[error(
+        "the values are too large to compute with (beyond 1e150); check the column for corrupt numbers"
+    )]
+    Overflow,
 }
