@@ -35,6 +35,17 @@ proptest! {
     }
 
     #[test]
+    fn radix_sort_agrees_with_total_cmp(mut values in values(), negatives in prop::collection::vec(-1e300f64..1e-300, 0..5000)) {
+        values.extend(negatives);
+        values.extend([0.0, -0.0, f64::MIN_POSITIVE, -f64::MIN_POSITIVE, f64::MAX, f64::MIN]);
+        let mut expected = values.clone();
+        expected.sort_by(f64::total_cmp);
+        stats::sort(&mut values);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        prop_assert_eq!(bits(&values), bits(&expected));
+    }
+
+    #[test]
     fn benjamini_hochberg_is_monotone_and_bounded(p in prop::collection::vec(0f64..=1.0, 0..200)) {
         let adjusted = stats::benjamini_hochberg(&p);
         let bonferroni = stats::bonferroni(&p);

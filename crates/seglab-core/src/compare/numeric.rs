@@ -93,7 +93,7 @@ impl GroupValues {
                 .then(|| (m3c / nf) / (m2c / nf).powf(1.5))
                 .filter(|s| s.is_finite());
         }
-        let q = describe::quantiles_within(&mut self.values, &PROBS, (min, max), buckets);
+        let q = describe::quantiles_within(&mut self.values, &PROBS, buckets);
         self.quantiles = Some([q[0], q[1], q[2], q[3], q[4]]);
         histogram.map(|h| h.counts).unwrap_or_default()
     }
@@ -104,7 +104,7 @@ impl GroupValues {
 
     fn sort(&mut self) {
         if !self.sorted {
-            self.values.sort_unstable_by(f64::total_cmp);
+            describe::sort(&mut self.values);
             self.sorted = true;
         }
     }

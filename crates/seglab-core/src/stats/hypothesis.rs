@@ -86,8 +86,8 @@ pub fn mann_whitney(a: &[f64], b: &[f64]) -> Result<MannWhitney, NotEnough> {
     check_finite(b)?;
     let mut a = a.to_vec();
     let mut b = b.to_vec();
-    a.sort_unstable_by(f64::total_cmp);
-    b.sort_unstable_by(f64::total_cmp);
+    super::describe::sort(&mut a);
+    super::describe::sort(&mut b);
     mann_whitney_sorted(&a, &b)
 }
 
