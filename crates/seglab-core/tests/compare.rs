@@ -401,3 +401,33 @@ fn overlap_counts_every_intersection() {
         compare::overlap(&[group("A", &a), group("B", &b), group("C", &c)]).expect("same length");
     expect![[r#"Overlap { names: ["A", "B", "C"], sizes: [6, 4, 3], pairwise: [[6, 2, 1], [2, 4, 2], [1, 2, 3]], jaccard: [[1.0, 0.25, 0.125], [0.25, 1.0, 0.4], [0.125, 0.4, 1.0]], intersections: [Intersection { pattern: 1, groups: [0], count: 4 }, Intersection { pattern: 2, groups: [1], count: 1 }, Intersection { pattern: 3, groups: [0, 1], count: 1 }, Intersection { pattern: 4, groups: [2], count: 1 }, Intersection { pattern: 6, groups: [1, 2], count: 1 }, Intersection { pattern: 7, groups: [0, 1, 2], count: 1 }], in_none: 1 }"#]].assert_eq(&format!("{o:?}"));
 }
+
+#[test]
+fn nps_side_by_side() {
+    let answers: Vec<Option<i64>> = [
+        10, 9, 9, 10, 8, 7, 9, 10, 3, 9, 2, 5, 6, 8, 9, 0, 4, 6, 7, 10,
+    ]
+    .iter()
+    .map(|&v| Some(v))
+    .chain([None])
+    .collect();
+    let table = Table::new(vec![int("nps", &answers)]).expect("one column");
+    let happy = members("xxxxxxxxxx...........");
+    let unhappy = members("..........xxxxxxxxxx.");
+    let nobody = members(".....................");
+    let c = compare::compare_nps(
+        &table,
+        "nps",
+        &[
+            group("Happy", &happy),
+            group("Unhappy", &unhappy),
+            group("Nobody", &nobody),
+        ],
+        1,
+    )
+    .expect("valid scores");
+    let lines: Vec<String> = c.differences.iter().map(|d| d.sentence.clone()).collect();
+    expect![[r#"
+        NPS 60.0 in Happy vs -40.0 in Unhappy (difference +100 points, 95% CI +35.6 to +164; p = 0.00234).
+        NPS of Nobody vs Unhappy not compared: no answers in one of them."#]].assert_eq(&lines.join("\n"));
+}

@@ -34,7 +34,9 @@ mod overlap;
 mod select;
 mod text;
 
-pub use breakdown::{Pivot, PivotCell, PivotRow, breakdown, nps};
+pub use breakdown::{
+    NpsComparison, NpsFinding, Pivot, PivotCell, PivotRow, breakdown, compare_nps, nps,
+};
 pub use overlap::{Intersection, Overlap, overlap};
 
 use crate::bitset::Bitset;

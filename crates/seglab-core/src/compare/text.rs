@@ -18,7 +18,7 @@ pub(crate) fn number(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-fn signed(x: f64) -> String {
+pub(crate) fn signed(x: f64) -> String {
     if x > 0.0 {
         format!("+{}", number(x))
     } else {
