@@ -279,7 +279,7 @@ fn nps_counts(
     };
     match col.data() {
         ColumnData::Integer(v) => {
-            for_each_row(group.members, col.valid(), |r| count(r, v[r] as f64))
+            for_each_row(group.members, col.valid(), |r| count(r, v[r] as f64));
         }
         ColumnData::Decimal(v) => for_each_row(group.members, col.valid(), |r| count(r, v[r])),
         _ => {
