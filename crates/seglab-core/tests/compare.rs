@@ -431,3 +431,43 @@ fn nps_side_by_side() {
         NPS 60.0 in Happy vs -40.0 in Unhappy (difference +100 points, 95% CI +35.6 to +164; p = 0.00234).
         NPS of Nobody vs Unhappy not compared: no answers in one of them."#]].assert_eq(&lines.join("\n"));
 }
+
+#[test]
+fn identifiers_and_free_text_are_not_summarised() {
+    let ids: Vec<String> = (0..200).map(|i| format!("user-{i:05}")).collect();
+    let id_refs: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+    let few: Vec<Option<&str>> = (0..200).map(|i| Some(["a", "b", "c"][i % 3])).collect();
+    let table = Table::new(vec![
+        category("user_id", ColumnType::Id, &id_refs),
+        text("note", &id_refs),
+        category("plan", ColumnType::Category, &id_refs),
+        text("short", &few),
+    ])
+    .expect("equal lengths");
+    let half = Bitset::from_fn(200, |i| i % 2 == 0);
+    let c = compare::compare(
+        &table,
+        &[group("Even", &half)],
+        &CompareOptions {
+            include_rest: true,
+            ..CompareOptions::default()
+        },
+    )
+    .expect("valid");
+    let kinds: Vec<String> = c
+        .columns
+        .iter()
+        .map(|col| match &col.summary {
+            compare::Summary::Skipped { reason } => format!("{}: skipped, {reason}", col.name),
+            compare::Summary::Categorical { values, .. } => {
+                format!("{}: {} values shown", col.name, values.len())
+            }
+            other => format!("{}: {other:?}", col.name),
+        })
+        .collect();
+    expect![[r#"
+        user_id: skipped, 200 distinct values in 200 rows: identifiers or free text, not categories
+        note: skipped, 200 distinct values in the first 200 rows: identifiers or free text, not categories
+        plan: 11 values shown
+        short: 3 values shown"#]].assert_eq(&kinds.join("\n"));
+}
