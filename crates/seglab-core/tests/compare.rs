@@ -471,3 +471,34 @@ fn identifiers_and_free_text_are_not_summarised() {
         plan: 11 values shown
         short: 3 values shown"#]].assert_eq(&kinds.join("\n"));
 }
+
+#[test]
+fn date_histograms_stay_small_over_long_spans() {
+    let lines: Vec<String> = [
+        vec!["2024-11-30", "2025-01-01", "2025-02-28"],
+        vec!["1999-12-31", "2025-06-01"],
+        vec!["1900-01-01", "2025-06-01", "9999-12-31"],
+    ]
+    .iter()
+    .map(|dates| {
+        let cells: Vec<Option<&str>> = dates.iter().map(|d| Some(*d)).collect();
+        let table = Table::new(vec![date("when", &cells)]).expect("one column");
+        let all = Bitset::full(dates.len());
+        let c = compare::compare(&table, &[group("All", &all)], &CompareOptions::default()).expect("valid");
+        match &c.columns[0].summary {
+            compare::Summary::Date { groups, months } => format!(
+                "{} bins, {} .. {}, counts sum to {}",
+                months.len(),
+                months.first().map_or("", String::as_str),
+                months.last().map_or("", String::as_str),
+                groups[0].histogram.iter().sum::<u64>()
+            ),
+            other => format!("{other:?}"),
+        }
+    })
+    .collect();
+    expect![[r#"
+        4 bins, 2024-11 .. 2025-02, counts sum to 3
+        27 bins, 1999 .. 2025, counts sum to 2
+        162 bins, 1900–1949 .. 9950–9999, counts sum to 3"#]].assert_eq(&lines.join("\n"));
+}
