@@ -119,18 +119,18 @@ fn converted_against_everyone_else() {
         &[group("Converted", &converted)],
         &options,
         &expect![[r#"
-        `plan`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 70% in Converted vs 10% in Everyone else (difference +60 pts, 95% CI +17 to +81; 7.00× as often, 95% CI 1.08–23.1); adjusted p = 0.0395.
-        `plan` = free: 10% in Converted vs 70% in Everyone else (difference -60 pts, 95% CI -81 to -17; 0.143× as often, 95% CI 0.0433–0.924); adjusted p = 0.0395.
-        `plan` = team: 20% in Converted vs 20% in Everyone else (difference 0 pts, 95% CI -34 to +34; 1.00× as often, 95% CI 0.216–4.62); could be chance: adjusted p = 1.00.
-        `reports_used`: typically higher in Converted than in Everyone else (median 11.5 vs 1.00; a user of Converted has the higher value 100% of the time); adjusted p < 0.001.
-        `revenue`: mean 115 in Converted vs 16.7 in Everyone else (difference +98.3, 95% CI +80.3 to +116; Cohen's d 5.17); adjusted p < 0.001.
-        `mobile`: 40% in Converted vs 30% in Everyone else (difference +10 pts, 95% CI -28 to +45; 1.33× as often, 95% CI 0.426–3.88); could be chance: adjusted p = 1.00.
-        `signup`: on average 44.0 days earlier in Converted than in Everyone else (difference -44.0 days, 95% CI -66.1 to -21.9); adjusted p = 0.00224.
-        `comment`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.3, needs 5); see the per-value tests.
-        `comment` = ok: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
-        `comment` = slow: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
-        `comment` = great: 43% in Converted vs 25% in Everyone else (difference +18 pts, 95% CI -26 to +55; 1.71× as often, 95% CI 0.436–5.78); could be chance: adjusted p = 1.00."#]],
+            `plan`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 70% in Converted vs 10% in Everyone else (difference +60 pts, 95% CI +17 to +81; 7.00× as often, 95% CI 1.08–23.1); adjusted p = 0.0395.
+            `plan` = free: 10% in Converted vs 70% in Everyone else (difference -60 pts, 95% CI -81 to -17; 0.143× as often, 95% CI 0.0433–0.924); adjusted p = 0.0395.
+            `plan` = team: 20% in Converted vs 20% in Everyone else (difference 0 pts, 95% CI -34 to +34; 1.00× as often, 95% CI 0.216–4.62); could be chance: adjusted p = 1.00.
+            `reports_used`: typically higher in Converted than in Everyone else (median 11.5 vs 1.00; a user of Converted has the higher value 100% of the time); adjusted p < 0.001.
+            `revenue`: mean 115 in Converted vs 16.7 in Everyone else (difference +98.3, 95% CI +80.3 to +116; Cohen's d 5.17); adjusted p < 0.001.
+            `mobile` is yes: 40% in Converted vs 30% in Everyone else (difference +10 pts, 95% CI -28 to +45; 1.33× as often, 95% CI 0.426–3.88); could be chance: adjusted p = 1.00.
+            `signup`: on average 44.0 days earlier in Converted than in Everyone else (difference -44.0 days, 95% CI -66.1 to -21.9); adjusted p = 0.00224.
+            `comment`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.3, needs 5); see the per-value tests.
+            `comment` = ok: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
+            `comment` = slow: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
+            `comment` = great: 43% in Converted vs 25% in Everyone else (difference +18 pts, 95% CI -26 to +55; 1.71× as often, 95% CI 0.436–5.78); could be chance: adjusted p = 1.00."#]],
     );
     assert_eq!(c.groups[1].name, "Everyone else");
     assert_eq!(c.groups[1].size, 10);
@@ -153,28 +153,28 @@ fn three_overlapping_segments() {
         &[group("A", &a), group("B", &b), group("C", &c)],
         &options,
         &expect![[r#"
-        note: 2 users are in both A and B; the tests assume independent groups, so their p-values are only approximate
-        note: 2 users are in both B and C; the tests assume independent groups, so their p-values are only approximate
-        `plan`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 25% in B vs 75% in A (difference -50 pts, 95% CI -75 to -1.8; 0.333× as often, 95% CI 0.127–1.16); could be chance: adjusted p = 0.211.
-        `plan` = free: 50% in B vs 0% in A (difference +50 pts, 95% CI +6.8 to +78); could be chance: adjusted p = 0.154.
-        `plan`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 12% in C vs 75% in A (difference -62 pts, 95% CI -83 to -14; 0.167× as often, 95% CI 0.0515–1.03); could be chance: adjusted p = 0.0927.
-        `plan` = free: 62% in C vs 0% in A (difference +62 pts, 95% CI +17 to +86); could be chance: adjusted p = 0.0821.
-        `reports_used`: typically lower in B than in A (median 5.50 vs 11.5; a user of B has the higher value 27% of the time); could be chance: adjusted p = 0.211.
-        `reports_used`: typically lower in C than in A (median 1.50 vs 11.5; a user of C has the higher value 0% of the time); adjusted p = 0.00488.
-        `revenue`: mean 64.5 in B vs 116 in A (difference -51.1, 95% CI -97.6 to -4.54; Cohen's d -1.23); could be chance: adjusted p = 0.0923.
-        `revenue`: mean 18.4 in C vs 116 in A (difference -97.2, 95% CI -119 to -74.9; Cohen's d -4.73); adjusted p < 0.001.
-        `mobile`: 38% in B vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
-        `mobile`: 38% in C vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
-        `signup`: on average 34.8 days later in B than in A (difference +34.8 days, 95% CI +15.0 to +54.5); adjusted p = 0.0121.
-        `signup`: on average 58.2 days later in C than in A (difference +58.2 days, 95% CI +37.2 to +79.3); adjusted p < 0.001.
-        `comment`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 1.5, needs 5); see the per-value tests.
-        `comment` = ok: 50% in B vs 33% in A (difference +17 pts, 95% CI -32 to +56; 1.50× as often, 95% CI 0.420–4.67); could be chance: adjusted p = 1.00.
-        `comment` = great: 33% in B vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
-        `comment`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `comment` = ok: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
-        `comment` = great: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00."#]],
+            note: 2 users are in both A and B; the tests assume independent groups, so their p-values are only approximate
+            note: 2 users are in both B and C; the tests assume independent groups, so their p-values are only approximate
+            `plan`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 25% in B vs 75% in A (difference -50 pts, 95% CI -75 to -1.8; 0.333× as often, 95% CI 0.127–1.16); could be chance: adjusted p = 0.211.
+            `plan` = free: 50% in B vs 0% in A (difference +50 pts, 95% CI +6.8 to +78); could be chance: adjusted p = 0.154.
+            `plan`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 12% in C vs 75% in A (difference -62 pts, 95% CI -83 to -14; 0.167× as often, 95% CI 0.0515–1.03); could be chance: adjusted p = 0.0927.
+            `plan` = free: 62% in C vs 0% in A (difference +62 pts, 95% CI +17 to +86); could be chance: adjusted p = 0.0821.
+            `reports_used`: typically lower in B than in A (median 5.50 vs 11.5; a user of B has the higher value 27% of the time); could be chance: adjusted p = 0.211.
+            `reports_used`: typically lower in C than in A (median 1.50 vs 11.5; a user of C has the higher value 0% of the time); adjusted p = 0.00488.
+            `revenue`: mean 64.5 in B vs 116 in A (difference -51.1, 95% CI -97.6 to -4.54; Cohen's d -1.23); could be chance: adjusted p = 0.0923.
+            `revenue`: mean 18.4 in C vs 116 in A (difference -97.2, 95% CI -119 to -74.9; Cohen's d -4.73); adjusted p < 0.001.
+            `mobile` is yes: 38% in B vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
+            `mobile` is yes: 38% in C vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
+            `signup`: on average 34.8 days later in B than in A (difference +34.8 days, 95% CI +15.0 to +54.5); adjusted p = 0.0121.
+            `signup`: on average 58.2 days later in C than in A (difference +58.2 days, 95% CI +37.2 to +79.3); adjusted p < 0.001.
+            `comment`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 1.5, needs 5); see the per-value tests.
+            `comment` = ok: 50% in B vs 33% in A (difference +17 pts, 95% CI -32 to +56; 1.50× as often, 95% CI 0.420–4.67); could be chance: adjusted p = 1.00.
+            `comment` = great: 33% in B vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
+            `comment`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `comment` = ok: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
+            `comment` = great: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00."#]],
     );
 }
 
