@@ -26,8 +26,12 @@ pub fn ensure_test_tools() -> Result<(), String> {
 }
 
 fn ensure_wasm_target() -> Result<(), String> {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
@@ -44,7 +48,8 @@ fn ensure_trunk() -> Result<(), String> {
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 pub fn pinned_wasm_bindgen() -> Result<String, String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\""
@@ -59,13 +64,22 @@ pub fn pinned_wasm_bindgen() -> Result<String, String> {
 fn ensure_wasm_bindgen() -> Result<(), String> {
     let pinned = pinned_wasm_bindgen()?;
     let version = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    let runner = output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
-    if version.split_whitespace().any(|w| w == pinned) && runner.split_whitespace().any(|w| w == pinned) {
+    let runner =
+        output(Command::new("wasm-bindgen-test-runner").arg("--version")).unwrap_or_default();
+    if version.split_whitespace().any(|w| w == pinned)
+        && runner.split_whitespace().any(|w| w == pinned)
+    {
         return Ok(());
     }
     eprintln!("Installing wasm-bindgen-cli {pinned}...");
     // Not --locked: one dependency in its lock file is absent from the registry.
-    run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &pinned, "--force"]))
+    run(Command::new("cargo").args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &pinned,
+        "--force",
+    ]))
 }
 
 /// `tests/node_modules`, installed from `tests/package-lock.json`.
@@ -80,7 +94,9 @@ fn ensure_npm_packages() -> Result<(), String> {
     if fresh {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&tests))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&tests))
 }
 
 /// `PATH` with `tests/node_modules/.bin` first, so that Trunk finds `wasm-opt` from the npm package.
@@ -109,5 +125,7 @@ fn ensure_python_packages() -> Result<(), String> {
         return Ok(());
     }
     let requirements = root().join("tests/requirements.txt");
-    run(Command::new("python3").args(["-m", "pip", "install", "--quiet", "-r"]).arg(requirements))
+    run(Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", "-r"])
+        .arg(requirements))
 }

@@ -5,7 +5,7 @@ pub fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -41,6 +41,36 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
+/// A measured value with a sensible number of digits: `1234.5` → `1.2k`, `0.1234` → `0.123`.
+pub fn number(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() {
+        return "–".into();
+    }
+    if a >= 1e9 {
+        format!("{:.1}B", x / 1e9)
+    } else if a >= 1e6 {
+        format!("{:.1}M", x / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.1}k", x / 1e3)
+    } else if a >= 100.0 || x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else if a >= 1.0 {
+        format!("{x:.2}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// A p-value as a person reads it: `< 0.001` below one in a thousand.
+pub fn p_value(p: Option<f64>) -> String {
+    match p {
+        None => "–".into(),
+        Some(p) if p < 0.001 => "< 0.001".into(),
+        Some(p) => format!("{p:.3}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -50,5 +80,9 @@ mod tests {
         assert_eq!(super::bytes(1536), "1.5 KB");
         assert_eq!(super::share(1, 3), "33.3%");
         assert_eq!(super::share(1, 0), "–");
+        assert_eq!(super::number(12_345.0), "12.3k");
+        assert_eq!(super::number(0.12345), "0.123");
+        assert_eq!(super::number(42.0), "42");
+        assert_eq!(super::p_value(Some(0.0001)), "< 0.001");
     }
 }

@@ -5,8 +5,8 @@
 
 pub mod browser;
 mod components;
-mod format;
 pub mod engine;
+mod format;
 mod pages;
 pub mod protocol;
 mod state;

@@ -4,15 +4,8 @@
 //! responses. Messages cross the boundary as plain JS objects (serde-wasm-bindgen); a `File` rides along as
 //! the second element of the message array, since files are cloned by the browser, not serialised.
 
+use seglab_core::segment::Segment;
 use serde::{Deserialize, Serialize};
-
-/// A segment as the user wrote it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SegmentDef {
-    pub name: String,
-    pub color: String,
-    pub definition: String,
-}
 
 /// What the page asks of the worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -25,9 +18,12 @@ pub enum Request {
     /// Forget a loaded file.
     Remove { name: String },
     /// Evaluate every segment; answered with `Segments`.
-    Evaluate { segments: Vec<SegmentDef> },
+    Evaluate { segments: Vec<Segment> },
     /// Compare `segments[selected]` side by side with everyone else; answered with `Comparison`.
-    Compare { segments: Vec<SegmentDef>, selected: Vec<usize> },
+    Compare {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+    },
 }
 
 /// One column's profile as the Data view shows it.
@@ -53,6 +49,24 @@ pub struct FileView {
     pub warnings: Vec<String>,
 }
 
+/// How the loaded files were joined into one population.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatasetView {
+    /// Users (or accounts) segments range over.
+    pub population: usize,
+    /// The file whose rows are the population; `None` when drawn from the event log.
+    pub population_file: Option<String>,
+    pub key: Option<String>,
+    /// "Now" for relative windows.
+    pub as_of: Option<String>,
+    /// What each file was taken for, and why.
+    pub guesses: Vec<seglab_core::join::FileGuess>,
+    /// How well each linked file matched the population.
+    pub coverage: Vec<seglab_core::join::Coverage>,
+    /// Files that could not be joined, and why.
+    pub problems: Vec<String>,
+}
+
 /// A segment's evaluation: its size, or why it could not be evaluated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SegmentView {
@@ -76,15 +90,38 @@ pub struct SegmentErrorView {
 pub enum Response {
     /// The worker is ready for requests.
     Ready,
-    Progress { name: String, bytes: u64, total: u64, rows: u64 },
-    Loaded { file: FileView, population: usize },
-    LoadFailed { name: String, message: String },
-    Cancelled { name: String },
-    Removed { name: String, population: usize },
-    Segments { population: usize, segments: Vec<SegmentView> },
+    Progress {
+        name: String,
+        bytes: u64,
+        total: u64,
+        rows: u64,
+    },
+    Loaded {
+        file: FileView,
+        dataset: DatasetView,
+    },
+    LoadFailed {
+        name: String,
+        message: String,
+    },
+    Cancelled {
+        name: String,
+    },
+    Removed {
+        name: String,
+        dataset: DatasetView,
+    },
+    Segments {
+        population: usize,
+        segments: Vec<SegmentView>,
+    },
     /// The comparison as the engine produced it, rendered by the page as is.
-    Comparison { comparison: seglab_core::compare::Comparison },
-    Failed { message: String },
+    Comparison {
+        comparison: seglab_core::compare::Comparison,
+    },
+    Failed {
+        message: String,
+    },
 }
 
 impl FileView {

@@ -1,9 +1,10 @@
 //! The page's state, provided once by `App`, and the requests that change it.
 
 use crate::browser;
-use crate::protocol::{FileView, Request, Response, SegmentDef, SegmentView};
+use crate::protocol::{DatasetView, FileView, Request, Response, SegmentView};
 use leptos::prelude::*;
 use seglab_core::compare::Comparison;
+use seglab_core::segment::Segment;
 use web_sys::File;
 
 /// A message to show the user, where it happened.
@@ -39,7 +40,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<LoadProgress>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub population: RwSignal<usize>,
-    pub segments: RwSignal<Vec<SegmentDef>>,
+    pub dataset: RwSignal<DatasetView>,
+    pub segments: RwSignal<Vec<Segment>>,
     pub results: RwSignal<Vec<SegmentView>>,
     pub comparison: RwSignal<Option<Comparison>>,
     /// Which segments the comparison shows (indices into `segments`).
@@ -56,6 +58,7 @@ impl AppState {
             progress: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             population: RwSignal::new(0),
+            dataset: RwSignal::new(DatasetView::default()),
             segments: RwSignal::new(Vec::new()),
             results: RwSignal::new(Vec::new()),
             comparison: RwSignal::new(None),
@@ -72,22 +75,37 @@ impl AppState {
         self.restore_from_url();
         Effect::new(move |_| {
             let segments = self.segments.get();
-            browser::replace_query(&crate::pages::segments::encode_state(&segments, &self.compared.get()));
+            browser::replace_query(&crate::pages::segments::encode_state(
+                &segments,
+                &self.compared.get(),
+            ));
         });
         Effect::new(move |_| {
             let segments = self.segments.get();
             if self.ready.get() && !self.files.with(Vec::is_empty) {
-                browser::post(&Request::Evaluate { segments: segments.clone() }, None);
+                browser::post(
+                    &Request::Evaluate {
+                        segments: segments.clone(),
+                    },
+                    None,
+                );
                 let compared = self.compared.get();
                 if !compared.is_empty() {
-                    browser::post(&Request::Compare { segments, selected: compared }, None);
+                    browser::post(
+                        &Request::Compare {
+                            segments,
+                            selected: compared,
+                        },
+                        None,
+                    );
                 }
             }
         });
     }
 
     fn restore_from_url(self) {
-        let (segments, compared, errors) = crate::pages::segments::decode_state(&browser::query_string());
+        let (segments, compared, errors) =
+            crate::pages::segments::decode_state(&browser::query_string());
         for error in errors {
             self.notify(NoticeKind::Warning, error);
         }
@@ -113,18 +131,24 @@ impl AppState {
         }
     }
 
-    pub fn cancel_load(self) {
+    pub fn cancel_load() {
         browser::post(&Request::Cancel, None);
     }
 
-    pub fn remove_file(self, name: String) {
+    pub fn remove_file(name: String) {
         browser::post(&Request::Remove { name }, None);
     }
 
     pub fn notify(self, kind: NoticeKind, text: impl Into<String>) {
         let id = self.next_notice.get_value();
         self.next_notice.set_value(id + 1);
-        self.notices.update(|n| n.push(Notice { id, kind, text: text.into() }));
+        self.notices.update(|n| {
+            n.push(Notice {
+                id,
+                kind,
+                text: text.into(),
+            });
+        });
     }
 
     pub fn dismiss(self, id: u64) {
@@ -135,16 +159,29 @@ impl AppState {
     pub fn apply(self, response: Response) {
         match response {
             Response::Ready => self.ready.set(true),
-            Response::Progress { name, bytes, total, rows } => {
-                self.progress.set(Some(LoadProgress { name, bytes, total, rows }));
+            Response::Progress {
+                name,
+                bytes,
+                total,
+                rows,
+            } => {
+                self.progress.set(Some(LoadProgress {
+                    name,
+                    bytes,
+                    total,
+                    rows,
+                }));
             }
-            Response::Loaded { file, population } => {
+            Response::Loaded { file, dataset } => {
                 self.finish_pending(&file.name);
-                self.population.set(population);
-                self.files.update(|files| match files.iter_mut().find(|f| f.name == file.name) {
-                    Some(slot) => *slot = file,
-                    None => files.push(file),
-                });
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
+                self.files.update(
+                    |files| match files.iter_mut().find(|f| f.name == file.name) {
+                        Some(slot) => *slot = file,
+                        None => files.push(file),
+                    },
+                );
             }
             Response::LoadFailed { name, message } => {
                 self.finish_pending(&name);
@@ -152,13 +189,20 @@ impl AppState {
             }
             Response::Cancelled { name } => {
                 self.finish_pending(&name);
-                self.notify(NoticeKind::Info, format!("Stopped reading {name}. Files loaded before are still here."));
+                self.notify(
+                    NoticeKind::Info,
+                    format!("Stopped reading {name}. Files loaded before are still here."),
+                );
             }
-            Response::Removed { name, population } => {
-                self.population.set(population);
+            Response::Removed { name, dataset } => {
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
                 self.files.update(|files| files.retain(|f| f.name != name));
             }
-            Response::Segments { population, segments } => {
+            Response::Segments {
+                population,
+                segments,
+            } => {
                 self.population.set(population);
                 self.results.set(segments);
             }
@@ -173,7 +217,7 @@ impl AppState {
                 p.remove(i);
             }
         });
-        if self.pending.with(Vec::is_empty) {
+        if self.pending.with_untracked(Vec::is_empty) {
             self.progress.set(None);
         }
     }

@@ -34,16 +34,24 @@ pub fn start() {
     reply(&Response::Ready);
 }
 
+#[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
 fn on_message(event: MessageEvent) {
     let envelope: js_sys::Array = event.data().unchecked_into();
     let request = match serde_wasm_bindgen::from_value::<Request>(envelope.get(0)) {
         Ok(request) => request,
-        Err(error) => return reply(&Response::Failed { message: format!("unreadable request: {error}") }),
+        Err(error) => {
+            return reply(&Response::Failed {
+                message: format!("unreadable request: {error}"),
+            });
+        }
     };
     match request {
         Request::Load { name } => match envelope.get(1).dyn_into::<File>() {
             Ok(file) => enqueue(name, file),
-            Err(_) => reply(&Response::LoadFailed { name, message: "no file was attached".into() }),
+            Err(_) => reply(&Response::LoadFailed {
+                name,
+                message: "no file was attached".into(),
+            }),
         },
         Request::Cancel => CANCEL.set(true),
         other => {
@@ -77,9 +85,14 @@ fn enqueue(name: String, file: File) {
 
 async fn load(name: &str, file: &File) -> Response {
     let total = file.size();
-    let mut reader = match ENGINE.with_borrow(|engine| engine.reader(name, total as u64)) {
+    let mut reader = match Engine::reader(name, total as u64) {
         Ok(reader) => reader,
-        Err(message) => return Response::LoadFailed { name: name.into(), message },
+        Err(message) => {
+            return Response::LoadFailed {
+                name: name.into(),
+                message,
+            };
+        }
     };
     let mut offset = 0.0;
     while offset < total {
@@ -89,7 +102,12 @@ async fn load(name: &str, file: &File) -> Response {
         let end = (offset + CHUNK).min(total);
         let chunk = match read_slice(file, offset, end).await {
             Ok(chunk) => chunk,
-            Err(message) => return Response::LoadFailed { name: name.into(), message },
+            Err(message) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message,
+                };
+            }
         };
         match reader.feed(&chunk) {
             Ok(progress) => reply(&Response::Progress {
@@ -98,7 +116,12 @@ async fn load(name: &str, file: &File) -> Response {
                 total: total as u64,
                 rows: progress.rows,
             }),
-            Err(error) => return Response::LoadFailed { name: name.into(), message: error.to_string() },
+            Err(error) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message: error.to_string(),
+                };
+            }
         }
         offset = end;
     }
@@ -109,7 +132,11 @@ async fn load(name: &str, file: &File) -> Response {
 }
 
 async fn read_slice(file: &File, start: f64, end: f64) -> Result<Vec<u8>, String> {
-    let blob = file.slice_with_f64_and_f64(start, end).map_err(|e| format!("could not read the file: {e:?}"))?;
-    let buffer = JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("could not read the file: {e:?}"))?;
+    let blob = file
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| format!("could not read the file: {e:?}"))?;
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

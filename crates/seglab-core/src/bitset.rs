@@ -20,12 +20,18 @@ impl std::fmt::Debug for Bitset {
 impl Bitset {
     /// An empty set over `len` rows.
     pub fn new(len: usize) -> Self {
-        Self { words: vec![0; len.div_ceil(64)], len }
+        Self {
+            words: vec![0; len.div_ceil(64)],
+            len,
+        }
     }
 
     /// The set of all `len` rows.
     pub fn full(len: usize) -> Self {
-        let mut set = Self { words: vec![u64::MAX; len.div_ceil(64)], len };
+        let mut set = Self {
+            words: vec![u64::MAX; len.div_ceil(64)],
+            len,
+        };
         set.clear_tail();
         set
     }
@@ -107,7 +113,10 @@ impl Bitset {
 
     #[must_use]
     pub fn not(&self) -> Self {
-        let mut set = Self { words: self.words.iter().map(|w| !w).collect(), len: self.len };
+        let mut set = Self {
+            words: self.words.iter().map(|w| !w).collect(),
+            len: self.len,
+        };
         set.clear_tail();
         set
     }
@@ -128,7 +137,11 @@ impl Bitset {
 
     /// Number of members shared with `other`, without materialising the intersection.
     pub fn intersection_count(&self, other: &Self) -> usize {
-        self.words.iter().zip(&other.words).map(|(a, b)| (a & b).count_ones() as usize).sum()
+        self.words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| (a & b).count_ones() as usize)
+            .sum()
     }
 
     /// Member indices in increasing order.
@@ -148,8 +161,16 @@ impl Bitset {
 
     fn zip(&self, other: &Self, f: impl Fn(u64, u64) -> u64) -> Self {
         assert_eq!(self.len, other.len, "bitsets over different row counts");
-        let words = self.words.iter().zip(&other.words).map(|(&a, &b)| f(a, b)).collect();
-        let mut set = Self { words, len: self.len };
+        let words = self
+            .words
+            .iter()
+            .zip(&other.words)
+            .map(|(&a, &b)| f(a, b))
+            .collect();
+        let mut set = Self {
+            words,
+            len: self.len,
+        };
         set.clear_tail();
         set
     }
@@ -177,7 +198,10 @@ mod tests {
         assert_eq!(a.or(&b).count(), 87);
         assert_eq!(a.not().count(), 86);
         assert_eq!(Bitset::full(130).count(), 130);
-        assert_eq!(a.and_not(&b).iter().take(3).collect::<Vec<_>>(), vec![3, 9, 15]);
+        assert_eq!(
+            a.and_not(&b).iter().take(3).collect::<Vec<_>>(),
+            vec![3, 9, 15]
+        );
         let mut pushed = Bitset::new(0);
         for i in 0..130 {
             pushed.push(i % 3 == 0);

@@ -1,7 +1,7 @@
 //! The loaded data as segments see it: one population table (a row per user or account), the event log
 //! aligned to it, and the as-of date that relative time windows are measured from.
 //!
-//! Files are joined into this shape at load time (see `ingest`), so that segment evaluation and
+//! Files are joined into this shape at load time (see `join`), so that segment evaluation and
 //! comparisons index plain vectors by user row and never look keys up.
 
 use crate::table::{Column, Table};
@@ -94,7 +94,10 @@ pub struct Dataset {
 impl Dataset {
     /// A dataset of one table and nothing else.
     pub fn from_table(table: Table) -> Self {
-        Self { population: table, ..Self::default() }
+        Self {
+            population: table,
+            ..Self::default()
+        }
     }
 
     pub fn users(&self) -> usize {

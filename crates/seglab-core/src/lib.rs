@@ -6,6 +6,10 @@
 pub mod bitset;
 pub mod compare;
 pub mod dataset;
+pub mod ingest;
+pub mod join;
+pub mod segment;
+pub mod share;
 pub mod stats;
 pub mod table;
 

@@ -56,7 +56,9 @@ impl ColumnType {
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.name().eq_ignore_ascii_case(name))
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name().eq_ignore_ascii_case(name))
     }
 
     pub fn is_numeric(self) -> bool {
@@ -85,7 +87,10 @@ impl StringColumn {
     pub fn with_capacity(rows: usize, bytes: usize) -> Self {
         let mut offsets = Vec::with_capacity(rows + 1);
         offsets.push(0);
-        Self { offsets, bytes: String::with_capacity(bytes) }
+        Self {
+            offsets,
+            bytes: String::with_capacity(bytes),
+        }
     }
 
     pub fn push(&mut self, s: &str) {
@@ -133,7 +138,10 @@ impl Dictionary {
 
     /// The code of `value`, if it occurs in the column.
     pub fn code_of(&self, value: &str) -> Option<u32> {
-        self.values.iter().position(|v| v == value).map(|p| p as u32)
+        self.values
+            .iter()
+            .position(|v| v == value)
+            .map(|p| p as u32)
     }
 }
 
@@ -186,9 +194,23 @@ pub struct Column {
 impl Column {
     /// Builds a column; the type must fit the storage (e.g. `Category` over `Dictionary`).
     pub fn new(name: impl Into<String>, ty: ColumnType, data: ColumnData, valid: Bitset) -> Self {
-        let column = Self { name: name.into(), ty, data, valid };
-        debug_assert_eq!(column.data_len(), column.valid.len(), "column {} length mismatch", column.name);
-        debug_assert!(column.type_fits_storage(), "column {}: {ty} over the wrong storage", column.name);
+        let column = Self {
+            name: name.into(),
+            ty,
+            data,
+            valid,
+        };
+        debug_assert_eq!(
+            column.data_len(),
+            column.valid.len(),
+            "column {} length mismatch",
+            column.name
+        );
+        debug_assert!(
+            column.type_fits_storage(),
+            "column {}: {ty} over the wrong storage",
+            column.name
+        );
         column
     }
 
@@ -200,7 +222,10 @@ impl Column {
                 | (ColumnType::Boolean, ColumnData::Boolean(_))
                 | (ColumnType::Date, ColumnData::Date(_))
                 | (ColumnType::DateTime, ColumnData::DateTime(_))
-                | (ColumnType::Category | ColumnType::Text | ColumnType::Id, ColumnData::Dictionary(_) | ColumnData::Strings(_))
+                | (
+                    ColumnType::Category | ColumnType::Text | ColumnType::Id,
+                    ColumnData::Dictionary(_) | ColumnData::Strings(_)
+                )
         )
     }
 
@@ -285,7 +310,11 @@ pub struct Table {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TableError {
     #[error("column `{name}` has {found} rows, but the table has {expected}")]
-    Length { name: String, expected: usize, found: usize },
+    Length {
+        name: String,
+        expected: usize,
+        found: usize,
+    },
     #[error("two columns are named `{0}`")]
     DuplicateName(String),
 }
@@ -295,7 +324,11 @@ impl Table {
         let rows = columns.first().map_or(0, Column::len);
         for (i, column) in columns.iter().enumerate() {
             if column.len() != rows {
-                return Err(TableError::Length { name: column.name.clone(), expected: rows, found: column.len() });
+                return Err(TableError::Length {
+                    name: column.name.clone(),
+                    expected: rows,
+                    found: column.len(),
+                });
             }
             if columns[..i].iter().any(|c| c.name == column.name) {
                 return Err(TableError::DuplicateName(column.name.clone()));
@@ -319,7 +352,11 @@ impl Table {
 
     /// The column with this name, ignoring ASCII case when no exact match exists.
     pub fn column_loose(&self, name: &str) -> Option<&Column> {
-        self.column(name).or_else(|| self.columns.iter().find(|c| c.name.eq_ignore_ascii_case(name)))
+        self.column(name).or_else(|| {
+            self.columns
+                .iter()
+                .find(|c| c.name.eq_ignore_ascii_case(name))
+        })
     }
 
     pub fn column_index(&self, name: &str) -> Option<usize> {
@@ -329,7 +366,11 @@ impl Table {
     /// Replaces a column (same name, same length), e.g. after a type override.
     pub fn replace_column(&mut self, index: usize, column: Column) -> Result<(), TableError> {
         if column.len() != self.rows {
-            return Err(TableError::Length { found: column.len(), name: column.name, expected: self.rows });
+            return Err(TableError::Length {
+                found: column.len(),
+                name: column.name,
+                expected: self.rows,
+            });
         }
         self.columns[index] = column;
         Ok(())
@@ -341,7 +382,11 @@ impl Table {
             self.rows = column.len();
         }
         if column.len() != self.rows {
-            return Err(TableError::Length { found: column.len(), name: column.name, expected: self.rows });
+            return Err(TableError::Length {
+                found: column.len(),
+                name: column.name,
+                expected: self.rows,
+            });
         }
         if self.column(&column.name).is_some() {
             return Err(TableError::DuplicateName(column.name));

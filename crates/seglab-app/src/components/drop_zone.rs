@@ -20,7 +20,12 @@ pub fn DropZone() -> impl IntoView {
         state.load_files(files);
     };
     let on_pick = move |ev: web_sys::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
         state.load_files(browser::files_of(input.files()));
         input.set_value("");
     };

@@ -15,7 +15,13 @@ pub fn LoadProgressBar() -> impl IntoView {
         let progress = state.progress.get();
         let (label, value, max) = match progress {
             Some(p) => (
-                format!("Reading {}: {} of {}, {} rows", p.name, crate::format::bytes(p.bytes), crate::format::bytes(p.total), crate::format::count(p.rows as usize)),
+                format!(
+                    "Reading {}: {} of {}, {} rows",
+                    p.name,
+                    crate::format::bytes(p.bytes),
+                    crate::format::bytes(p.total),
+                    crate::format::count(p.rows as usize)
+                ),
                 p.bytes as f64,
                 p.total.max(1) as f64,
             ),
@@ -25,7 +31,7 @@ pub fn LoadProgressBar() -> impl IntoView {
             <div class="progress" data-testid="load-progress">
                 <progress max=max value=value aria-label="File reading progress"></progress>
                 <span>{label}</span>
-                <button on:click=move |_| state.cancel_load()>"Cancel"</button>
+                <button on:click=move |_| AppState::cancel_load()>"Cancel"</button>
             </div>
         })
     }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn DataPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let on_remove = Callback::new(move |name: String| state.remove_file(name));
+    let on_remove = Callback::new(AppState::remove_file);
     view! {
         <section class="panel" aria-labelledby="data-title">
             <h2 id="data-title">"Data"</h2>

@@ -1,43 +1,52 @@
 //! The Segments section: each segment's name, colour and definition, with its live size.
 
 use crate::format;
-use crate::protocol::{SegmentDef, SegmentView};
+use crate::protocol::SegmentView;
 use crate::state::AppState;
 use leptos::prelude::*;
+use seglab_core::segment::Segment;
 use seglab_core::share;
 
 /// Colours given to new segments in turn; each keeps its colour in every view.
-pub const PALETTE: [&str; 8] = ["#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8e44ad", "#3a86ff", "#d62828", "#6a994e"];
+pub const PALETTE: [&str; 8] = [
+    "#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8e44ad", "#3a86ff", "#d62828", "#6a994e",
+];
 
 /// The page state for the URL.
-pub fn encode_state(segments: &[SegmentDef], compared: &[usize]) -> String {
-    let state = share::PageState {
-        segments: segments
-            .iter()
-            .map(|s| share::SharedSegment { name: s.name.clone(), color: s.color.clone(), definition: s.definition.clone() })
-            .collect(),
-        compare: compared.iter().filter_map(|&i| segments.get(i).map(|s| s.name.clone())).collect(),
-        ..share::PageState::default()
-    };
-    if state.segments.is_empty() {
+pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
+    if segments.is_empty() {
         return String::new();
     }
+    let state = share::PageState {
+        segments: segments.to_vec(),
+        compare: compared
+            .iter()
+            .filter_map(|&i| segments.get(i).map(|s| s.name.clone()))
+            .collect(),
+        ..share::PageState::default()
+    };
     share::encode(&state)
 }
 
 /// Segments and compared indices from the URL, with one message per malformed parameter.
-pub fn decode_state(query: &str) -> (Vec<SegmentDef>, Vec<usize>, Vec<String>) {
+pub fn decode_state(query: &str) -> (Vec<Segment>, Vec<usize>, Vec<String>) {
     if query.is_empty() {
         return (Vec::new(), Vec::new(), Vec::new());
     }
     let (state, errors) = share::decode(query);
-    let segments: Vec<SegmentDef> = state
-        .segments
-        .into_iter()
-        .map(|s| SegmentDef { name: s.name, color: s.color, definition: s.definition })
+    let compared = state
+        .compare
+        .iter()
+        .filter_map(|name| state.segments.iter().position(|s| &s.name == name))
         .collect();
-    let compared = state.compare.iter().filter_map(|name| segments.iter().position(|s| &s.name == name)).collect();
-    (segments, compared, errors.into_iter().map(|e| format!("The link: {e}")).collect())
+    (
+        state.segments,
+        compared,
+        errors
+            .into_iter()
+            .map(|e| format!("The link: {e}"))
+            .collect(),
+    )
 }
 
 /// The list of segments and their editors.
@@ -49,11 +58,11 @@ pub fn SegmentsPage() -> impl IntoView {
     let add = move |_| {
         state.segments.update(|segments| {
             let n = segments.len();
-            segments.push(SegmentDef {
-                name: format!("Segment {}", n + 1),
-                color: PALETTE[n % PALETTE.len()].into(),
-                definition: String::new(),
-            });
+            segments.push(Segment::new(
+                format!("Segment {}", n + 1),
+                PALETTE[n % PALETTE.len()],
+                "",
+            ));
         });
         state.compared.update(|c| {
             if c.is_empty() {
@@ -89,9 +98,11 @@ fn SegmentEditor(
     let segment = move || state.segments.with(|s| s.get(index).cloned());
     let result = move || -> Option<SegmentView> {
         let name = segment()?.name;
-        state.results.with(|r| r.iter().find(|v| v.name == name).cloned())
+        state
+            .results
+            .with(|r| r.iter().find(|v| v.name == name).cloned())
     };
-    let edit = move |f: &dyn Fn(&mut SegmentDef)| {
+    let edit = move |f: &dyn Fn(&mut Segment)| {
         state.segments.update(|s| {
             if let Some(segment) = s.get_mut(index) {
                 f(segment);
@@ -115,12 +126,14 @@ fn SegmentEditor(
     };
     let compared = move || state.compared.with(|c| c.contains(&index));
     let toggle_compare = move |_| {
-        state.compared.update(|c| match c.iter().position(|&i| i == index) {
-            Some(p) => {
-                c.remove(p);
-            }
-            None => c.push(index),
-        });
+        state
+            .compared
+            .update(|c| match c.iter().position(|&i| i == index) {
+                Some(p) => {
+                    c.remove(p);
+                }
+                None => c.push(index),
+            });
     };
     let id = format!("segment-def-{index}");
     view! {
@@ -131,13 +144,13 @@ fn SegmentEditor(
                     class="segment-name"
                     aria-label="Segment name"
                     prop:value=move || segment().map(|s| s.name).unwrap_or_default()
-                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name = v.clone()); }
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name.clone_from(&v)); }
                 />
                 <input
                     type="color"
                     aria-label="Segment colour"
                     prop:value=move || segment().map(|s| s.color).unwrap_or_default()
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color = v.clone()); }
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color.clone_from(&v)); }
                 />
                 <span class="size" data-testid="segment-size" aria-live="polite">
                     {move || match result() {
@@ -164,7 +177,7 @@ fn SegmentEditor(
                 spellcheck="false"
                 placeholder="plan = \"trial\" and converted = no"
                 prop:value=move || segment().map(|s| s.definition).unwrap_or_default()
-                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition = v.clone()); }
+                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition.clone_from(&v)); }
             ></textarea>
             {move || result().and_then(|r| r.error).map(|error| view! {
                 <p class="segment-error" role="alert" data-testid="segment-error">

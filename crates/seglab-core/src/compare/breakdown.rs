@@ -6,14 +6,14 @@ use super::text;
 use super::{CompareError, Group, Share, find_column};
 use crate::stats::{self, Nps, NpsDifference};
 use crate::table::{Column, ColumnData, Table};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// At most this many values get their own row; the rest are summed as "other".
 pub const MAX_PIVOT_VALUES: usize = 1000;
 
 /// Counts and shares of a column's values per segment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pivot {
     pub column: String,
     pub groups: Vec<String>,
@@ -27,14 +27,14 @@ pub struct Pivot {
 }
 
 /// One value of the column.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PivotRow {
     pub value: String,
     pub cells: Vec<PivotCell>,
 }
 
 /// One value within one segment.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PivotCell {
     pub count: u64,
     /// Share of the segment's rows with a value, with its Wilson interval; `None` for an empty segment.
@@ -163,7 +163,7 @@ pub fn nps(table: &Table, column: &str, group: &Group<'_>) -> Result<Nps, Compar
 }
 
 /// The NPS of several segments side by side, each against the baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NpsComparison {
     pub column: String,
     pub groups: Vec<String>,
@@ -176,7 +176,7 @@ pub struct NpsComparison {
 }
 
 /// One segment's NPS against the baseline's.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NpsFinding {
     pub group: usize,
     pub difference: Option<NpsDifference>,

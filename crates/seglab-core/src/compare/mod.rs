@@ -42,7 +42,7 @@ pub use overlap::{Intersection, Overlap, overlap};
 use crate::bitset::Bitset;
 use crate::stats::{self, Interval, NotEnough};
 use crate::table::{ColumnType, Table};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// At most this many segments are compared at once (a rest group comes on top).
 pub const MAX_GROUPS: usize = 8;
@@ -122,7 +122,7 @@ pub enum CompareError {
 }
 
 /// The result of `compare`, ready to render or print as JSON.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub rows: usize,
     pub groups: Vec<GroupInfo>,
@@ -135,7 +135,7 @@ pub struct Comparison {
 }
 
 /// A compared group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupInfo {
     pub name: String,
     pub color: String,
@@ -145,7 +145,7 @@ pub struct GroupInfo {
 }
 
 /// One column summarised per group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ColumnComparison {
     pub name: String,
     #[serde(rename = "type")]
@@ -154,7 +154,7 @@ pub struct ColumnComparison {
 }
 
 /// A column's per-group summary; each vector has one entry per group, in group order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Summary {
     Numeric {
@@ -184,7 +184,7 @@ pub enum Summary {
 }
 
 /// A share with its Wilson interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub share: f64,
     pub ci: Interval,
@@ -201,7 +201,7 @@ impl Share {
 }
 
 /// A numeric column within one group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NumericSummary {
     pub n: usize,
     pub missing: usize,
@@ -222,7 +222,7 @@ pub struct NumericSummary {
 }
 
 /// A categorical column within one group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CategoricalSummary {
     /// Rows with a value.
     pub n: u64,
@@ -234,7 +234,7 @@ pub struct CategoricalSummary {
 }
 
 /// A boolean column within one group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RateSummary {
     pub n: u64,
     pub missing: u64,
@@ -243,7 +243,7 @@ pub struct RateSummary {
 }
 
 /// A date column within one group.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DateSummary {
     pub n: usize,
     pub missing: usize,
@@ -256,7 +256,7 @@ pub struct DateSummary {
 }
 
 /// The test behind a finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TestKind {
     TwoProportionZ,
@@ -267,7 +267,7 @@ pub enum TestKind {
 }
 
 /// An estimate with its 95% interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     pub estimate: f64,
     pub low: f64,
@@ -285,7 +285,7 @@ impl Estimate {
 }
 
 /// What a finding measured, with the effect sizes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Effect {
     /// A share (of `true`, or of one value of a categorical column).
@@ -325,7 +325,7 @@ pub enum Effect {
 }
 
 /// One tested (or untestable) difference between a group and the baseline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub column: String,
     pub group: usize,

@@ -2,10 +2,10 @@
 //! (the bars of an intersection plot).
 
 use super::{CompareError, Group, MAX_GROUPS};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The overlap of 1–8 segments.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Overlap {
     pub names: Vec<String>,
     pub sizes: Vec<usize>,
@@ -20,7 +20,7 @@ pub struct Overlap {
 }
 
 /// The users in exactly these segments and no other.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intersection {
     /// Bit `i` set for membership in segment `i`.
     pub pattern: u32,

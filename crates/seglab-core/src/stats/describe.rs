@@ -2,10 +2,10 @@
 
 use super::dist::t_ppf;
 use super::{CONFIDENCE, Interval, NotEnough};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A mean with its sample standard deviation and 95% t interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanCi {
     pub n: usize,
     pub mean: f64,

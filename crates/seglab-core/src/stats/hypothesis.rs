@@ -3,10 +3,10 @@
 use super::describe::{check_finite, finite, mean_sd};
 use super::dist::{chi2_sf, normal_sf, t_isf, t_sf};
 use super::{CONFIDENCE, Interval, NotEnough};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Welch's unequal-variance t-test of `mean_a − mean_b`.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Welch {
     pub statistic: f64,
     /// Welch–Satterthwaite degrees of freedom.
@@ -68,7 +68,7 @@ pub(crate) fn welch_from(a: (usize, f64, f64), b: (usize, f64, f64)) -> Result<W
 }
 
 /// The Mann–Whitney U test.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MannWhitney {
     /// U of the first sample: its rank sum minus `n_a (n_a + 1) / 2` (scipy's statistic).
     pub u: f64,
@@ -144,7 +144,7 @@ pub fn mann_whitney_sorted(a: &[f64], b: &[f64]) -> Result<MannWhitney, NotEnoug
 }
 
 /// A chi-square test.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChiSquare {
     pub statistic: f64,
     pub df: usize,

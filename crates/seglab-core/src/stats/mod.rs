@@ -15,7 +15,7 @@ pub mod dist;
 pub mod hypothesis;
 pub mod proportion;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use adjust::{benjamini_hochberg, bonferroni};
 pub use describe::{MeanCi, cohens_d, mean_ci, quantile_sorted, quantiles, skewness, sort};
@@ -33,14 +33,14 @@ pub use proportion::{
 pub const CONFIDENCE: f64 = 0.95;
 
 /// A two-sided confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
     pub low: f64,
     pub high: f64,
 }
 
 /// Why a statistic could not be computed from the data at hand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum NotEnough {
     #[error("no values")]

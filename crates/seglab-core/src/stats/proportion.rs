@@ -3,7 +3,7 @@
 
 use super::dist::{Hypergeometric, normal_critical, normal_sf};
 use super::{CONFIDENCE, Interval, NotEnough};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The Wilson score interval for `count` successes in `n` trials
 /// (statsmodels `proportion_confint(count, n, alpha=0.05, method="wilson")`, clipped to [0, 1]).
@@ -25,7 +25,7 @@ pub fn wilson(count: u64, n: u64) -> Result<Interval, NotEnough> {
 }
 
 /// A two-sided test result.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZTest {
     pub statistic: f64,
     pub p_value: f64,
@@ -56,7 +56,7 @@ pub fn two_proportion_z_test(
 }
 
 /// Fisher's exact test of a 2×2 table.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fisher {
     /// The sample odds ratio `a d / (b c)`; `None` when it is 0/0 or infinite.
     pub odds_ratio: Option<f64>,
@@ -138,7 +138,7 @@ pub fn fisher_exact(table: [[u64; 2]; 2]) -> Fisher {
 }
 
 /// A difference of two proportions with its interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProportionDifference {
     /// `p_a − p_b`, as a fraction (0.31 is 31 percentage points).
     pub difference: f64,
@@ -170,7 +170,7 @@ pub fn proportion_difference(
 }
 
 /// A ratio of two proportions with its interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProportionRatio {
     /// `p_a / p_b` from the raw counts.
     pub ratio: f64,
@@ -212,7 +212,7 @@ pub fn proportion_ratio(
 }
 
 /// The Net Promoter Score of a group.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Nps {
     pub n: u64,
     pub promoters: u64,
@@ -270,7 +270,7 @@ pub fn nps_from_counts(promoters: u64, passives: u64, detractors: u64) -> Result
 }
 
 /// The difference between two groups' NPS.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NpsDifference {
     /// `score_a − score_b`, in NPS points.
     pub difference: f64,

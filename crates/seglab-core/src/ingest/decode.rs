@@ -1,0 +1,339 @@
+//! Guessing a file's encoding and decoding it to UTF-8 chunk by chunk.
+//!
+//! UTF-8 input passes through without a copy when it is valid; invalid bytes and NUL bytes become
+//! U+FFFD, and their positions in the decoded stream are handed on so the parser can name their lines.
+//! Other encodings go through `encoding_rs`, whose decoders keep their state across chunk boundaries.
+
+use super::IngestError;
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+
+/// The encoding of a file from its first bytes: a BOM, the NUL pattern of UTF-16, valid UTF-8, or else
+/// Windows-1252 (which also covers Latin-1 text).
+pub(crate) fn guess(prefix: &[u8], whole: bool) -> &'static Encoding {
+    if let Some((encoding, _)) = Encoding::for_bom(prefix) {
+        return encoding;
+    }
+    if let Some(encoding) = utf16_without_bom(prefix) {
+        return encoding;
+    }
+    let mut rest = prefix;
+    let (mut invalid, mut multibyte) = (0usize, 0usize);
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                multibyte += s.bytes().filter(|&b| b >= 0xC0).count();
+                break;
+            }
+            Err(e) => {
+                let (valid, tail) = rest.split_at(e.valid_up_to());
+                multibyte += valid.iter().filter(|&&b| b >= 0xC0).count();
+                match e.error_len() {
+                    // A character cut off by the end of the sniffed prefix.
+                    None if !whole => break,
+                    None => {
+                        invalid += 1;
+                        break;
+                    }
+                    Some(n) => {
+                        invalid += 1;
+                        rest = &tail[n..];
+                    }
+                }
+            }
+        }
+    }
+    // A few stray bytes in a file that is otherwise UTF-8 with accents stay UTF-8 (with replacements);
+    // text whose every non-ASCII byte is invalid UTF-8 is a legacy single-byte encoding.
+    if invalid == 0 || multibyte >= invalid {
+        UTF_8
+    } else {
+        WINDOWS_1252
+    }
+}
+
+/// UTF-16 without a BOM shows as NUL in every other byte of ASCII text.
+fn utf16_without_bom(prefix: &[u8]) -> Option<&'static Encoding> {
+    let sample = &prefix[..prefix.len().min(4096) & !1];
+    if sample.len() < 8 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    if odd * 10 >= pairs * 7 && even * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even * 10 >= pairs * 7 && odd * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decodes a prefix in one go, for the sniffer.
+pub(crate) fn decode_all(encoding: &'static Encoding, bytes: &[u8], last: bool) -> Vec<u8> {
+    let mut decoder = Decoder::new(encoding);
+    let mut text = Vec::with_capacity(bytes.len());
+    let result: Result<(), IngestError> = decoder.decode(bytes, last, &mut |piece, _| {
+        text.extend_from_slice(piece);
+        Ok(())
+    });
+    debug_assert!(result.is_ok());
+    text
+}
+
+/// A streaming decoder to UTF-8.
+pub(crate) struct Decoder {
+    inner: Option<encoding_rs::Decoder>,
+    started: bool,
+    /// The first bytes, while fewer than a BOM's three.
+    head: Vec<u8>,
+    /// The start of a UTF-8 character cut by a chunk boundary.
+    carry: Vec<u8>,
+    out: Vec<u8>,
+    /// Decoded bytes handed on so far.
+    offset: u64,
+    bad: Vec<u64>,
+}
+
+type Sink<'a> = dyn FnMut(&[u8], &[u64]) -> Result<(), IngestError> + 'a;
+
+impl Decoder {
+    pub(crate) fn new(encoding: &'static Encoding) -> Self {
+        let inner = (encoding != UTF_8).then(|| encoding.new_decoder_with_bom_removal());
+        Self {
+            inner,
+            started: false,
+            head: Vec::new(),
+            carry: Vec::new(),
+            out: Vec::new(),
+            offset: 0,
+            bad: Vec::new(),
+        }
+    }
+
+    /// Decodes `input` and hands the UTF-8 text to `sink` with the stream offsets of replaced bytes.
+    pub(crate) fn decode(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), IngestError> {
+        if self.inner.is_some() {
+            return self.decode_other(input, last, sink);
+        }
+        if !self.started {
+            // The BOM may be cut by a chunk boundary: hold the first bytes until there are three.
+            if self.head.len() + input.len() < 3 && !last {
+                self.head.extend_from_slice(input);
+                return Ok(());
+            }
+            self.started = true;
+            if !self.head.is_empty() {
+                let mut joined = std::mem::take(&mut self.head);
+                joined.extend_from_slice(input);
+                let input = joined.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&joined);
+                return self.decode_utf8(input, last, sink);
+            }
+            let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+            return self.decode_utf8(input, last, sink);
+        }
+        self.decode_utf8(input, last, sink)
+    }
+
+    fn decode_utf8(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), IngestError> {
+        let mut input = input;
+        if !self.carry.is_empty() {
+            let width = utf8_width(self.carry[0]);
+            let need = width.saturating_sub(self.carry.len());
+            let taken = input
+                .iter()
+                .take(need)
+                .take_while(|&&b| b & 0xC0 == 0x80)
+                .count();
+            self.carry.extend_from_slice(&input[..taken]);
+            input = &input[taken..];
+            let complete = self.carry.len() >= width;
+            let broken = taken < need && !input.is_empty();
+            if !(complete || broken || last) {
+                return Ok(());
+            }
+            let carry = std::mem::take(&mut self.carry);
+            self.slow(&carry, true, sink)?;
+        }
+        match std::str::from_utf8(input) {
+            Ok(_) => self.clean_or_slow(input, sink),
+            Err(e) if e.error_len().is_none() && !last => {
+                let (valid, tail) = input.split_at(e.valid_up_to());
+                self.clean_or_slow(valid, sink)?;
+                self.carry = tail.to_vec();
+                Ok(())
+            }
+            Err(_) => self.slow(input, last, sink),
+        }
+    }
+
+    /// Valid UTF-8: passed on as is unless it holds NUL bytes.
+    fn clean_or_slow(&mut self, text: &[u8], sink: &mut Sink<'_>) -> Result<(), IngestError> {
+        if memchr::memchr(0, text).is_some() {
+            return self.slow(text, true, sink);
+        }
+        self.emit(text, sink)
+    }
+
+    fn emit(&mut self, text: &[u8], sink: &mut Sink<'_>) -> Result<(), IngestError> {
+        self.offset += text.len() as u64;
+        sink(text, &[])
+    }
+
+    /// Copies `input`, replacing invalid sequences and NUL bytes by U+FFFD.
+    fn slow(&mut self, input: &[u8], last: bool, sink: &mut Sink<'_>) -> Result<(), IngestError> {
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        self.bad.clear();
+        let mut rest = input;
+        loop {
+            let (valid, error) = match std::str::from_utf8(rest) {
+                Ok(_) => (rest, None),
+                Err(e) => (&rest[..e.valid_up_to()], Some(e.error_len())),
+            };
+            self.copy_replacing_nul(valid, &mut out);
+            match error {
+                None => break,
+                Some(None) if !last => {
+                    self.carry = rest[valid.len()..].to_vec();
+                    break;
+                }
+                Some(n) => {
+                    self.bad.push(self.offset + out.len() as u64);
+                    out.extend_from_slice(REPLACEMENT);
+                    let skip = n.unwrap_or(rest.len() - valid.len());
+                    rest = &rest[valid.len() + skip..];
+                }
+            }
+        }
+        self.offset += out.len() as u64;
+        let result = sink(&out, &self.bad);
+        self.out = out;
+        result
+    }
+
+    fn copy_replacing_nul(&mut self, text: &[u8], out: &mut Vec<u8>) {
+        let mut rest = text;
+        while let Some(i) = memchr::memchr(0, rest) {
+            out.extend_from_slice(&rest[..i]);
+            self.bad.push(self.offset + out.len() as u64);
+            out.extend_from_slice(REPLACEMENT);
+            rest = &rest[i + 1..];
+        }
+        out.extend_from_slice(rest);
+    }
+
+    fn decode_other(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), IngestError> {
+        let Some(decoder) = self.inner.as_mut() else {
+            return Ok(());
+        };
+        let mut decoded = std::mem::take(&mut self.out);
+        let needed = decoder
+            .max_utf8_buffer_length(input.len())
+            .unwrap_or(input.len() * 3 + 16);
+        decoded.clear();
+        decoded.resize(needed, 0);
+        let mut read = 0;
+        let mut written = 0;
+        let mut replaced = false;
+        loop {
+            let (result, r, w, had) =
+                decoder.decode_to_utf8(&input[read..], &mut decoded[written..], last);
+            read += r;
+            written += w;
+            replaced |= had;
+            match result {
+                encoding_rs::CoderResult::InputEmpty => break,
+                encoding_rs::CoderResult::OutputFull => decoded.resize(decoded.len() * 2 + 16, 0),
+            }
+        }
+        decoded.truncate(written);
+        let mut out = Vec::new();
+        self.bad.clear();
+        let text: &[u8] = if replaced || memchr::memchr(0, &decoded).is_some() {
+            for i in memchr::memmem::find_iter(&decoded, REPLACEMENT) {
+                self.bad.push(self.offset + i as u64);
+            }
+            self.copy_replacing_nul(&decoded, &mut out);
+            self.bad.sort_unstable();
+            &out
+        } else {
+            &decoded
+        };
+        self.offset += text.len() as u64;
+        let result = sink(text, &self.bad);
+        self.out = decoded;
+        result
+    }
+}
+
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_in_chunks(encoding: &'static Encoding, bytes: &[u8], size: usize) -> (String, usize) {
+        let mut decoder = Decoder::new(encoding);
+        let mut text = Vec::new();
+        let mut bad = 0;
+        let mut sink = |piece: &[u8], b: &[u64]| {
+            text.extend_from_slice(piece);
+            bad += b.len();
+            Ok(())
+        };
+        for chunk in bytes.chunks(size.max(1)) {
+            decoder.decode(chunk, false, &mut sink).unwrap();
+        }
+        decoder.decode(&[], true, &mut sink).unwrap();
+        (String::from_utf8(text).unwrap(), bad)
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_change_the_text() {
+        let input = "\u{feff}å,ä,ö\n€,𝄞,x\0y\n".as_bytes();
+        for size in 1..8 {
+            assert_eq!(
+                decode_in_chunks(UTF_8, input, size),
+                ("å,ä,ö\n€,𝄞,x\u{fffd}y\n".to_owned(), 1)
+            );
+        }
+        let mut broken = b"a\xff b\xe2\x82".to_vec();
+        broken.extend_from_slice(b",c");
+        for size in 1..5 {
+            assert_eq!(
+                decode_in_chunks(UTF_8, &broken, size),
+                ("a\u{fffd} b\u{fffd},c".to_owned(), 2)
+            );
+        }
+    }
+}

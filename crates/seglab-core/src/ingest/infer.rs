@@ -1,0 +1,863 @@
+//! Typing a column from its raw cells, converting it, and profiling it for the report.
+//!
+//! A scan over the first rows' trimmed cells counts which types each value fits; the type is chosen from
+//! the counts and a single pass converts the whole column, collecting the same counts as it goes. When
+//! those counts over the whole column would have chosen differently (a stray value, an ambiguous
+//! decimal mark, a date order settled late in the file), the whole column is scanned and converted
+//! again, so the result is always that of a full scan. Values that fit no type of an otherwise typed
+//! column are stray: see the module documentation of `ingest` for the tolerance.
+
+use super::parse::{Arena, RowLines};
+use super::values::{self, DatePart};
+use super::{DateOrder, Diagnostic};
+use crate::bitset::Bitset;
+use crate::ingest::ColumnProfile;
+use crate::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use std::hash::BuildHasher as _;
+
+/// Stray values listed per column; the rest are counted.
+const LISTED: usize = 5;
+/// Rows scanned to guess a type before converting the whole column.
+const SAMPLE_ROWS: usize = 10_000;
+/// Seconds of 2000-01-01 and 2100-01-01: the range where integers under a time-like header are epochs.
+const EPOCH_RANGE: std::ops::RangeInclusive<i64> = 946_684_800..=4_102_444_800;
+
+pub(crate) struct Context<'a> {
+    /// The field delimiter (space for fixed-width files): a `;` makes `1,234` a decimal comma.
+    pub delimiter: u8,
+    pub date_order: Option<DateOrder>,
+    pub lines: &'a RowLines,
+}
+
+/// A cell without surrounding whitespace; most cells have none, so check the ends before trimming.
+fn trim_cell(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// What one scan over a column found.
+#[derive(Default)]
+struct Scan<'a> {
+    present: usize,
+    examples: Vec<&'a str>,
+    bool_words: usize,
+    bool_digits: usize,
+    dot_ok: usize,
+    comma_ok: usize,
+    /// Values like `1,234`: thousands under a decimal point, a decimal under a decimal comma.
+    comma_ambiguous: Option<&'a str>,
+    date_ok: usize,
+    dates: DateStats<'a>,
+}
+
+/// Which date orders the values rule out.
+#[derive(Default, Clone, Copy)]
+struct DateStats<'a> {
+    not_day_first: usize,
+    not_month_first: usize,
+    has_time: bool,
+    /// A value that reads differently day-first and month-first.
+    ambiguous: Option<&'a str>,
+}
+
+impl<'a> DateStats<'a> {
+    fn add(&mut self, date: &values::DateCell, text: &'a str) {
+        self.has_time |= date.time.is_some();
+        let (day, month) = (date.fits_day_first(), date.fits_month_first());
+        self.not_day_first += usize::from(!day);
+        self.not_month_first += usize::from(!month);
+        if day
+            && month
+            && self.ambiguous.is_none()
+            && matches!(date.date, DatePart::Either { a, b, .. } if a != b)
+        {
+            self.ambiguous = Some(text);
+        }
+    }
+
+    /// The user's order settles only dates that fit both orders; a value like 13/03 settles the rest.
+    fn day_first(&self, option: Option<DateOrder>) -> bool {
+        match (self.not_day_first, self.not_month_first, option) {
+            (0, 0, Some(order)) => order == DateOrder::DayFirst,
+            (not_day, not_month, _) => not_day <= not_month,
+        }
+    }
+}
+
+/// Scans the first `sample` rows; a type stops being tried once more than `rows / 1000` values missed it.
+fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan<'_> {
+    let mut s = Scan::default();
+    let tolerance = rows / 1000;
+    for text in arena.cells().take(sample).map(trim_cell) {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            continue;
+        }
+        s.present += 1;
+        if s.examples.len() < 3 && !s.examples.contains(&text) {
+            s.examples.push(text);
+        }
+        if values::bool_word(bytes).is_some() {
+            s.bool_words += 1;
+            continue;
+        }
+        if values::bool_digit(bytes).is_some() {
+            s.bool_digits += 1;
+        }
+        let numbers_alive = s.present - s.dot_ok.max(s.comma_ok) <= tolerance + 1;
+        if numbers_alive {
+            let dot = values::parse_number(bytes, b'.');
+            let comma = values::parse_number(bytes, b',');
+            s.dot_ok += usize::from(dot.is_some());
+            s.comma_ok += usize::from(comma.is_some());
+            if let (Some(d), Some(c)) = (dot, comma)
+                && d.value.to_bits() != c.value.to_bits()
+                && s.comma_ambiguous.is_none()
+                && bytes.contains(&b',')
+            {
+                s.comma_ambiguous = Some(text);
+            }
+            if dot.is_some() || comma.is_some() {
+                continue;
+            }
+        }
+        if s.present - s.date_ok > tolerance + 1 {
+            continue;
+        }
+        if let Some(date) = values::parse_date(bytes) {
+            s.date_ok += 1;
+            s.dates.add(&date, text);
+        }
+    }
+    s
+}
+
+/// Values that did not convert: read as missing, listed in the report.
+struct Strays<'c> {
+    column: &'c str,
+    what: &'static str,
+    count: usize,
+    listed: Vec<Diagnostic>,
+}
+
+impl<'c> Strays<'c> {
+    fn new(column: &'c str, what: &'static str) -> Self {
+        Self {
+            column,
+            what,
+            count: 0,
+            listed: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, row: usize, text: &str, lines: &RowLines) {
+        self.count += 1;
+        if self.listed.len() < LISTED {
+            let shown: String = text.chars().take(40).collect();
+            self.listed.push(Diagnostic {
+                line: Some(lines.line(row)),
+                column: Some(self.column.to_owned()),
+                message: format!(
+                    "`{shown}` in column `{}` is not {}: read as missing",
+                    self.column, self.what
+                ),
+            });
+        }
+    }
+
+    fn report(self, profile: &mut Vec<String>, warnings: &mut Vec<Diagnostic>) {
+        if self.count == 0 {
+            return;
+        }
+        let lines: Vec<String> = self
+            .listed
+            .iter()
+            .filter_map(|d| d.line.map(|l| l.to_string()))
+            .collect();
+        let more = if self.count > self.listed.len() {
+            ", …"
+        } else {
+            ""
+        };
+        profile.push(format!(
+            "{} value(s) are not {} and were read as missing (line {}{more})",
+            self.count,
+            self.what,
+            lines.join(", ")
+        ));
+        warnings.extend(self.listed);
+    }
+}
+
+/// Types and converts one column.
+pub(crate) fn build(
+    name: &str,
+    arena: &Arena,
+    rows: usize,
+    forced: Option<ColumnType>,
+    ctx: &Context<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> (Column, ColumnProfile) {
+    let sampled = forced.is_none() && rows > SAMPLE_ROWS;
+    let first = scan(arena, if sampled { SAMPLE_ROWS } else { rows }, rows);
+    if let Some(done) = attempt(name, arena, rows, forced, ctx, &first, sampled, warnings) {
+        return done;
+    }
+    let full = scan(arena, rows, rows);
+    // An attempt that need not verify always succeeds; the fallback (text, which loses nothing) is
+    // only there so that no input can make this panic.
+    attempt(name, arena, rows, forced, ctx, &full, false, warnings).unwrap_or_else(|| {
+        let mut notes = Vec::new();
+        let (ty, data, valid, distinct) = text(arena, rows, Some(ColumnType::Text), &mut notes);
+        let column = Column::new(name, ty, data, valid);
+        let profile = profile(name, &column, distinct, &full, notes);
+        (column, profile)
+    })
+}
+
+fn profile(
+    name: &str,
+    column: &Column,
+    distinct: usize,
+    s: &Scan<'_>,
+    notes: Vec<String>,
+) -> ColumnProfile {
+    ColumnProfile {
+        name: name.to_owned(),
+        ty: column.ty(),
+        missing: column.missing(),
+        distinct,
+        examples: s.examples.iter().map(|e| (*e).to_owned()).collect(),
+        warnings: notes,
+    }
+}
+
+type Converted = (ColumnType, ColumnData, Bitset, usize);
+
+/// Chooses a type from `s` and converts the column. With `verify`, `s` covers only the first rows, and
+/// the attempt gives up (`None`) when the whole column's counts would have chosen otherwise.
+#[allow(clippy::too_many_arguments)]
+fn attempt(
+    name: &str,
+    arena: &Arena,
+    rows: usize,
+    forced: Option<ColumnType>,
+    ctx: &Context<'_>,
+    s: &Scan<'_>,
+    verify: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(Column, ColumnProfile)> {
+    let mut notes = Vec::new();
+    let tolerance = if verify {
+        rows / 1000
+    } else {
+        s.present / 1000
+    };
+    let fits = |ok: usize| s.present - ok.min(s.present) <= tolerance;
+    let mark = decimal_mark(
+        s.dot_ok,
+        s.comma_ok,
+        s.comma_ambiguous.is_some(),
+        ctx.delimiter,
+    );
+    let numeric_ok = if mark == b',' { s.comma_ok } else { s.dot_ok };
+    let day_first = s.dates.day_first(ctx.date_order);
+    let date_fits = s.date_ok
+        - if day_first {
+            s.dates.not_day_first
+        } else {
+            s.dates.not_month_first
+        };
+    let is_bool_name = values::is_bool_name(name);
+
+    let guessed = if let Some(ty) = forced {
+        notes.push(format!("type set to {ty} by the user"));
+        ty
+    } else if s.present == 0 {
+        if rows > 0 {
+            notes.push("every value is missing".to_owned());
+        }
+        ColumnType::Text
+    } else if values::is_id_name(name) {
+        ColumnType::Id
+    } else if (s.bool_words > 0 && fits(s.bool_words))
+        || (is_bool_name && fits(s.bool_words + s.bool_digits))
+    {
+        ColumnType::Boolean
+    } else if fits(numeric_ok) {
+        ColumnType::Decimal
+    } else if fits(date_fits) {
+        if s.dates.has_time {
+            ColumnType::DateTime
+        } else {
+            ColumnType::Date
+        }
+    } else {
+        ColumnType::Text
+    };
+
+    let mut strays = Strays::new(name, "a number");
+    let (ty, data, valid, distinct) = match guessed {
+        ColumnType::Integer | ColumnType::Decimal => {
+            let n = numbers(arena, rows, mark, ctx.lines, &mut strays);
+            if verify {
+                let (dot_ok, comma_ok) = if mark == b'.' {
+                    (n.present, n.other_ok)
+                } else {
+                    (n.other_ok, n.present)
+                };
+                let same_mark =
+                    decimal_mark(dot_ok, comma_ok, n.comma_ambiguous.is_some(), ctx.delimiter)
+                        == mark;
+                let mostly_01 = is_bool_name && n.present - n.bool_digits <= n.present / 1000;
+                if strays.count > 0 || !same_mark || mostly_01 {
+                    return None;
+                }
+            }
+            if let Some(example) = &n.comma_ambiguous
+                && n.other_ok == n.present
+            {
+                notes.push(if mark == b',' {
+                    format!("{example} read with a decimal comma (the file is separated by `;`)")
+                } else {
+                    format!("{example} read with `,` as the thousands separator")
+                });
+            }
+            numeric_column(name, arena, rows, forced, n, &mut notes, &mut strays)
+        }
+        ColumnType::Boolean => {
+            strays.what = "yes/no";
+            let converted = boolean(arena, rows, ctx.lines, &mut strays);
+            if verify && strays.count > 0 {
+                return None;
+            }
+            converted
+        }
+        ColumnType::Date | ColumnType::DateTime => {
+            strays.what = if guessed == ColumnType::Date {
+                "a date"
+            } else {
+                "a date-time"
+            };
+            let (converted, stats) = dates(arena, rows, guessed, day_first, ctx.lines, &mut strays);
+            let settled = stats.day_first(ctx.date_order) == day_first;
+            let time_agrees = stats.has_time == (guessed == ColumnType::DateTime);
+            if verify && (strays.count > 0 || !settled || !time_agrees) {
+                return None;
+            }
+            if let Some(example) = stats.ambiguous
+                && stats.not_day_first == 0
+                && stats.not_month_first == 0
+            {
+                let order = if day_first {
+                    "day-first"
+                } else {
+                    "month-first"
+                };
+                let other = if day_first {
+                    "month-first"
+                } else {
+                    "day-first"
+                };
+                let (a, b) = split_ambiguous(example);
+                notes.push(format!("{example} could be {a} or {b}: read as {order}; choose {other} if that is wrong"));
+            }
+            converted
+        }
+        ty => text(
+            arena,
+            rows,
+            (forced.is_some() || ty == ColumnType::Id).then_some(ty),
+            &mut notes,
+        ),
+    };
+    strays.report(&mut notes, warnings);
+    let column = Column::new(name, ty, data, valid);
+    let profile = profile(name, &column, distinct, s, notes);
+    Some((column, profile))
+}
+
+/// A numeric column's final form: an id when the numbers look like identifiers, epochs under a
+/// time-like header, else integers or decimals.
+fn numeric_column(
+    name: &str,
+    arena: &Arena,
+    rows: usize,
+    forced: Option<ColumnType>,
+    n: Numbers,
+    notes: &mut Vec<String>,
+    strays: &mut Strays<'_>,
+) -> Converted {
+    let guessing = forced.is_none();
+    if guessing && (n.leading_zero.is_some() || n.max_digits > 15) {
+        if let Some(example) = &n.leading_zero {
+            notes.push(format!(
+                "leading zeros ({example}): kept as an id, not a number"
+            ));
+        } else {
+            notes.push("numbers with more than 15 digits: kept as an id".to_owned());
+        }
+        *strays = Strays::new(strays.column, "text");
+        return text(arena, rows, Some(ColumnType::Id), notes);
+    }
+    if guessing
+        && n.ints.is_some()
+        && values::is_epoch_name(name)
+        && let Some(col) = epoch(&n, notes)
+    {
+        return col;
+    }
+    if n.percent {
+        notes.push("percent signs dropped: 12% is read as 12".to_owned());
+    }
+    if n.currency {
+        notes.push("currency signs and codes dropped".to_owned());
+    }
+    let distinct = n.distinct();
+    let Numbers {
+        ints,
+        floats,
+        valid,
+        ..
+    } = n;
+    match (forced, ints) {
+        (Some(ColumnType::Decimal), Some(ints)) => {
+            let floats = ints.iter().map(|&i| i as f64).collect();
+            (
+                ColumnType::Decimal,
+                ColumnData::Decimal(floats),
+                valid,
+                distinct,
+            )
+        }
+        (_, Some(ints)) => (
+            ColumnType::Integer,
+            ColumnData::Integer(ints),
+            valid,
+            distinct,
+        ),
+        (Some(ColumnType::Integer), None) => {
+            notes.push("fractions were rounded to whole numbers".to_owned());
+            let ints = floats.iter().map(|v| v.round() as i64).collect();
+            (
+                ColumnType::Integer,
+                ColumnData::Integer(ints),
+                valid,
+                distinct,
+            )
+        }
+        (_, None) => (
+            ColumnType::Decimal,
+            ColumnData::Decimal(floats),
+            valid,
+            distinct,
+        ),
+    }
+}
+
+/// `01/02/2025` → ("1 Feb", "2 Jan").
+fn split_ambiguous(example: &str) -> (String, String) {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match values::parse_date(example.as_bytes()).map(|d| d.date) {
+        Some(DatePart::Either { a, b, .. }) => {
+            let month = |m: u32| MONTHS.get(m as usize - 1).copied().unwrap_or("?");
+            (format!("{a} {}", month(b)), format!("{b} {}", month(a)))
+        }
+        _ => (example.to_owned(), example.to_owned()),
+    }
+}
+
+/// Picks the decimal mark from which reading makes more values numbers; a tie with values like `1,234`
+/// goes to the decimal comma in `;`-separated files, where Excel writes it.
+fn decimal_mark(dot_ok: usize, comma_ok: usize, comma_ambiguous: bool, delimiter: u8) -> u8 {
+    let comma_wins =
+        comma_ok > dot_ok || (comma_ok == dot_ok && comma_ambiguous && delimiter == b';');
+    if comma_wins { b',' } else { b'.' }
+}
+
+struct Numbers {
+    ints: Option<Vec<i64>>,
+    floats: Vec<f64>,
+    valid: Bitset,
+    present: usize,
+    /// Values that also read as numbers under the other decimal mark.
+    other_ok: usize,
+    comma_ambiguous: Option<String>,
+    bool_digits: usize,
+    leading_zero: Option<String>,
+    max_digits: usize,
+    percent: bool,
+    currency: bool,
+}
+
+impl Numbers {
+    fn distinct(&self) -> usize {
+        match &self.ints {
+            Some(ints) => count_distinct(self.valid.iter().map(|row| ints[row] as u64)),
+            // 0.0 and -0.0 are one value.
+            None => count_distinct(
+                self.valid
+                    .iter()
+                    .map(|row| (self.floats[row] + 0.0).to_bits()),
+            ),
+        }
+    }
+}
+
+fn numbers(
+    arena: &Arena,
+    rows: usize,
+    mark: u8,
+    lines: &RowLines,
+    strays: &mut Strays<'_>,
+) -> Numbers {
+    let other = if mark == b'.' { b',' } else { b'.' };
+    let mut ints = Some(Vec::with_capacity(rows));
+    let mut floats = Vec::new();
+    let mut n = Numbers {
+        ints: None,
+        floats: Vec::new(),
+        valid: Bitset::new(rows),
+        present: 0,
+        other_ok: 0,
+        comma_ambiguous: None,
+        bool_digits: 0,
+        leading_zero: None,
+        max_digits: 0,
+        percent: false,
+        currency: false,
+    };
+    for (row, text) in arena.cells().map(trim_cell).enumerate() {
+        let bytes = text.as_bytes();
+        let parsed = if values::is_missing(bytes) {
+            None
+        } else {
+            n.present += 1;
+            let parsed = values::parse_number(bytes, mark);
+            match parsed {
+                None => strays.add(row, text, lines),
+                // A plain number fits the other mark only when it is whole.
+                Some(num) if num.plain => n.other_ok += usize::from(!num.fraction),
+                Some(num) => {
+                    if let Some(o) = values::parse_number(bytes, other) {
+                        n.other_ok += 1;
+                        if o.value.to_bits() != num.value.to_bits()
+                            && n.comma_ambiguous.is_none()
+                            && bytes.contains(&b',')
+                        {
+                            n.comma_ambiguous = Some(text.to_owned());
+                        }
+                    }
+                }
+            }
+            parsed
+        };
+        let (int, float) = match parsed {
+            Some(num) => {
+                n.valid.set(row, true);
+                n.max_digits = n.max_digits.max(num.digits);
+                n.percent |= num.percent;
+                n.currency |= num.currency;
+                n.bool_digits += usize::from(values::bool_digit(bytes).is_some());
+                if num.leading_zero && n.leading_zero.is_none() {
+                    n.leading_zero = Some(text.to_owned());
+                }
+                (num.int, num.value)
+            }
+            None => (Some(0), 0.0),
+        };
+        match (&mut ints, int) {
+            (Some(v), Some(i)) => v.push(i),
+            (Some(v), None) => {
+                floats = v.iter().map(|&i| i as f64).collect();
+                floats.reserve_exact(rows - floats.len());
+                floats.push(float);
+                ints = None;
+            }
+            (None, _) => floats.push(float),
+        }
+    }
+    n.ints = ints;
+    n.floats = floats;
+    n
+}
+
+/// Integers under a time-like header, all in the plausible range of epoch seconds or milliseconds.
+fn epoch(n: &Numbers, notes: &mut Vec<String>) -> Option<Converted> {
+    let ints = n.ints.as_ref()?;
+    let present = || n.valid.iter().map(|row| ints[row]);
+    let millis_range = EPOCH_RANGE.start() * 1000..=EPOCH_RANGE.end() * 1000;
+    let divisor = if present().all(|v| EPOCH_RANGE.contains(&v)) {
+        notes.push("integers read as epoch seconds (UTC)".to_owned());
+        1
+    } else if present().all(|v| millis_range.contains(&v)) {
+        notes.push("integers read as epoch milliseconds (UTC)".to_owned());
+        1000
+    } else {
+        return None;
+    };
+    let seconds: Vec<i64> = ints.iter().map(|v| v.div_euclid(divisor)).collect();
+    let distinct = n.distinct();
+    Some((
+        ColumnType::DateTime,
+        ColumnData::DateTime(seconds),
+        n.valid.clone(),
+        distinct,
+    ))
+}
+
+fn boolean(arena: &Arena, rows: usize, lines: &RowLines, strays: &mut Strays<'_>) -> Converted {
+    let mut data = Bitset::new(rows);
+    let mut valid = Bitset::new(rows);
+    let (mut yes, mut no) = (false, false);
+    for (row, text) in arena.cells().map(trim_cell).enumerate() {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            continue;
+        }
+        match values::bool_word(bytes).or_else(|| values::bool_digit(bytes)) {
+            Some(v) => {
+                valid.set(row, true);
+                data.set(row, v);
+                yes |= v;
+                no |= !v;
+            }
+            None => strays.add(row, text, lines),
+        }
+    }
+    (
+        ColumnType::Boolean,
+        ColumnData::Boolean(data),
+        valid,
+        usize::from(yes) + usize::from(no),
+    )
+}
+
+fn dates<'a>(
+    arena: &'a Arena,
+    rows: usize,
+    ty: ColumnType,
+    day_first: bool,
+    lines: &RowLines,
+    strays: &mut Strays<'_>,
+) -> (Converted, DateStats<'a>) {
+    let mut valid = Bitset::new(rows);
+    let mut seconds = Vec::with_capacity(rows);
+    let mut stats = DateStats::default();
+    for (row, text) in arena.cells().map(trim_cell).enumerate() {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            seconds.push(0);
+            continue;
+        }
+        let parsed = values::parse_date(bytes);
+        if let Some(date) = &parsed {
+            stats.add(date, text);
+        }
+        let value = parsed.and_then(|d| {
+            if ty == ColumnType::Date {
+                d.days(day_first)
+            } else {
+                d.seconds(day_first)
+            }
+        });
+        if let Some(v) = value {
+            valid.set(row, true);
+            seconds.push(v);
+        } else {
+            strays.add(row, text, lines);
+            seconds.push(0);
+        }
+    }
+    let distinct = count_distinct(valid.iter().map(|row| seconds[row] as u64));
+    let data = if ty == ColumnType::Date {
+        ColumnData::Date(seconds.into_iter().map(|d| d as i32).collect())
+    } else {
+        ColumnData::DateTime(seconds)
+    };
+    ((ty, data, valid, distinct), stats)
+}
+
+/// Counts distinct values: exactly while there are at most [`EXACT_DISTINCT`] of them, then as a
+/// `HyperLogLog` estimate (about 1% off). An exact count of a million mostly distinct values costs a
+/// quarter of the whole read; the profile only needs to tell "a few" from "about a million".
+pub(crate) struct Distinct {
+    set: FxHashSet<u64>,
+    registers: Vec<u8>,
+}
+
+/// Distinct values counted exactly.
+pub(crate) const EXACT_DISTINCT: usize = 4096;
+const HLL_BITS: u32 = 14;
+
+impl Distinct {
+    fn new() -> Self {
+        Self {
+            set: FxHashSet::default(),
+            registers: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, value: u64) {
+        if self.registers.is_empty() {
+            self.set.insert(value);
+            if self.set.len() > EXACT_DISTINCT {
+                self.registers = vec![0; 1 << HLL_BITS];
+                let seen: Vec<u64> = self.set.drain().collect();
+                for v in seen {
+                    self.add_estimated(v);
+                }
+            }
+        } else {
+            self.add_estimated(value);
+        }
+    }
+
+    fn add_estimated(&mut self, value: u64) {
+        // splitmix64's finaliser: HyperLogLog needs well-mixed bits.
+        let mut h = value.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        h ^= h >> 31;
+        let index = (h >> (64 - HLL_BITS)) as usize;
+        let rank = ((h << HLL_BITS) | (1 << (HLL_BITS - 1))).leading_zeros() as u8 + 1;
+        if self.registers[index] < rank {
+            self.registers[index] = rank;
+        }
+    }
+
+    fn count(&self) -> usize {
+        if self.registers.is_empty() {
+            return self.set.len();
+        }
+        let m = self.registers.len() as f64;
+        let sum: f64 = self.registers.iter().map(|&r| (-f64::from(r)).exp2()).sum();
+        let estimate = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+        let zeros: usize = self.registers.iter().map(|&r| usize::from(r == 0)).sum();
+        let estimate = if estimate <= 2.5 * m && zeros > 0 {
+            m * (m / zeros as f64).ln()
+        } else {
+            estimate
+        };
+        // Never below what was counted exactly before switching.
+        (estimate.round() as usize).max(EXACT_DISTINCT + 1)
+    }
+}
+
+fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
+    let mut distinct = Distinct::new();
+    for v in values {
+        distinct.add(v);
+    }
+    distinct.count()
+}
+
+/// Category, Text or Id: dictionary-encoded when values repeat, plain strings when mostly distinct.
+fn text(
+    arena: &Arena,
+    rows: usize,
+    chosen: Option<ColumnType>,
+    notes: &mut Vec<String>,
+) -> Converted {
+    text_column(arena, rows, chosen, notes, true)
+}
+
+fn text_column(
+    arena: &Arena,
+    rows: usize,
+    chosen: Option<ColumnType>,
+    notes: &mut Vec<String>,
+    hashing: bool,
+) -> Converted {
+    let mut valid = Bitset::new(rows);
+    let mut codes = Vec::with_capacity(rows);
+    let mut map: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut order: Vec<&str> = Vec::new();
+    let mut spaces = false;
+    let mut total_len = 0usize;
+    let mut present = 0usize;
+    // Mostly distinct values (ids, emails, free text) are stored as plain strings; counting them needs
+    // only their hashes, which is much cheaper than a map from every string to its code.
+    let mut hashes: Option<Distinct> = None;
+    for (row, text) in arena.cells().map(trim_cell).enumerate() {
+        if values::is_missing(text.as_bytes()) {
+            codes.push(0);
+            continue;
+        }
+        valid.set(row, true);
+        present += 1;
+        total_len += text.len();
+        if let Some(hashes) = &mut hashes {
+            spaces |= text.bytes().any(|b| b == b' ');
+            hashes.add(FxBuildHasher.hash_one(text));
+            continue;
+        }
+        let next = order.len() as u32;
+        let code = *map.entry(text).or_insert_with(|| {
+            spaces |= text.bytes().any(|b| b == b' ');
+            order.push(text);
+            next
+        });
+        codes.push(code);
+        if hashing && present == 10_000 && order.len() * 4 > present * 3 {
+            let mut distinct = Distinct::new();
+            for t in &order {
+                distinct.add(FxBuildHasher.hash_one(t));
+            }
+            hashes = Some(distinct);
+            map = FxHashMap::default();
+            codes = Vec::new();
+        }
+    }
+    let distinct = match hashes.take() {
+        Some(distinct) => distinct.count(),
+        None => order.len(),
+    };
+    if hashes.is_some() && (chosen == Some(ColumnType::Category) || distinct * 2 <= present) {
+        // Values repeat after all (the first rows were not typical): build the dictionary.
+        return text_column(arena, rows, chosen, notes, false);
+    }
+    let ty = match chosen {
+        Some(ty) => ty,
+        None if present == 0 => ColumnType::Text,
+        // 97%: above a few thousand values the distinct count is an estimate (see `Distinct`).
+        None if !spaces
+            && distinct * 100 >= present * 97
+            && present >= 10
+            && total_len >= 4 * present =>
+        {
+            notes.push(
+                "(nearly) every value is different and has no spaces: read as an id".to_owned(),
+            );
+            ColumnType::Id
+        }
+        None if total_len / present.max(1) <= 40
+            && ((distinct <= 10 && distinct < present) || distinct * 2 <= present) =>
+        {
+            ColumnType::Category
+        }
+        None => ColumnType::Text,
+    };
+    let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
+    let data = if dictionary {
+        let bytes = order.iter().map(|s| s.len()).sum();
+        let mut values = StringColumn::with_capacity(order.len(), bytes);
+        for v in &order {
+            values.push(v);
+        }
+        ColumnData::Dictionary(Dictionary { values, codes })
+    } else {
+        drop(codes);
+        let mut strings = StringColumn::with_capacity(rows, total_len);
+        for (row, text) in arena.cells().map(trim_cell).enumerate() {
+            strings.push(if valid.get(row) { text } else { "" });
+        }
+        ColumnData::Strings(strings)
+    };
+    (ty, data, valid, distinct)
+}
