@@ -484,7 +484,8 @@ fn date_histograms_stay_small_over_long_spans() {
         let cells: Vec<Option<&str>> = dates.iter().map(|d| Some(*d)).collect();
         let table = Table::new(vec![date("when", &cells)]).expect("one column");
         let all = Bitset::full(dates.len());
-        let c = compare::compare(&table, &[group("All", &all)], &CompareOptions::default()).expect("valid");
+        let c = compare::compare(&table, &[group("All", &all)], &CompareOptions::default())
+            .expect("valid");
         match &c.columns[0].summary {
             compare::Summary::Date { groups, months } => format!(
                 "{} bins, {} .. {}, counts sum to {}",
@@ -500,5 +501,6 @@ fn date_histograms_stay_small_over_long_spans() {
     expect![[r#"
         4 bins, 2024-11 .. 2025-02, counts sum to 3
         27 bins, 1999 .. 2025, counts sum to 2
-        162 bins, 1900–1949 .. 9950–9999, counts sum to 3"#]].assert_eq(&lines.join("\n"));
+        162 bins, 1900–1949 .. 9950–9999, counts sum to 3"#]]
+    .assert_eq(&lines.join("\n"));
 }
