@@ -217,7 +217,13 @@ impl<'a> Binder<'a, '_> {
 
     fn events(&self, span: Span) -> Result<&'a EventLog, SegmentError> {
         match &self.data.events {
-            Some(log) if log.offsets.len() == self.data.users() + 1 => Ok(log),
+            Some(log)
+                if aligned(&log.offsets, self.data.users(), log.len())
+                    && log.events.len() == log.len()
+                    && log.properties.iter().all(|p| p.len() == log.len()) =>
+            {
+                Ok(log)
+            }
             Some(_) => Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(span),
@@ -258,7 +264,10 @@ impl<'a> Binder<'a, '_> {
                     self.data.linked.iter().map(|l| l.name.as_str()),
                 )
             })?;
-        if file.offsets.len() != self.data.users() + 1 {
+        let rows = file.columns.first().map_or(0, Column::len);
+        if !aligned(&file.offsets, self.data.users(), rows)
+            || file.columns.iter().any(|c| c.len() != rows)
+        {
             return Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(linked.file.span),
@@ -546,6 +555,15 @@ impl<'a> Binder<'a, '_> {
             Condition::InSegment { name } => (self.resolve)(name),
         }
     }
+}
+
+/// Whether CSR `offsets` cover `users` users and `rows` rows, never decreasing (so that every range
+/// indexes inside the row vectors).
+fn aligned(offsets: &[u32], users: usize, rows: usize) -> bool {
+    offsets.len() == users + 1
+        && offsets.first() == Some(&0)
+        && offsets.last().is_some_and(|&last| last as usize == rows)
+        && offsets.windows(2).all(|w| w[0] <= w[1])
 }
 
 /// "a date", "text", … for messages.
