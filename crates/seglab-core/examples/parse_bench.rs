@@ -88,10 +88,10 @@ fn main() {
         .unwrap_or(1_000_000);
     let bytes = generate(rows);
     // A second argument writes the file there, to time other readers on the same bytes.
-    if let Some(path) = std::env::args().nth(2) {
-        if let Err(e) = std::fs::write(&path, &bytes) {
-            eprintln!("cannot write {path}: {e}");
-        }
+    if let Some(path) = std::env::args().nth(2)
+        && let Err(e) = std::fs::write(&path, &bytes)
+    {
+        eprintln!("cannot write {path}: {e}");
     }
     let mb = bytes.len() as f64 / 1e6;
     println!("{rows} rows × 15 columns, {mb:.1} MB");
