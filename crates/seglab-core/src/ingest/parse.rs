@@ -166,6 +166,9 @@ struct Sink {
     long: LineLog,
     trailing_empty: u64,
     spans: LineLog,
+    /// The line the last record ended on, and the blank or comment lines skipped between records.
+    last_end_line: u64,
+    skipped_lines: u64,
 }
 
 impl Parser {
@@ -209,6 +212,8 @@ impl Parser {
                 long: LineLog::default(),
                 trailing_empty: 0,
                 spans: LineLog::default(),
+                last_end_line: 0,
+                skipped_lines: 0,
             },
         }
     }
@@ -477,6 +482,17 @@ impl Parser {
                 ),
             });
         }
+        if sink.skipped_lines > 0 {
+            warnings.push(Diagnostic {
+                line: None,
+                column: None,
+                message: format!(
+                    "{} blank or comment line(s) between rows were skipped (a file of one column writes a \
+                     missing value as a blank line: use NA instead)",
+                    sink.skipped_lines
+                ),
+            });
+        }
         sink.bad_lines.report(&mut warnings, |n| {
             format!("{n} places in all had bytes replaced by \u{FFFD}")
         });
@@ -521,6 +537,11 @@ impl Sink {
                     .to_owned()
             });
         }
+        // Counted from line numbers, so that the count does not depend on which path read the lines.
+        if self.last_end_line > 0 {
+            self.skipped_lines += line.saturating_sub(self.last_end_line + 1);
+        }
+        self.last_end_line = end_line;
         let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] + gap }..ends[i]];
         if self.header_pending {
             self.header_pending = false;
