@@ -1,4 +1,6 @@
 //! CSV ingestion through the public API: one snapshot per fixture, then the failure cases.
+// expect-test writes every snapshot as r#"…"#, whether or not it holds a quote.
+#![allow(clippy::needless_raw_string_hashes)]
 
 use expect_test::{Expect, expect};
 use seglab_core::ingest::{
