@@ -469,7 +469,13 @@ fn split_ambiguous(example: &str) -> (String, String) {
     ];
     match values::parse_date(example.as_bytes()).map(|d| d.date) {
         Some(DatePart::Either { a, b, .. }) => {
-            let month = |m: u32| MONTHS.get(m as usize - 1).copied().unwrap_or("?");
+            let month = |m: u32| {
+                (m as usize)
+                    .checked_sub(1)
+                    .and_then(|i| MONTHS.get(i))
+                    .copied()
+                    .unwrap_or("?")
+            };
             (format!("{a} {}", month(b)), format!("{b} {}", month(a)))
         }
         _ => (example.to_owned(), example.to_owned()),
