@@ -83,11 +83,14 @@ pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
 /// Reads a number with `mark` as the decimal mark; other separators must group thousands properly.
 pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
     // The common case first: plain digits.
-    if !s.is_empty() && s.len() <= 18 && s.iter().all(u8::is_ascii_digit) {
-        let mut v: i64 = 0;
-        for &b in s {
-            v = v * 10 + i64::from(b - b'0');
-        }
+    let plain = (!s.is_empty() && s.len() <= 18)
+        .then(|| {
+            s.iter().try_fold(0i64, |v, &b| {
+                (b.is_ascii_digit()).then(|| v * 10 + i64::from(b - b'0'))
+            })
+        })
+        .flatten();
+    if let Some(v) = plain {
         return Some(Num {
             value: v as f64,
             int: Some(v),
