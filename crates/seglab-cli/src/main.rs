@@ -1,2 +1,60 @@
-//! The `seglab` command line.
-fn main() {}
+//! The `seglab` command line: Seglab's engine over files on disk, for files too big for a browser tab and
+//! for scripts.
+//!
+//! Each subcommand lives in its own module with its arguments, its use of the engine and its output (a
+//! table for people, `--json` for scripts). Reading files is the CLI's job: the engine only sees bytes.
+
+mod compare;
+mod data;
+mod error;
+mod inspect;
+mod load;
+mod output;
+mod segment;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "seglab",
+    version,
+    about = "Segment and compare users in CSV exports, offline."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show what Seglab makes of each file: rows, columns and the type of each column.
+    Inspect(inspect::Args),
+    /// Count the users in a segment, list them, or print the segment as SQL.
+    Segment(segment::Args),
+    /// Compare two segments on every column, with confidence intervals.
+    Compare(compare::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut stdout = std::io::stdout().lock();
+    let result = match &cli.command {
+        Command::Inspect(args) => inspect::run(args, &mut stdout),
+        Command::Segment(args) => segment::run(args, &mut stdout),
+        Command::Compare(args) => compare::run(args, &mut stdout),
+    };
+    let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`seglab ... | head`) is not a failure worth a message.
+        Err(error::CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("seglab: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

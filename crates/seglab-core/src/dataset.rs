@@ -1,7 +1,7 @@
 //! The loaded data as segments see it: one population table (a row per user or account), the event log
 //! aligned to it, and the as-of date that relative time windows are measured from.
 //!
-//! Files are joined into this shape at load time (see `ingest`), so that segment evaluation and
+//! Files are joined into this shape at load time (see `join`), so that segment evaluation and
 //! comparisons index plain vectors by user row and never look keys up.
 
 use crate::table::{Column, Table};

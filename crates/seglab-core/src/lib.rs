@@ -4,8 +4,13 @@
 //! CLI hand it bytes and show what it returns.
 
 pub mod bitset;
+pub mod compare;
 pub mod dataset;
 pub mod ingest;
+pub mod join;
+pub mod segment;
+pub mod share;
+pub mod stats;
 pub mod table;
 
 pub use bitset::Bitset;

@@ -1,0 +1,6 @@
+//! Presentational components: they receive plain values and callbacks.
+
+pub mod column_table;
+pub mod drop_zone;
+pub mod notices;
+pub mod progress;

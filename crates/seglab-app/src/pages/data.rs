@@ -1,0 +1,24 @@
+//! The Data section: where files come in and how the engine read them.
+
+use crate::components::column_table::FileCard;
+use crate::components::drop_zone::DropZone;
+use crate::components::progress::LoadProgressBar;
+use crate::state::AppState;
+use leptos::prelude::*;
+
+/// Loaded files with their column profiles, and the drop zone.
+#[component]
+pub fn DataPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_remove = Callback::new(AppState::remove_file);
+    view! {
+        <section class="panel" aria-labelledby="data-title">
+            <h2 id="data-title">"Data"</h2>
+            <DropZone/>
+            <LoadProgressBar/>
+            <For each=move || state.files.get() key=|f| (f.name.clone(), f.rows, f.bytes) let:file>
+                <FileCard file=file on_remove=on_remove/>
+            </For>
+        </section>
+    }
+}

@@ -1,0 +1,190 @@
+//! The Segments section: each segment's name, colour and definition, with its live size.
+
+use crate::format;
+use crate::protocol::SegmentView;
+use crate::state::AppState;
+use leptos::prelude::*;
+use seglab_core::segment::Segment;
+use seglab_core::share;
+
+/// Colours given to new segments in turn; each keeps its colour in every view.
+pub const PALETTE: [&str; 8] = [
+    "#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8e44ad", "#3a86ff", "#d62828", "#6a994e",
+];
+
+/// The page state for the URL.
+pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
+    if segments.is_empty() {
+        return String::new();
+    }
+    let state = share::PageState {
+        segments: segments.to_vec(),
+        compare: compared
+            .iter()
+            .filter_map(|&i| segments.get(i).map(|s| s.name.clone()))
+            .collect(),
+        ..share::PageState::default()
+    };
+    share::encode(&state)
+}
+
+/// Segments and compared indices from the URL, with one message per malformed parameter.
+pub fn decode_state(query: &str) -> (Vec<Segment>, Vec<usize>, Vec<String>) {
+    if query.is_empty() {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    let (state, errors) = share::decode(query);
+    let compared = state
+        .compare
+        .iter()
+        .filter_map(|name| state.segments.iter().position(|s| &s.name == name))
+        .collect();
+    (
+        state.segments,
+        compared,
+        errors
+            .into_iter()
+            .map(|e| format!("The link: {e}"))
+            .collect(),
+    )
+}
+
+/// The list of segments and their editors.
+#[component]
+pub fn SegmentsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // Editors are re-created only when a segment is added or removed, not on every keystroke.
+    let count = Memo::new(move |_| state.segments.with(Vec::len));
+    let add = move |_| {
+        state.segments.update(|segments| {
+            let n = segments.len();
+            segments.push(Segment::new(
+                format!("Segment {}", n + 1),
+                PALETTE[n % PALETTE.len()],
+                "",
+            ));
+        });
+        state.compared.update(|c| {
+            if c.is_empty() {
+                c.push(0);
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="segments-title">
+            <h2 id="segments-title">"Segments"</h2>
+            <p class="hint">
+                "Write a condition over the columns, e.g. " <code>"plan = \"trial\" and converted = no"</code>
+                ". The size updates as you type."
+            </p>
+            <p class="muted" data-testid="population">
+                {move || format!("Everyone: {} users", format::count(state.population.get()))}
+            </p>
+            <ol class="segments">
+                {move || (0..count.get()).map(|index| view! { <SegmentEditor index=index/> }).collect_view()}
+            </ol>
+            <button class="button" on:click=add>"Add segment"</button>
+        </section>
+    }
+}
+
+/// One segment's editor.
+#[component]
+fn SegmentEditor(
+    /// The segment's position in the list.
+    index: usize,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let segment = move || state.segments.with(|s| s.get(index).cloned());
+    let result = move || -> Option<SegmentView> {
+        let name = segment()?.name;
+        state
+            .results
+            .with(|r| r.iter().find(|v| v.name == name).cloned())
+    };
+    let edit = move |f: &dyn Fn(&mut Segment)| {
+        state.segments.update(|s| {
+            if let Some(segment) = s.get_mut(index) {
+                f(segment);
+            }
+        });
+    };
+    let remove = move |_| {
+        state.segments.update(|s| {
+            if index < s.len() {
+                s.remove(index);
+            }
+        });
+        state.compared.update(|c| {
+            c.retain(|&i| i != index);
+            for i in c.iter_mut() {
+                if *i > index {
+                    *i -= 1;
+                }
+            }
+        });
+    };
+    let compared = move || state.compared.with(|c| c.contains(&index));
+    let toggle_compare = move |_| {
+        state
+            .compared
+            .update(|c| match c.iter().position(|&i| i == index) {
+                Some(p) => {
+                    c.remove(p);
+                }
+                None => c.push(index),
+            });
+    };
+    let id = format!("segment-def-{index}");
+    view! {
+        <li class="segment" data-testid="segment" style=move || format!("--segment-color: {}", segment().map(|s| s.color).unwrap_or_default())>
+            <div class="segment-head">
+                <span class="swatch" aria-hidden="true"></span>
+                <input
+                    class="segment-name"
+                    aria-label="Segment name"
+                    prop:value=move || segment().map(|s| s.name).unwrap_or_default()
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name.clone_from(&v)); }
+                />
+                <input
+                    type="color"
+                    aria-label="Segment colour"
+                    prop:value=move || segment().map(|s| s.color).unwrap_or_default()
+                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color.clone_from(&v)); }
+                />
+                <span class="size" data-testid="segment-size" aria-live="polite">
+                    {move || match result() {
+                        Some(SegmentView { size: Some(size), .. }) => {
+                            let population = state.population.get();
+                            format!("{} users ({})", format::count(size), format::share(size, population))
+                        }
+                        Some(SegmentView { error: Some(_), .. }) => "—".to_string(),
+                        _ => String::new(),
+                    }}
+                </span>
+                <label class="compare-toggle">
+                    <input type="checkbox" prop:checked=compared on:change=toggle_compare/>
+                    "Compare"
+                </label>
+                <button class="link" on:click=remove aria-label="Delete segment">"Delete"</button>
+            </div>
+            <label class="visually-hidden" for=id.clone()>"Definition"</label>
+            <textarea
+                id=id
+                class="definition"
+                data-testid="segment-definition"
+                rows="2"
+                spellcheck="false"
+                placeholder="plan = \"trial\" and converted = no"
+                prop:value=move || segment().map(|s| s.definition).unwrap_or_default()
+                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition.clone_from(&v)); }
+            ></textarea>
+            {move || result().and_then(|r| r.error).map(|error| view! {
+                <p class="segment-error" role="alert" data-testid="segment-error">
+                    {error.message}
+                    {(!error.suggestions.is_empty()).then(|| format!(" — did you mean {}?", error.suggestions.join(", ")))}
+                </p>
+            })}
+        </li>
+    }
+}

@@ -1,0 +1,142 @@
+//! Messages between the page and the engine worker.
+//!
+//! The worker owns the loaded tables and does every computation; the page sends requests and renders the
+//! responses. Messages cross the boundary as plain JS objects (serde-wasm-bindgen); a `File` rides along as
+//! the second element of the message array, since files are cloned by the browser, not serialised.
+
+use seglab_core::segment::Segment;
+use serde::{Deserialize, Serialize};
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Request {
+    /// Read the attached `File` in chunks, reporting progress. Replaces a loaded file of the same name.
+    Load { name: String },
+    /// Stop the load in progress; everything loaded before stays.
+    Cancel,
+    /// Forget a loaded file.
+    Remove { name: String },
+    /// Evaluate every segment; answered with `Segments`.
+    Evaluate { segments: Vec<Segment> },
+    /// Compare `segments[selected]` side by side with everyone else; answered with `Comparison`.
+    Compare {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+    },
+}
+
+/// One column's profile as the Data view shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnView {
+    pub name: String,
+    pub ty: String,
+    pub missing: usize,
+    pub distinct: usize,
+    pub examples: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// A loaded file as the Data view shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileView {
+    pub name: String,
+    pub bytes: u64,
+    pub rows: usize,
+    pub encoding: String,
+    pub delimiter: String,
+    pub columns: Vec<ColumnView>,
+    pub warnings: Vec<String>,
+}
+
+/// How the loaded files were joined into one population.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatasetView {
+    /// Users (or accounts) segments range over.
+    pub population: usize,
+    /// The file whose rows are the population; `None` when drawn from the event log.
+    pub population_file: Option<String>,
+    pub key: Option<String>,
+    /// "Now" for relative windows.
+    pub as_of: Option<String>,
+    /// What each file was taken for, and why.
+    pub guesses: Vec<seglab_core::join::FileGuess>,
+    /// How well each linked file matched the population.
+    pub coverage: Vec<seglab_core::join::Coverage>,
+    /// Files that could not be joined, and why.
+    pub problems: Vec<String>,
+}
+
+/// A segment's evaluation: its size, or why it could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentView {
+    pub name: String,
+    pub size: Option<usize>,
+    pub error: Option<SegmentErrorView>,
+}
+
+/// A segment error with the part of the definition it points at.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SegmentErrorView {
+    pub message: String,
+    /// Byte range in the definition.
+    pub span: Option<(usize, usize)>,
+    pub suggestions: Vec<String>,
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Response {
+    /// The worker is ready for requests.
+    Ready,
+    Progress {
+        name: String,
+        bytes: u64,
+        total: u64,
+        rows: u64,
+    },
+    Loaded {
+        file: FileView,
+        dataset: DatasetView,
+    },
+    LoadFailed {
+        name: String,
+        message: String,
+    },
+    Cancelled {
+        name: String,
+    },
+    Removed {
+        name: String,
+        dataset: DatasetView,
+    },
+    Segments {
+        population: usize,
+        segments: Vec<SegmentView>,
+    },
+    /// The comparison as the engine produced it, rendered by the page as is.
+    Comparison {
+        comparison: seglab_core::compare::Comparison,
+    },
+    /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
+    CompareFailed {
+        message: String,
+    },
+    Failed {
+        message: String,
+    },
+}
+
+impl FileView {
+    /// The delimiter as a person reads it.
+    pub fn delimiter_label(&self) -> &str {
+        match self.delimiter.as_str() {
+            "\t" => "tab",
+            "," => "comma",
+            ";" => "semicolon",
+            "|" => "pipe",
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The page's state, provided once by `App`, and the requests that change it.
+
+use crate::browser;
+use crate::protocol::{DatasetView, FileView, Request, Response, SegmentView};
+use leptos::prelude::*;
+use seglab_core::compare::Comparison;
+use seglab_core::segment::Segment;
+use web_sys::File;
+
+/// A message to show the user, where it happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub kind: NoticeKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Error,
+    Warning,
+    Info,
+}
+
+/// A file being read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadProgress {
+    pub name: String,
+    pub bytes: u64,
+    pub total: u64,
+    pub rows: u64,
+}
+
+/// The page's state. Copy: every field is a signal.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub ready: RwSignal<bool>,
+    pub files: RwSignal<Vec<FileView>>,
+    pub pending: RwSignal<Vec<String>>,
+    pub progress: RwSignal<Option<LoadProgress>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub population: RwSignal<usize>,
+    pub dataset: RwSignal<DatasetView>,
+    pub segments: RwSignal<Vec<Segment>>,
+    pub results: RwSignal<Vec<SegmentView>>,
+    pub comparison: RwSignal<Option<Comparison>>,
+    /// Why there is no comparison to show.
+    pub compare_error: RwSignal<Option<String>>,
+    /// Which segments the comparison shows (indices into `segments`).
+    pub compared: RwSignal<Vec<usize>>,
+    next_notice: StoredValue<u64>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self {
+            ready: RwSignal::new(false),
+            files: RwSignal::new(Vec::new()),
+            pending: RwSignal::new(Vec::new()),
+            progress: RwSignal::new(None),
+            notices: RwSignal::new(Vec::new()),
+            population: RwSignal::new(0),
+            dataset: RwSignal::new(DatasetView::default()),
+            segments: RwSignal::new(Vec::new()),
+            results: RwSignal::new(Vec::new()),
+            comparison: RwSignal::new(None),
+            compare_error: RwSignal::new(None),
+            compared: RwSignal::new(Vec::new()),
+            next_notice: StoredValue::new(0),
+        }
+    }
+
+    /// Starts the worker and keeps the URL and the worker in step with the segments.
+    pub fn start(self) {
+        if let Err(message) = browser::start_worker(move |response| self.apply(response)) {
+            self.notify(NoticeKind::Error, message);
+        }
+        self.restore_from_url();
+        Effect::new(move |_| {
+            let segments = self.segments.get();
+            browser::replace_query(&crate::pages::segments::encode_state(
+                &segments,
+                &self.compared.get(),
+            ));
+        });
+        Effect::new(move |_| {
+            let segments = self.segments.get();
+            if self.ready.get() && !self.files.with(Vec::is_empty) {
+                browser::post(
+                    &Request::Evaluate {
+                        segments: segments.clone(),
+                    },
+                    None,
+                );
+                let compared = self.compared.get();
+                if !compared.is_empty() {
+                    browser::post(
+                        &Request::Compare {
+                            segments,
+                            selected: compared,
+                        },
+                        None,
+                    );
+                }
+            }
+        });
+    }
+
+    fn restore_from_url(self) {
+        let (segments, compared, errors) =
+            crate::pages::segments::decode_state(&browser::query_string());
+        for error in errors {
+            self.notify(NoticeKind::Warning, error);
+        }
+        if !segments.is_empty() {
+            self.notify(
+                NoticeKind::Info,
+                format!(
+                    "This link defines {} segment(s). Drop your copy of the files to see them.",
+                    segments.len()
+                ),
+            );
+        }
+        self.segments.set(segments);
+        self.compared.set(compared);
+    }
+
+    /// Sends files to the worker to be read.
+    pub fn load_files(self, files: Vec<File>) {
+        for file in files {
+            let name = file.name();
+            self.pending.update(|p| p.push(name.clone()));
+            browser::post(&Request::Load { name }, Some(&file));
+        }
+    }
+
+    pub fn cancel_load() {
+        browser::post(&Request::Cancel, None);
+    }
+
+    pub fn remove_file(name: String) {
+        browser::post(&Request::Remove { name }, None);
+    }
+
+    pub fn notify(self, kind: NoticeKind, text: impl Into<String>) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        self.notices.update(|n| {
+            n.push(Notice {
+                id,
+                kind,
+                text: text.into(),
+            });
+        });
+    }
+
+    pub fn dismiss(self, id: u64) {
+        self.notices.update(|n| n.retain(|notice| notice.id != id));
+    }
+
+    /// Applies a response from the worker.
+    pub fn apply(self, response: Response) {
+        match response {
+            Response::Ready => self.ready.set(true),
+            Response::Progress {
+                name,
+                bytes,
+                total,
+                rows,
+            } => {
+                self.progress.set(Some(LoadProgress {
+                    name,
+                    bytes,
+                    total,
+                    rows,
+                }));
+            }
+            Response::Loaded { file, dataset } => {
+                self.finish_pending(&file.name);
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
+                self.files.update(
+                    |files| match files.iter_mut().find(|f| f.name == file.name) {
+                        Some(slot) => *slot = file,
+                        None => files.push(file),
+                    },
+                );
+            }
+            Response::LoadFailed { name, message } => {
+                self.finish_pending(&name);
+                self.notify(NoticeKind::Error, format!("{name}: {message}"));
+            }
+            Response::Cancelled { name } => {
+                self.finish_pending(&name);
+                self.notify(
+                    NoticeKind::Info,
+                    format!("Stopped reading {name}. Files loaded before are still here."),
+                );
+            }
+            Response::Removed { name, dataset } => {
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
+                self.files.update(|files| files.retain(|f| f.name != name));
+            }
+            Response::Segments {
+                population,
+                segments,
+            } => {
+                self.population.set(population);
+                self.results.set(segments);
+            }
+            Response::Comparison { comparison } => {
+                self.compare_error.set(None);
+                self.comparison.set(Some(comparison));
+            }
+            Response::CompareFailed { message } => {
+                self.comparison.set(None);
+                self.compare_error.set(Some(message));
+            }
+            Response::Failed { message } => self.notify(NoticeKind::Error, message),
+        }
+    }
+
+    fn finish_pending(self, name: &str) {
+        self.pending.update(|p| {
+            if let Some(i) = p.iter().position(|n| n == name) {
+                p.remove(i);
+            }
+        });
+        if self.pending.with_untracked(Vec::is_empty) {
+            self.progress.set(None);
+        }
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

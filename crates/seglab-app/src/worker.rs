@@ -1,0 +1,142 @@
+//! The engine worker: owns the loaded files and the dataset, and answers the page's requests.
+//!
+//! Files are read in chunks (`Blob.slice` + `arrayBuffer`) so that progress can be reported and a cancel
+//! request, which arrives between two chunks, stops the load. Loads run one at a time, in order.
+
+use crate::engine::Engine;
+use crate::protocol::{Request, Response};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, File, MessageEvent};
+
+/// Bytes read from the file per step: big enough to amortise the copy into wasm memory, small enough to
+/// report progress several times a second.
+const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+
+thread_local! {
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
+    static QUEUE: RefCell<VecDeque<(String, File)>> = const { RefCell::new(VecDeque::new()) };
+    static LOADING: Cell<bool> = const { Cell::new(false) };
+    static CANCEL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Installs the message handler and tells the page the worker is ready.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let handler = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker does.
+    handler.forget();
+    reply(&Response::Ready);
+}
+
+#[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
+fn on_message(event: MessageEvent) {
+    let envelope: js_sys::Array = event.data().unchecked_into();
+    let request = match serde_wasm_bindgen::from_value::<Request>(envelope.get(0)) {
+        Ok(request) => request,
+        Err(error) => {
+            return reply(&Response::Failed {
+                message: format!("unreadable request: {error}"),
+            });
+        }
+    };
+    match request {
+        Request::Load { name } => match envelope.get(1).dyn_into::<File>() {
+            Ok(file) => enqueue(name, file),
+            Err(_) => reply(&Response::LoadFailed {
+                name,
+                message: "no file was attached".into(),
+            }),
+        },
+        Request::Cancel => CANCEL.set(true),
+        other => {
+            let response = ENGINE.with_borrow_mut(|engine| engine.handle(other));
+            reply(&response);
+        }
+    }
+}
+
+fn reply(response: &Response) {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Ok(message) = serde_wasm_bindgen::to_value(response) {
+        let _ = scope.post_message(&message);
+    }
+}
+
+fn enqueue(name: String, file: File) {
+    QUEUE.with_borrow_mut(|queue| queue.push_back((name, file)));
+    if LOADING.replace(true) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        while let Some((name, file)) = QUEUE.with_borrow_mut(VecDeque::pop_front) {
+            CANCEL.set(false);
+            let response = load(&name, &file).await;
+            reply(&response);
+        }
+        LOADING.set(false);
+    });
+}
+
+async fn load(name: &str, file: &File) -> Response {
+    let total = file.size();
+    let mut reader = match Engine::reader(name, total as u64) {
+        Ok(reader) => reader,
+        Err(message) => {
+            return Response::LoadFailed {
+                name: name.into(),
+                message,
+            };
+        }
+    };
+    let mut offset = 0.0;
+    while offset < total {
+        if CANCEL.get() {
+            return Response::Cancelled { name: name.into() };
+        }
+        let end = (offset + CHUNK).min(total);
+        let chunk = match read_slice(file, offset, end).await {
+            Ok(chunk) => chunk,
+            Err(message) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message,
+                };
+            }
+        };
+        match reader.feed(&chunk) {
+            Ok(progress) => reply(&Response::Progress {
+                name: name.into(),
+                bytes: progress.bytes,
+                total: total as u64,
+                rows: progress.rows,
+            }),
+            Err(error) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message: error.to_string(),
+                };
+            }
+        }
+        offset = end;
+    }
+    if CANCEL.get() {
+        return Response::Cancelled { name: name.into() };
+    }
+    ENGINE.with_borrow_mut(|engine| engine.finish_load(name, total as u64, reader))
+}
+
+async fn read_slice(file: &File, start: f64, end: f64) -> Result<Vec<u8>, String> {
+    let blob = file
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| format!("could not read the file: {e:?}"))?;
+    let buffer = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -1,0 +1,250 @@
+//! Join keys compared as text: trimmed, optionally case-folded, looked up in one hash map built once.
+
+use crate::table::{Column, ColumnData, StringColumn};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::fmt::Write as _;
+
+/// A row (or unit) whose key cell is empty.
+pub(crate) const MISSING: u32 = u32::MAX;
+/// A row whose key matched nothing on the other side.
+pub(crate) const UNMATCHED: u32 = u32::MAX - 1;
+
+/// Whether a column can serve as a join key (text or whole numbers).
+pub(crate) fn is_key_storage(column: &Column) -> bool {
+    matches!(
+        column.data(),
+        ColumnData::Integer(_) | ColumnData::Dictionary(_) | ColumnData::Strings(_)
+    )
+}
+
+/// Writes the normalised key of `raw` into `buf` and returns it, or `None` when it is empty.
+fn normalize_str<'s>(raw: &'s str, ignore_case: bool, buf: &'s mut String) -> Option<&'s str> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    if ignore_case && trimmed.chars().any(char::is_uppercase) {
+        buf.clear();
+        buf.extend(trimmed.chars().flat_map(char::to_lowercase));
+        return Some(buf.as_str());
+    }
+    Some(trimmed)
+}
+
+/// The key columns' values, normalised once into one string buffer.
+///
+/// Dictionary columns are normalised per distinct value ("unit") and rows point at their unit, so a
+/// ten-million-row event column with a million distinct users costs a million normalisations.
+pub(crate) struct Normalized<'a> {
+    pub units: StringColumn,
+    /// Units whose normalised text is empty.
+    pub unit_missing: Vec<bool>,
+    column: &'a Column,
+}
+
+impl<'a> Normalized<'a> {
+    pub fn new(column: &'a Column, ignore_case: bool) -> Self {
+        let mut buf = String::new();
+        let mut num = String::new();
+        let (mut units, mut unit_missing);
+        match column.data() {
+            ColumnData::Dictionary(dict) => {
+                units = StringColumn::with_capacity(dict.values.len(), 0);
+                unit_missing = Vec::with_capacity(dict.values.len());
+                for value in dict.values.iter() {
+                    let key = normalize_str(value, ignore_case, &mut buf);
+                    unit_missing.push(key.is_none());
+                    units.push(key.unwrap_or(""));
+                }
+            }
+            ColumnData::Strings(strings) => {
+                units = StringColumn::with_capacity(strings.len(), 0);
+                unit_missing = Vec::with_capacity(strings.len());
+                for (row, value) in strings.iter().enumerate() {
+                    let key = if column.valid().get(row) {
+                        normalize_str(value, ignore_case, &mut buf)
+                    } else {
+                        None
+                    };
+                    unit_missing.push(key.is_none());
+                    units.push(key.unwrap_or(""));
+                }
+            }
+            ColumnData::Integer(values) => {
+                units = StringColumn::with_capacity(values.len(), values.len() * 8);
+                unit_missing = Vec::with_capacity(values.len());
+                for (row, value) in values.iter().enumerate() {
+                    let present = column.valid().get(row);
+                    num.clear();
+                    if present {
+                        let _ = write!(num, "{value}");
+                    }
+                    unit_missing.push(!present);
+                    units.push(&num);
+                }
+            }
+            _ => {
+                units = StringColumn::default();
+                unit_missing = vec![true; column.len()];
+                for _ in 0..column.len() {
+                    units.push("");
+                }
+            }
+        }
+        Self {
+            units,
+            unit_missing,
+            column,
+        }
+    }
+
+    /// The unit of `row`, or `None` when its key is missing.
+    pub fn unit_of(&self, row: usize) -> Option<u32> {
+        if !self.column.valid().get(row) {
+            return None;
+        }
+        let unit = match self.column.data() {
+            ColumnData::Dictionary(dict) => dict.codes[row],
+            _ => row as u32,
+        };
+        (!self.unit_missing[unit as usize]).then_some(unit)
+    }
+
+    pub fn rows(&self) -> usize {
+        self.column.len()
+    }
+
+    /// Maps each distinct normalised key to its first row; later rows with the same key are duplicates.
+    pub fn index(&self) -> KeyIndex<'_> {
+        let mut map =
+            FxHashMap::with_capacity_and_hasher(self.units.len(), rustc_hash::FxBuildHasher);
+        let mut duplicated: FxHashSet<&str> = FxHashSet::default();
+        let mut examples = Vec::new();
+        let mut duplicate_rows = 0;
+        let mut missing = 0;
+        for row in 0..self.rows() {
+            let Some(unit) = self.unit_of(row) else {
+                missing += 1;
+                continue;
+            };
+            let key = self.units.get(unit as usize);
+            match map.entry(key) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(row as u32);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    duplicate_rows += 1;
+                    if duplicated.insert(key) && examples.len() < EXAMPLES {
+                        examples.push(key.to_owned());
+                    }
+                }
+            }
+        }
+        KeyIndex {
+            map,
+            duplicate_keys: duplicated.len(),
+            duplicate_rows,
+            duplicate_examples: examples,
+            missing,
+        }
+    }
+}
+
+/// How many example keys a report lists.
+pub(crate) const EXAMPLES: usize = 5;
+
+/// Normalised key → first row holding it.
+pub(crate) struct KeyIndex<'k> {
+    pub map: FxHashMap<&'k str, u32>,
+    /// Distinct keys that occur on more than one row.
+    pub duplicate_keys: usize,
+    /// Rows beyond the first of a duplicated key.
+    pub duplicate_rows: usize,
+    pub duplicate_examples: Vec<String>,
+    /// Rows with an empty key.
+    pub missing: usize,
+}
+
+impl KeyIndex<'_> {
+    pub fn get(&self, key: &str) -> Option<u32> {
+        self.map.get(key).copied()
+    }
+}
+
+/// The index row each row of `column` matches: `MISSING` for an empty key, `UNMATCHED` for a key not in
+/// `index`. Dictionary columns are looked up once per distinct value.
+pub(crate) fn resolve(column: &Column, ignore_case: bool, index: &KeyIndex<'_>) -> Vec<u32> {
+    let mut buf = String::new();
+    let lookup = |raw: &str, buf: &mut String| match normalize_str(raw, ignore_case, buf) {
+        None => MISSING,
+        Some(key) => index.get(key).unwrap_or(UNMATCHED),
+    };
+    let valid = column.valid();
+    match column.data() {
+        ColumnData::Dictionary(dict) => {
+            let per_value: Vec<u32> = dict.values.iter().map(|v| lookup(v, &mut buf)).collect();
+            dict.codes
+                .iter()
+                .enumerate()
+                .map(|(row, &code)| {
+                    if valid.get(row) {
+                        per_value[code as usize]
+                    } else {
+                        MISSING
+                    }
+                })
+                .collect()
+        }
+        ColumnData::Strings(strings) => strings
+            .iter()
+            .enumerate()
+            .map(|(row, v)| {
+                if valid.get(row) {
+                    lookup(v, &mut buf)
+                } else {
+                    MISSING
+                }
+            })
+            .collect(),
+        ColumnData::Integer(values) => {
+            let mut num = String::new();
+            values
+                .iter()
+                .enumerate()
+                .map(|(row, v)| {
+                    if !valid.get(row) {
+                        return MISSING;
+                    }
+                    num.clear();
+                    let _ = write!(num, "{v}");
+                    index.get(&num).unwrap_or(UNMATCHED)
+                })
+                .collect()
+        }
+        _ => vec![MISSING; column.len()],
+    }
+}
+
+/// Up to `limit` rows spread evenly over `0..rows`, for value-overlap sampling.
+pub(crate) fn sample_rows(rows: usize, limit: usize) -> impl Iterator<Item = usize> {
+    let step = rows.div_ceil(limit.max(1)).max(1);
+    (0..rows).step_by(step)
+}
+
+/// The trimmed display text of a key cell, for examples and the derived population.
+pub(crate) fn key_text<'c>(column: &'c Column, row: usize, buf: &'c mut String) -> Option<&'c str> {
+    if !column.valid().get(row) {
+        return None;
+    }
+    match column.data() {
+        ColumnData::Dictionary(d) => Some(d.get(row).trim()),
+        ColumnData::Strings(s) => Some(s.get(row).trim()),
+        ColumnData::Integer(v) => {
+            buf.clear();
+            let _ = write!(buf, "{}", v[row]);
+            Some(buf.as_str())
+        }
+        _ => None,
+    }
+    .filter(|s| !s.is_empty())
+}

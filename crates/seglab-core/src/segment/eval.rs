@@ -1,0 +1,368 @@
+//! The fast evaluator: column tests scan plain slices 64 rows at a time into bitset words; event
+//! conditions walk each user's slice of the event log once.
+
+use super::ast::{AggFunc, CmpOp, NpsClass, SurveyFunc};
+use super::bind::{EventTest, Plan, SurveyTest, Test, Window};
+use crate::bitset::Bitset;
+use crate::dataset::{EventLog, Linked};
+use crate::table::{Column, ColumnData};
+
+pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
+    match plan {
+        Plan::And(parts) => {
+            let mut iter = parts.iter();
+            let mut acc = iter
+                .next()
+                .map_or_else(|| Bitset::full(rows), |p| run(p, rows));
+            for part in iter {
+                if acc.count() == 0 {
+                    break;
+                }
+                acc.and_inplace(&run(part, rows));
+            }
+            acc
+        }
+        Plan::Or(parts) => {
+            let mut acc = Bitset::new(rows);
+            for part in parts {
+                acc.or_inplace(&run(part, rows));
+            }
+            acc
+        }
+        Plan::Not(inner) => run(inner, rows).not(),
+        Plan::Set(set) => set.clone(),
+        Plan::Inline(inner) => run(inner, rows),
+        Plan::Column { column, test } => column_test(column, test),
+        Plan::Events { log, test } => event_test(log, test, rows),
+        Plan::Survey {
+            linked,
+            column,
+            test,
+        } => survey_test(linked, column, test, rows),
+    }
+}
+
+/// Bits of `pred` over `values`, 64 at a time, intersected with `valid`.
+#[inline]
+fn scan<T: Copy>(values: &[T], valid: &Bitset, pred: impl Fn(T) -> bool) -> Bitset {
+    let mut out = Bitset::new(values.len());
+    // Whole words first: a fixed trip count of 64 lets the compiler unroll and vectorise the packing.
+    let (full, rest) = values.as_chunks::<64>();
+    let words = out.words_mut();
+    let valid = valid.words();
+    for ((word, chunk), v) in words.iter_mut().zip(full).zip(valid) {
+        let mut w = 0u64;
+        for (i, &x) in chunk.iter().enumerate() {
+            w |= u64::from(pred(x)) << i;
+        }
+        *word = w & v;
+    }
+    if !rest.is_empty() {
+        let mut w = 0u64;
+        for (i, &x) in rest.iter().enumerate() {
+            w |= u64::from(pred(x)) << i;
+        }
+        words[full.len()] = w & valid[full.len()];
+    }
+    out
+}
+
+/// Bits of `pred` over the rows of a text column: once per distinct value for dictionaries.
+fn scan_text(column: &Column, pred: impl Fn(&str) -> bool) -> Bitset {
+    let valid = column.valid();
+    match column.data() {
+        ColumnData::Dictionary(dict) => {
+            let lut: Vec<bool> = dict.values.iter().map(&pred).collect();
+            scan(&dict.codes, valid, |c| {
+                lut.get(c as usize).copied().unwrap_or(false)
+            })
+        }
+        ColumnData::Strings(strings) => {
+            let mut out = Bitset::new(strings.len());
+            for row in valid.iter() {
+                if pred(strings.get(row)) {
+                    out.set(row, true);
+                }
+            }
+            out
+        }
+        _ => Bitset::new(column.len()),
+    }
+}
+
+/// Numeric values as f64, tested by `pred`.
+fn scan_numbers(column: &Column, pred: impl Fn(f64) -> bool) -> Bitset {
+    match column.data() {
+        ColumnData::Integer(v) => scan(v, column.valid(), |x| pred(x as f64)),
+        ColumnData::Decimal(v) => scan(v, column.valid(), pred),
+        _ => Bitset::new(column.len()),
+    }
+}
+
+/// Date (days) or date-time (seconds) values as i64, tested by `pred`.
+fn scan_ordinals(column: &Column, pred: impl Fn(i64) -> bool) -> Bitset {
+    match column.data() {
+        ColumnData::Date(v) => scan(v, column.valid(), |x| pred(i64::from(x))),
+        ColumnData::DateTime(v) => scan(v, column.valid(), pred),
+        _ => Bitset::new(column.len()),
+    }
+}
+
+// Exact float equality is the meaning of `=` here, as in SQL.
+#[allow(clippy::float_cmp)]
+fn column_test(column: &Column, test: &Test) -> Bitset {
+    let valid = column.valid();
+    match test {
+        Test::Num { op, value } => {
+            let value = *value;
+            match op {
+                CmpOp::Eq => scan_numbers(column, |x| x == value),
+                CmpOp::Ne => scan_numbers(column, |x| x != value),
+                CmpOp::Lt => scan_numbers(column, |x| x < value),
+                CmpOp::Le => scan_numbers(column, |x| x <= value),
+                CmpOp::Gt => scan_numbers(column, |x| x > value),
+                CmpOp::Ge => scan_numbers(column, |x| x >= value),
+            }
+        }
+        Test::NumBetween { low, high } => scan_numbers(column, |x| x >= *low && x <= *high),
+        Test::NumIn { values, negated } => {
+            scan_numbers(column, |x| values.contains(&x) != *negated)
+        }
+        Test::Bool {
+            accept_true,
+            accept_false,
+        } => match column.data() {
+            ColumnData::Boolean(bits) => match (accept_true, accept_false) {
+                (true, true) => valid.clone(),
+                (true, false) => bits.and(valid),
+                (false, true) => valid.and_not(bits),
+                (false, false) => Bitset::new(column.len()),
+            },
+            _ => Bitset::new(column.len()),
+        },
+        Test::Ranges { ranges, negated } => match ranges.as_slice() {
+            [(lo, hi)] if !negated => scan_ordinals(column, |x| x >= *lo && x <= *hi),
+            _ => scan_ordinals(column, |x| {
+                ranges.iter().any(|&(lo, hi)| x >= lo && x <= hi) != *negated
+            }),
+        },
+        Test::TextIn { values, negated } => {
+            if let ColumnData::Dictionary(dict) = column.data()
+                && let [value] = values.as_slice()
+            {
+                // One code to compare against, found once.
+                return match (dict.code_of(value), negated) {
+                    (Some(code), false) => scan(&dict.codes, valid, |c| c == code),
+                    (Some(code), true) => scan(&dict.codes, valid, |c| c != code),
+                    (None, false) => Bitset::new(column.len()),
+                    (None, true) => valid.clone(),
+                };
+            }
+            scan_text(column, |s| values.iter().any(|v| v == s) != *negated)
+        }
+        Test::TextMatch { matcher, negated } => {
+            scan_text(column, |s| matcher.is_match(s) != *negated)
+        }
+        Test::Empty { negated } => {
+            let empty_text = match column.data() {
+                ColumnData::Dictionary(_) | ColumnData::Strings(_) => {
+                    Some(scan_text(column, str::is_empty))
+                }
+                _ => None,
+            };
+            let mut empty = valid.not();
+            if let Some(e) = empty_text {
+                empty.or_inplace(&e);
+            }
+            if *negated { empty.not() } else { empty }
+        }
+    }
+}
+
+/// Calls `f(user, range)` for every user, building the result word by word.
+fn per_user(
+    log: &EventLog,
+    rows: usize,
+    mut f: impl FnMut(std::ops::Range<usize>) -> bool,
+) -> Bitset {
+    let mut out = Bitset::new(rows);
+    let offsets = &log.offsets;
+    for (wi, word) in out.words_mut().iter_mut().enumerate() {
+        let base = wi * 64;
+        let end = (base + 64).min(rows);
+        let mut w = 0u64;
+        for u in base..end {
+            let range = offsets[u] as usize..offsets[u + 1] as usize;
+            w |= u64::from(f(range)) << (u - base);
+        }
+        *word = w;
+    }
+    out
+}
+
+fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
+    let events = log.events.as_slice();
+    let times = log.times.as_slice();
+    match *test {
+        EventTest::Count {
+            code,
+            window,
+            op,
+            n,
+        } => per_user(log, rows, |range| {
+            let (ev, ts) = (&events[range.clone()], &times[range]);
+            let count = match window {
+                None => ev.iter().filter(|&&e| e == code).count(),
+                Some(w) => ev
+                    .iter()
+                    .zip(ts)
+                    .filter(|&(&e, &t)| e == code && w.contains(t))
+                    .count(),
+            };
+            op.test(u32::try_from(count).unwrap_or(u32::MAX), n)
+        }),
+        EventTest::Then {
+            first,
+            then,
+            within,
+        } => per_user(log, rows, |range| {
+            // Events are sorted by time. `before` is the latest `first` at a time strictly before the
+            // current event's; `pending` is one at the current time, usable from the next time on.
+            let (mut before, mut pending, mut now) = (None::<i64>, None::<i64>, i64::MIN);
+            for (&e, &t) in events[range.clone()].iter().zip(&times[range]) {
+                if t != now {
+                    before = pending.or(before);
+                    pending = None;
+                    now = t;
+                }
+                if e == then && before.is_some_and(|a| t.saturating_sub(a) <= within) {
+                    return true;
+                }
+                if e == first {
+                    pending = Some(t);
+                }
+            }
+            false
+        }),
+        EventTest::First { code, window } => per_user(log, rows, |range| {
+            let (ev, ts) = (&events[range.clone()], &times[range]);
+            let first = ev
+                .iter()
+                .zip(ts)
+                .filter(|&(&e, _)| e == code)
+                .map(|(_, &t)| t)
+                .min();
+            first.is_some_and(|t| window.contains(t))
+        }),
+        EventTest::Aggregate {
+            func,
+            code,
+            window,
+            property,
+            op,
+            value,
+        } => aggregate(log, rows, func, code, window, property, op, value),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn aggregate(
+    log: &EventLog,
+    rows: usize,
+    func: AggFunc,
+    code: u32,
+    window: Option<Window>,
+    property: &Column,
+    op: CmpOp,
+    value: f64,
+) -> Bitset {
+    let events = log.events.as_slice();
+    let times = log.times.as_slice();
+    let valid = property.valid();
+    let selected =
+        |i: usize| events[i] == code && window.is_none_or(|w| w.contains(times[i])) && valid.get(i);
+    if func == AggFunc::Distinct {
+        let mut keys: Vec<u64> = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
+        return per_user(log, rows, |range| {
+            keys.clear();
+            texts.clear();
+            for i in range.filter(|&i| selected(i)) {
+                match property.data() {
+                    ColumnData::Integer(v) | ColumnData::DateTime(v) => keys.push(v[i] as u64),
+                    ColumnData::Decimal(v) => {
+                        keys.push(if v[i] == 0.0 { 0 } else { v[i].to_bits() });
+                    }
+                    ColumnData::Boolean(b) => keys.push(u64::from(b.get(i))),
+                    ColumnData::Date(v) => keys.push(i64::from(v[i]) as u64),
+                    ColumnData::Dictionary(d) => keys.push(u64::from(d.codes[i])),
+                    ColumnData::Strings(s) => texts.push(s.get(i)),
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            texts.sort_unstable();
+            texts.dedup();
+            op.test((keys.len() + texts.len()) as f64, value)
+        });
+    }
+    let number = |i: usize| match property.data() {
+        ColumnData::Integer(v) => v[i] as f64,
+        ColumnData::Decimal(v) => v[i],
+        _ => f64::NAN,
+    };
+    per_user(log, rows, |range| {
+        let (mut n, mut sum, mut min, mut max) = (0usize, 0.0f64, f64::INFINITY, f64::NEG_INFINITY);
+        for i in range.filter(|&i| selected(i)) {
+            let x = number(i);
+            n += 1;
+            sum += x;
+            min = min.min(x);
+            max = max.max(x);
+        }
+        let result = match func {
+            AggFunc::Sum => Some(sum),
+            AggFunc::Avg => (n > 0).then(|| sum / n as f64),
+            AggFunc::Min => (n > 0).then_some(min),
+            AggFunc::Max => (n > 0).then_some(max),
+            AggFunc::Distinct => None,
+        };
+        result.is_some_and(|r| op.test(r, value))
+    })
+}
+
+fn survey_test(linked: &Linked, column: &Column, test: &SurveyTest, rows: usize) -> Bitset {
+    let valid = column.valid();
+    let number = |i: usize| match column.data() {
+        ColumnData::Integer(v) => v[i] as f64,
+        ColumnData::Decimal(v) => v[i],
+        _ => f64::NAN,
+    };
+    let offsets = &linked.offsets;
+    Bitset::from_fn(rows, |u| {
+        let mut range = offsets[u] as usize..offsets[u + 1] as usize;
+        let latest = || range.clone().rev().find(|&i| valid.get(i)).map(number);
+        match *test {
+            SurveyTest::Value {
+                func: SurveyFunc::Latest,
+                op,
+                value,
+            } => latest().is_some_and(|x| op.test(x, value)),
+            SurveyTest::Value {
+                func: SurveyFunc::Avg,
+                op,
+                value,
+            } => {
+                let (mut n, mut sum) = (0usize, 0.0);
+                for i in range.by_ref().filter(|&i| valid.get(i)) {
+                    n += 1;
+                    sum += number(i);
+                }
+                n > 0 && op.test(sum / n as f64, value)
+            }
+            SurveyTest::Nps { class, negated } => {
+                latest().is_some_and(|x| (NpsClass::of(x) == class) != negated)
+            }
+        }
+    })
+}
