@@ -14,6 +14,9 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     // The closure must live as long as the worker; it is kept here rather than leaked.
     static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+    // A worker drops messages that arrive before its wasm has started and installed its handler, so
+    // requests wait here until it says it is ready.
+    static WAITING: RefCell<Option<Vec<js_sys::Array>>> = const { RefCell::new(Some(Vec::new())) };
 }
 
 /// Starts the engine worker and routes its responses to `on_response`.
@@ -22,7 +25,12 @@ pub fn start_worker(on_response: impl Fn(Response) + 'static) -> Result<(), Stri
         .map_err(|e| format!("could not start the engine: {e:?}"))?;
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<Response>(event.data()) {
-            Ok(response) => on_response(response),
+            Ok(response) => {
+                if matches!(response, Response::Ready) {
+                    flush_waiting();
+                }
+                on_response(response);
+            }
             Err(error) => on_response(Response::Failed {
                 message: format!("unreadable message from the engine: {error}"),
             }),
@@ -40,11 +48,32 @@ pub fn post(request: &Request, file: Option<&File>) {
         return;
     };
     let envelope = js_sys::Array::of2(&message, file.map_or(&JsValue::NULL, |f| f.as_ref()));
+    let waiting = WAITING.with_borrow_mut(|waiting| match waiting {
+        Some(queue) => {
+            queue.push(envelope.clone());
+            true
+        }
+        None => false,
+    });
+    if !waiting {
+        send(&envelope);
+    }
+}
+
+fn send(envelope: &js_sys::Array) {
     WORKER.with(|slot| {
         if let Some(worker) = slot.borrow().as_ref() {
-            let _ = worker.post_message(&envelope);
+            let _ = worker.post_message(envelope);
         }
     });
+}
+
+/// The worker is ready: send what waited, in order, and send directly from now on.
+fn flush_waiting() {
+    let queued = WAITING.with_borrow_mut(Option::take).unwrap_or_default();
+    for envelope in &queued {
+        send(envelope);
+    }
 }
 
 /// The page's query string, without the leading `?`.
