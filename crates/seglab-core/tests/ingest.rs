@@ -242,13 +242,14 @@ fn comment_lines_before_the_header() {
         "comments.csv",
         &ReadOptions::default(),
         expect![[r#"
-        comments.csv | utf-8 | "," | header: true | rows: 3
-        name: text missing=0 distinct=3 e.g. ["alpha", "beta", "gamma"]
-        visits: integer missing=0 distinct=3 e.g. ["3", "5", "8"]
-        "alpha" | 3
-        "beta" | 5
-        "gamma" | 8
-    "#]],
+            comments.csv | utf-8 | "," | header: true | rows: 3
+            name: text missing=0 distinct=3 e.g. ["alpha", "beta", "gamma"]
+            visits: integer missing=0 distinct=3 e.g. ["3", "5", "8"]
+            - the file starts with a `#` line: lines starting with `#` are skipped as comments
+            "alpha" | 3
+            "beta" | 5
+            "gamma" | 8
+        "#]],
     );
 }
 
