@@ -9,6 +9,9 @@ use crate::table::Column;
 /// Skewness beyond which means are not compared (see the module documentation of `compare`).
 const SKEW_LIMIT: f64 = 1.0;
 
+/// Beyond this magnitude squares overflow: such a column is reported, not summarised.
+const LARGEST: f64 = 1e150;
+
 /// One group's values of a column and the figures computed from them.
 struct GroupValues {
     values: Vec<f64>,
@@ -90,7 +93,7 @@ impl GroupValues {
                 .then(|| (m3c / nf) / (m2c / nf).powf(1.5))
                 .filter(|s| s.is_finite());
         }
-        let q = describe::quantiles_within(&mut self.values, &PROBS, (min, max), buckets);
+        let q = describe::quantiles_within(&mut self.values, &PROBS, buckets);
         self.quantiles = Some([q[0], q[1], q[2], q[3], q[4]]);
         histogram.map(|h| h.counts).unwrap_or_default()
     }
@@ -101,7 +104,7 @@ impl GroupValues {
 
     fn sort(&mut self) {
         if !self.sorted {
-            self.values.sort_unstable_by(f64::total_cmp);
+            describe::sort(&mut self.values);
             self.sorted = true;
         }
     }
@@ -214,6 +217,14 @@ pub(crate) fn compare_numeric(
         };
     };
     let (min, max) = range(&groups);
+    if min.is_finite() && max.is_finite() && min.abs().max(max.abs()) > LARGEST {
+        let largest = if min.abs() > max.abs() { min } else { max };
+        return Summary::Skipped {
+            reason: format!(
+                "values as large as {largest:e} cannot be averaged; check the column for corrupt numbers"
+            ),
+        };
+    }
     let whole = matches!(column.ty(), crate::table::ColumnType::Integer);
     let edges = nice_edges(min, max, bins, whole);
     let mut summaries = Vec::with_capacity(groups.len());
