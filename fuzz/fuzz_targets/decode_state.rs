@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use seglab_core::share;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(query) = std::str::from_utf8(data) else { return };
+    let Ok(query) = std::str::from_utf8(data) else {
+        return;
+    };
     let (state, _) = share::decode(query);
     let again = share::encode(&state);
     let (decoded, errors) = share::decode(&again);

@@ -17,17 +17,49 @@ fn dataset() -> &'static Dataset {
         }
         plan.codes = vec![0, 1, 2, 0, 1, 0];
         let columns = vec![
-            Column::new("seats", ColumnType::Integer, ColumnData::Integer(vec![1, 5, 10, 0, 3, 7]), Bitset::from_fn(n, |i| i != 3)),
-            Column::new("plan", ColumnType::Category, ColumnData::Dictionary(plan), Bitset::from_fn(n, |i| i != 4)),
-            Column::new("converted", ColumnType::Boolean, ColumnData::Boolean(Bitset::from_fn(n, |i| i % 2 == 0)), Bitset::full(n)),
-            Column::new("signup_date", ColumnType::Date, ColumnData::Date(vec![20_000, 20_100, 20_200, 20_260, 20_269, 0]), Bitset::from_fn(n, |i| i != 5)),
+            Column::new(
+                "seats",
+                ColumnType::Integer,
+                ColumnData::Integer(vec![1, 5, 10, 0, 3, 7]),
+                Bitset::from_fn(n, |i| i != 3),
+            ),
+            Column::new(
+                "plan",
+                ColumnType::Category,
+                ColumnData::Dictionary(plan),
+                Bitset::from_fn(n, |i| i != 4),
+            ),
+            Column::new(
+                "converted",
+                ColumnType::Boolean,
+                ColumnData::Boolean(Bitset::from_fn(n, |i| i % 2 == 0)),
+                Bitset::full(n),
+            ),
+            Column::new(
+                "signup_date",
+                ColumnType::Date,
+                ColumnData::Date(vec![20_000, 20_100, 20_200, 20_260, 20_269, 0]),
+                Bitset::from_fn(n, |i| i != 5),
+            ),
         ];
         let events = EventLog {
             offsets: vec![0, 2, 3, 3, 5, 5, 6],
-            times: vec![1_750_000_000, 1_750_100_000, 1_751_000_000, 1_740_000_000, 1_740_000_100, 1_751_200_000],
+            times: vec![
+                1_750_000_000,
+                1_750_100_000,
+                1_751_000_000,
+                1_740_000_000,
+                1_740_000_100,
+                1_751_200_000,
+            ],
             events: vec![0, 1, 0, 1, 0, 1],
             names: vec!["Login".to_owned(), "Export".to_owned()],
-            properties: vec![Column::new("amount", ColumnType::Integer, ColumnData::Integer(vec![1, 2, 3, 4, 5, 6]), Bitset::full(6))],
+            properties: vec![Column::new(
+                "amount",
+                ColumnType::Integer,
+                ColumnData::Integer(vec![1, 2, 3, 4, 5, 6]),
+                Bitset::full(6),
+            )],
             unmatched: 0,
         };
         Dataset {
@@ -41,11 +73,18 @@ fn dataset() -> &'static Dataset {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(expr) = segment::parse(text) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(expr) = segment::parse(text) else {
+        return;
+    };
     let printed = expr.to_string();
     let reparsed = segment::parse(&printed).expect("canonical text parses");
-    assert_eq!(reparsed, expr, "canonical text {printed:?} means something else");
+    assert_eq!(
+        reparsed, expr,
+        "canonical text {printed:?} means something else"
+    );
     assert_eq!(reparsed.to_string(), printed, "printing is not canonical");
     let mut segments = SegmentSet::new();
     segments.insert("S", "seats > 2");

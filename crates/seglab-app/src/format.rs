@@ -62,15 +62,6 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// A p-value as a person reads it: `< 0.001` below one in a thousand.
-pub fn p_value(p: Option<f64>) -> String {
-    match p {
-        None => "–".into(),
-        Some(p) if p < 0.001 => "< 0.001".into(),
-        Some(p) => format!("{p:.3}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -83,6 +74,5 @@ mod tests {
         assert_eq!(super::number(12_345.0), "12.3k");
         assert_eq!(super::number(0.12345), "0.123");
         assert_eq!(super::number(42.0), "42");
-        assert_eq!(super::p_value(Some(0.0001)), "< 0.001");
     }
 }

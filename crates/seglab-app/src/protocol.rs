@@ -119,6 +119,10 @@ pub enum Response {
     Comparison {
         comparison: seglab_core::compare::Comparison,
     },
+    /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
+    CompareFailed {
+        message: String,
+    },
     Failed {
         message: String,
     },

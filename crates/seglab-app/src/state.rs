@@ -44,6 +44,8 @@ pub struct AppState {
     pub segments: RwSignal<Vec<Segment>>,
     pub results: RwSignal<Vec<SegmentView>>,
     pub comparison: RwSignal<Option<Comparison>>,
+    /// Why there is no comparison to show.
+    pub compare_error: RwSignal<Option<String>>,
     /// Which segments the comparison shows (indices into `segments`).
     pub compared: RwSignal<Vec<usize>>,
     next_notice: StoredValue<u64>,
@@ -62,6 +64,7 @@ impl AppState {
             segments: RwSignal::new(Vec::new()),
             results: RwSignal::new(Vec::new()),
             comparison: RwSignal::new(None),
+            compare_error: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
             next_notice: StoredValue::new(0),
         }
@@ -206,7 +209,14 @@ impl AppState {
                 self.population.set(population);
                 self.results.set(segments);
             }
-            Response::Comparison { comparison } => self.comparison.set(Some(comparison)),
+            Response::Comparison { comparison } => {
+                self.compare_error.set(None);
+                self.comparison.set(Some(comparison));
+            }
+            Response::CompareFailed { message } => {
+                self.comparison.set(None);
+                self.compare_error.set(Some(message));
+            }
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
         }
     }

@@ -241,6 +241,12 @@ fn number_boolean_and_date_comparisons() {
         members: 1 4 5 8"#]],
     );
     check(
+        r#"converted = "No""#,
+        &expect![[r#"
+        converted = "No"
+        members: 1 4 5 8"#]],
+    );
+    check(
         "converted != yes",
         &expect![[r#"
         converted != yes
@@ -689,10 +695,10 @@ fn binding_errors_suggest_a_fix() {
         error WrongType at 7..10 `"a"`: `plan` is a category; compare text with =, !=, in, contains, starts with, ends with or matches"#]],
     );
     check(
-        r#"converted = "yes""#,
+        r#"converted = "maybe""#,
         &expect![[r#"
-        converted = "yes"
-        error WrongType at 12..17 `"yes"`: `converted` is yes/no, but "yes" is text; write yes or no"#]],
+        converted = "maybe"
+        error WrongType at 12..19 `"maybe"`: `converted` is yes/no, but "maybe" is text; write yes or no"#]],
     );
     check(
         r#"seats contains "1""#,
@@ -828,4 +834,37 @@ fn referenced_names_lists_what_a_definition_needs() {
 fn errors_serialize_for_the_page() {
     let err = segment::parse("plan = trial").unwrap_err();
     expect![[r#"{"kind":"syntax","span":[7,12],"message":"expected a value; text goes in double quotes: \"trial\"","suggestions":["\"trial\""]}"#]].assert_eq(&serde_json::to_string(&err).unwrap());
+}
+
+#[test]
+fn long_reference_chains_and_misaligned_data_are_errors() {
+    let data = segment_support::fixture();
+    let mut segments: Vec<Segment> = (0..40)
+        .map(|i| {
+            Segment::new(
+                format!("S{i}"),
+                "#000000",
+                format!("in segment \"S{}\"", i + 1),
+            )
+        })
+        .collect();
+    segments.push(Segment::new("S40", "#000000", "seats > 1"));
+    let results = segment::evaluate_all(&segments, &data);
+    let first = results[0].as_ref().unwrap_err();
+    expect!["ReferenceDepth Some((11, 15)) segments refer to segments more than 32 deep here; define this one directly from columns and events"]
+        .assert_eq(&format!("{:?} {:?} {}", first.kind, first.span, first.message));
+    assert_eq!(
+        results[20].as_ref().map(seglab_core::Bitset::count),
+        Ok(6),
+        "a chain of 20 is fine"
+    );
+
+    let mut broken = segment_support::fixture();
+    if let Some(log) = broken.events.as_mut() {
+        log.offsets[3] = 1_000;
+    }
+    let expr = segment::parse(r#"did "Login""#).unwrap();
+    let err = segment::evaluate(&expr, &broken, &SegmentSet::new()).unwrap_err();
+    expect!["MissingData the event file is not aligned with the user table; load the files again"]
+        .assert_eq(&format!("{:?} {}", err.kind, err.message));
 }

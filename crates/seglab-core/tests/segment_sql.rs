@@ -420,3 +420,40 @@ fn other_dialects_read_as_expected() {
 
     "#]].assert_eq(&out);
 }
+
+#[test]
+fn sql_export_explains_what_it_cannot_write() {
+    let data = segment_support::fixture();
+    let segments = SegmentSet::new();
+    let mut no_events = tables();
+    no_events.user_key = "id".to_owned();
+    no_events.events = None;
+    no_events.linked[0].time = None;
+    let mut out = String::new();
+    for def in [
+        r#"did "Login""#,
+        "latest(nps.score) > 5",
+        "avg(nps.score) > 5",
+        r#"in segment "Nope""#,
+        "plna = 1",
+    ] {
+        let expr = segment::parse(def).unwrap();
+        match segment::to_sql(&expr, Dialect::Postgres, &data, &no_events, &segments) {
+            Ok(sql) => writeln!(out, "{def}\n  {}", sql.replace('\n', "\n  ")).unwrap(),
+            Err(e) => writeln!(out, "{def}\n  error {:?}: {}", e.kind, e.message).unwrap(),
+        }
+    }
+    expect![[r#"
+        did "Login"
+          error MissingData: this definition uses events, but no events table is configured for SQL export
+        latest(nps.score) > 5
+          error MissingData: latest(…) and nps(…) need the time column of `nps` in SQL, to know which answer is the latest
+        avg(nps.score) > 5
+          SELECT u."id" FROM users AS u
+          WHERE COALESCE((SELECT AVG(s."score") FROM nps AS s WHERE s."user" = u."id" AND s."score" IS NOT NULL) > 5, FALSE)
+        in segment "Nope"
+          error UnknownSegment: there is no segment `Nope`
+        plna = 1
+          error UnknownColumn: there is no column `plna`; did you mean `plan`?
+    "#]].assert_eq(&out);
+}

@@ -13,9 +13,17 @@ pub fn ComparePage() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="compare-title">
             <h2 id="compare-title">"Compare"</h2>
-            {move || match state.comparison.get() {
-                Some(comparison) if !state.compared.with(Vec::is_empty) => view! { <ComparisonView comparison=comparison/> }.into_any(),
-                _ => view! { <p class="hint">"Tick “Compare” on a segment to see it side by side with everyone else."</p> }.into_any(),
+            {move || {
+                if state.compared.with(Vec::is_empty) {
+                    return view! { <p class="hint">"Tick “Compare” on a segment to see it side by side with everyone else."</p> }.into_any();
+                }
+                if let Some(message) = state.compare_error.get() {
+                    return view! { <p class="hint" data-testid="compare-error">{message}</p> }.into_any();
+                }
+                match state.comparison.get() {
+                    Some(comparison) => view! { <ComparisonView comparison=comparison/> }.into_any(),
+                    None => view! { <p class="hint">"Load a file to compare."</p> }.into_any(),
+                }
             }}
         </section>
     }
@@ -69,7 +77,7 @@ fn ComparisonView(
                 view! {
                     <ol class="findings" data-testid="findings">
                         {findings.into_iter().take(20).map(|f| view! {
-                            <li>{f.sentence.clone()}<span class="muted">{format!(" (adjusted p = {})", format::p_value(f.p_adjusted))}</span></li>
+                            <li>{f.sentence.clone()}</li>
                         }).collect_view()}
                     </ol>
                 }.into_any()

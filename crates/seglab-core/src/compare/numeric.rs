@@ -345,8 +345,8 @@ pub(crate) fn format_day(days: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Months spanned before the histogram falls back to whole years.
-const MAX_MONTHS: i64 = 240;
+/// At most this many histogram bins for dates: months, else years, else runs of years.
+const MAX_BINS: i64 = 240;
 
 /// Summarises a date or date-time column per group (by day) and tests each pair.
 pub(crate) fn compare_dates(
@@ -365,30 +365,42 @@ pub(crate) fn compare_dates(
         let (y, m, _) = civil_from_days(days as i64);
         y * 12 + i64::from(m) - 1
     };
-    let (labels, first, by_year) = if min.is_finite() {
+    // Bins of `step` months from `first`: months, whole years, or runs of years for very long spans.
+    let (labels, first, step) = if min.is_finite() {
         let (first, last) = (month_of(min), month_of(max));
-        if last - first < MAX_MONTHS {
+        if last - first < MAX_BINS {
             let labels = (first..=last)
                 .map(|m| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1))
                 .collect();
-            (labels, first, false)
+            (labels, first, 1)
         } else {
             let (fy, ly) = (first.div_euclid(12), last.div_euclid(12));
-            ((fy..=ly).map(|y| format!("{y:04}")).collect(), fy, true)
+            let needed = (ly - fy + 1 + MAX_BINS - 1) / MAX_BINS;
+            let years = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+                .into_iter()
+                .find(|&y| y >= needed)
+                .unwrap_or(needed);
+            let fy = fy.div_euclid(years) * years;
+            let labels = (fy..=ly)
+                .step_by(years as usize)
+                .map(|y| {
+                    if years == 1 {
+                        format!("{y:04}")
+                    } else {
+                        format!("{y:04}–{:04}", y + years - 1)
+                    }
+                })
+                .collect();
+            (labels, fy * 12, 12 * years)
         }
     } else {
-        (Vec::new(), 0, false)
+        (Vec::new(), 0, 1)
     };
     let mut summaries = Vec::with_capacity(groups.len());
     for g in &mut groups {
         let mut hist = vec![0u64; labels.len()];
         for &v in &g.values {
-            let m = month_of(v);
-            let bin = if by_year {
-                m.div_euclid(12) - first
-            } else {
-                m - first
-            };
+            let bin = (month_of(v) - first).div_euclid(step);
             if let Some(c) = usize::try_from(bin).ok().and_then(|b| hist.get_mut(b)) {
                 *c += 1;
             }

@@ -217,7 +217,13 @@ impl<'a> Binder<'a, '_> {
 
     fn events(&self, span: Span) -> Result<&'a EventLog, SegmentError> {
         match &self.data.events {
-            Some(log) if log.offsets.len() == self.data.users() + 1 => Ok(log),
+            Some(log)
+                if aligned(&log.offsets, self.data.users(), log.len())
+                    && log.events.len() == log.len()
+                    && log.properties.iter().all(|p| p.len() == log.len()) =>
+            {
+                Ok(log)
+            }
             Some(_) => Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(span),
@@ -258,7 +264,10 @@ impl<'a> Binder<'a, '_> {
                     self.data.linked.iter().map(|l| l.name.as_str()),
                 )
             })?;
-        if file.offsets.len() != self.data.users() + 1 {
+        let rows = file.columns.first().map_or(0, Column::len);
+        if !aligned(&file.offsets, self.data.users(), rows)
+            || file.columns.iter().any(|c| c.len() != rows)
+        {
             return Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(linked.file.span),
@@ -548,6 +557,15 @@ impl<'a> Binder<'a, '_> {
     }
 }
 
+/// Whether CSR `offsets` cover `users` users and `rows` rows, never decreasing (so that every range
+/// indexes inside the row vectors).
+fn aligned(offsets: &[u32], users: usize, rows: usize) -> bool {
+    offsets.len() == users + 1
+        && offsets.first() == Some(&0)
+        && offsets.last().is_some_and(|&last| last as usize == rows)
+        && offsets.windows(2).all(|w| w[0] <= w[1])
+}
+
 /// "a date", "text", … for messages.
 pub(crate) fn type_phrase(ty: ColumnType) -> &'static str {
     match ty {
@@ -673,8 +691,13 @@ fn compare_test(
         ColumnType::Boolean => {
             let mut accept = [false, false];
             for v in values {
-                match v.value {
-                    LiteralValue::Boolean(b) => accept[usize::from(b)] = true,
+                match &v.value {
+                    LiteralValue::Boolean(b) => accept[usize::from(*b)] = true,
+                    // `converted = "no"`: a quoted yes/no word means what it says on a yes/no column.
+                    LiteralValue::Text(text) => match boolean_word(text) {
+                        Some(b) => accept[usize::from(b)] = true,
+                        None => return Err(wrong_type(col, v)),
+                    },
                     _ => return Err(wrong_type(col, v)),
                 }
             }
@@ -805,4 +828,18 @@ fn compile(pattern: &str, ignore_case: bool, span: Span) -> Result<regex::Regex,
             };
             SegmentError::new(ErrorKind::BadRegex, Some(span), message)
         })
+}
+
+/// A yes/no word as exports write it, in any case: yes/no, true/false, y/n, 1/0, ja/nej, sant/falskt.
+fn boolean_word(text: &str) -> Option<bool> {
+    const TRUE: [&str; 6] = ["yes", "true", "y", "1", "ja", "sant"];
+    const FALSE: [&str; 6] = ["no", "false", "n", "0", "nej", "falskt"];
+    let word = text.trim();
+    if TRUE.iter().any(|t| t.eq_ignore_ascii_case(word)) {
+        return Some(true);
+    }
+    FALSE
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(word))
+        .then_some(false)
 }

@@ -24,6 +24,8 @@ pub enum ErrorKind {
     BadRegex,
     /// Segments that refer to each other in a circle.
     Cycle,
+    /// A chain of `in segment` references longer than [`super::MAX_SEGMENT_DEPTH`].
+    ReferenceDepth,
     /// A condition needs data that was not loaded (no event file, no as-of time) or a feature the target
     /// (e.g. SQL without a time column) lacks.
     MissingData,
@@ -43,6 +45,11 @@ pub struct SegmentError {
 }
 
 impl SegmentError {
+    /// Errors that belong to the chain of references being evaluated rather than to one segment.
+    pub(crate) fn is_about_the_chain(&self) -> bool {
+        matches!(self.kind, ErrorKind::Cycle | ErrorKind::ReferenceDepth)
+    }
+
     pub fn new(kind: ErrorKind, span: Option<Span>, message: impl Into<String>) -> Self {
         Self {
             kind,

@@ -235,7 +235,7 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
                     pending = None;
                     now = t;
                 }
-                if e == then && before.is_some_and(|a| t - a <= within) {
+                if e == then && before.is_some_and(|a| t.saturating_sub(a) <= within) {
                     return true;
                 }
                 if e == first {

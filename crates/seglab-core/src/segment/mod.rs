@@ -52,6 +52,8 @@ use std::collections::HashMap;
 pub const MAX_DEFINITION_BYTES: usize = 10 * 1024;
 /// How deep parentheses and `not`s may nest.
 pub const MAX_DEPTH: usize = 64;
+/// How long a chain of `in segment` references may be.
+pub const MAX_SEGMENT_DEPTH: usize = 32;
 
 /// A named, coloured group of users.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +177,9 @@ impl<'d> Evaluator<'d> {
         if self.stack.contains(key) {
             return Err(cycle_error(&self.stack, name));
         }
+        if self.stack.len() >= MAX_SEGMENT_DEPTH {
+            return Err(too_deep(name));
+        }
         if let Some(cached) = self.cache.get(key) {
             return cached.clone().map_err(|e| referenced_error(name, &e));
         }
@@ -197,11 +202,11 @@ impl<'d> Evaluator<'d> {
             Err(e) => Err(e.clone()),
         };
         // A cycle error is about the chain being evaluated, not a property of the segment itself.
-        if !matches!(&result, Err(e) if e.kind == ErrorKind::Cycle) {
+        if !matches!(&result, Err(e) if e.is_about_the_chain()) {
             self.cache.insert(key.clone(), result.clone());
         }
         result.map_err(|e| {
-            if e.kind == ErrorKind::Cycle {
+            if e.is_about_the_chain() {
                 respan(e, name)
             } else {
                 referenced_error(name, &e)
@@ -221,6 +226,17 @@ pub(crate) fn cycle_error(stack: &[String], name: &Name) -> SegmentError {
         format!(
             "segments refer to each other in a circle: {}; remove one of these `in segment` conditions",
             chain.join(" → ")
+        ),
+    )
+}
+
+/// `name` would make the chain of `in segment` references longer than [`MAX_SEGMENT_DEPTH`].
+pub(crate) fn too_deep(name: &Name) -> SegmentError {
+    SegmentError::new(
+        ErrorKind::ReferenceDepth,
+        Some(name.span),
+        format!(
+            "segments refer to segments more than {MAX_SEGMENT_DEPTH} deep here; define this one directly from columns and events"
         ),
     )
 }
@@ -297,7 +313,7 @@ pub fn evaluate_all(segments: &[Segment], data: &Dataset) -> Vec<Result<Bitset, 
             evaluator.stack.push(segment.name.clone());
             let result = evaluator.expr(parsed);
             evaluator.stack.pop();
-            if !matches!(&result, Err(e) if e.kind == ErrorKind::Cycle) {
+            if !matches!(&result, Err(e) if e.is_about_the_chain()) {
                 evaluator.cache.insert(segment.name.clone(), result.clone());
             }
             result

@@ -124,7 +124,7 @@ fn user_events(events: &[(u32, i64, usize)], test: &EventTest<'_>) -> bool {
             a == first
                 && events
                     .iter()
-                    .any(|&(b, tb, _)| b == then && tb > ta && tb - ta <= within)
+                    .any(|&(b, tb, _)| b == then && tb > ta && tb.saturating_sub(ta) <= within)
         }),
         EventTest::First { code, window } => events
             .iter()

@@ -8,7 +8,7 @@ use super::ast::{AggFunc, CmpOp, CountOp, Expr, Name, NpsClass, SurveyFunc};
 use super::bind::{Binder, EventTest, Matcher, Plan, SurveyTest, Test, Window};
 use super::error::{ErrorKind, SegmentError};
 use super::time::{format_date, format_datetime};
-use super::{SegmentSet, cycle_error, referenced_error, respan};
+use super::{MAX_SEGMENT_DEPTH, SegmentSet, cycle_error, referenced_error, respan, too_deep};
 use crate::dataset::{Dataset, EventLog, Linked};
 use crate::table::{Column, ColumnType};
 use serde::{Deserialize, Serialize};
@@ -145,6 +145,9 @@ fn bind_inline<'a>(
         if stack.contains(&name.text) {
             return Err(cycle_error(stack, name));
         }
+        if stack.len() >= MAX_SEGMENT_DEPTH {
+            return Err(too_deep(name));
+        }
         let Some(parsed) = segments.get(&name.text) else {
             return Err(SegmentError::unknown(
                 ErrorKind::UnknownSegment,
@@ -159,7 +162,7 @@ fn bind_inline<'a>(
         let result = bind_inline(inner, data, segments, stack);
         stack.pop();
         result.map(|p| Plan::Inline(Box::new(p))).map_err(|e| {
-            if e.kind == ErrorKind::Cycle {
+            if e.is_about_the_chain() {
                 respan(e, name)
             } else {
                 referenced_error(name, &e)

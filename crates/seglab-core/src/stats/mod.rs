@@ -24,8 +24,9 @@ pub use hypothesis::{
     mann_whitney, mann_whitney_sorted, welch_t_test,
 };
 pub use proportion::{
-    Fisher, Nps, ProportionDifference, ProportionRatio, ZTest, fisher_exact, nps,
-    proportion_difference, proportion_ratio, two_proportion_z_test, wilson,
+    Fisher, Nps, NpsDifference, ProportionDifference, ProportionRatio, ZTest, fisher_exact, nps,
+    nps_difference, nps_from_counts, proportion_difference, proportion_ratio,
+    two_proportion_z_test, wilson,
 };
 
 /// The confidence level of every interval Seglab shows.

@@ -86,14 +86,11 @@ pub fn dictionary(values: &[Option<&str>]) -> Dictionary {
     let mut seen: Vec<&str> = Vec::new();
     for v in values {
         let code = match v {
-            Some(s) => match seen.iter().position(|x| x == s) {
-                Some(p) => p,
-                None => {
-                    seen.push(s);
-                    dict.values.push(s);
-                    seen.len() - 1
-                }
-            },
+            Some(s) => seen.iter().position(|x| x == s).unwrap_or_else(|| {
+                seen.push(s);
+                dict.values.push(s);
+                seen.len() - 1
+            }),
             None => 0,
         };
         dict.codes.push(code as u32);
@@ -142,13 +139,10 @@ pub fn event_log(
     let mut offsets = vec![0u32; users + 1];
     for &i in &order {
         let e = &events[i];
-        let code = match names.iter().position(|n| *n == e.name) {
-            Some(p) => p,
-            None => {
-                names.push(e.name.clone());
-                names.len() - 1
-            }
-        };
+        let code = names.iter().position(|n| *n == e.name).unwrap_or_else(|| {
+            names.push(e.name.clone());
+            names.len() - 1
+        });
         codes.push(code as u32);
         times.push(e.time);
         offsets[e.user + 1] += 1;
@@ -355,7 +349,7 @@ pub fn fixture() -> Dataset {
         .map(|e| match (e.name.as_str(), e.user) {
             ("Purchase", 1) => Some(60.0),
             ("Purchase", 2) => Some(150.0),
-            ("Purchase", 6) => None,
+            // User 6's purchase has no amount, like everyone's other events.
             _ => None,
         })
         .collect();
