@@ -48,7 +48,11 @@ fn generate(seed: u64, users: usize, segments: usize, arms: usize, effect: f64) 
             m.push(k == s);
         }
         let treated = a.is_some_and(|a| ARMS[a] != "control");
-        let lift = if treated { effect * (s as f64 - 0.5) } else { 0.0 };
+        let lift = if treated {
+            effect * (s as f64 - 0.5)
+        } else {
+            0.0
+        };
         let pre = 10.0 + 3.0 * rng.normal();
         x.push(if rng.below(50) == 0 { None } else { Some(pre) });
         let p = (0.3 + lift / 4.0).clamp(0.01, 0.99);
@@ -198,7 +202,11 @@ fn reference(inputs: &[Value]) -> Vec<Vec<Option<f64>>> {
         .unwrap_or_else(|e| panic!("cannot start python3 (needed for the scipy oracle; install python3 with scipy and statsmodels): {e}"));
     let mut stdin = child.stdin.take().expect("stdin is piped");
     stdin
-        .write_all(serde_json::to_string(inputs).expect("cases serialise").as_bytes())
+        .write_all(
+            serde_json::to_string(inputs)
+                .expect("cases serialise")
+                .as_bytes(),
+        )
         .expect("write cases to python3");
     drop(stdin);
     let output = child.wait_with_output().expect("python3 runs");
@@ -235,7 +243,10 @@ fn experiments_match_scipy_and_statsmodels() {
         for (j, (o, t)) in ours.iter().zip(theirs).enumerate() {
             match (o, t) {
                 (Some(o), Some(t)) => {
-                    assert!(close(*o, *t), "case {i}, value {j}: ours {o}, reference {t}");
+                    assert!(
+                        close(*o, *t),
+                        "case {i}, value {j}: ours {o}, reference {t}"
+                    );
                     compared += 1;
                 }
                 (None, None) => {}
