@@ -7,9 +7,13 @@
 mod compare;
 mod data;
 mod error;
+mod experiment;
+mod funnel;
+mod impact_args;
 mod inspect;
 mod load;
 mod output;
+mod retention;
 mod segment;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +39,12 @@ enum Command {
     Segment(segment::Args),
     /// Compare two segments on every column, with confidence intervals.
     Compare(compare::Args),
+    /// Measure an experiment: each arm's outcome and lift over control, overall and per segment.
+    Experiment(experiment::Args),
+    /// Cohort retention by week or month, overall and per segment.
+    Retention(retention::Args),
+    /// How many users go through ordered steps within a window, per segment.
+    Funnel(funnel::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +54,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args, &mut stdout),
         Command::Segment(args) => segment::run(args, &mut stdout),
         Command::Compare(args) => compare::run(args, &mut stdout),
+        Command::Experiment(args) => experiment::run(args, &mut stdout),
+        Command::Retention(args) => retention::run(args, &mut stdout),
+        Command::Funnel(args) => funnel::run(args, &mut stdout),
     };
     let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
     match result {

@@ -1,6 +1,8 @@
 //! Impact measurements on a small hand-checked dataset (snapshots), and the refusals and "too few to
 //! tell" answers on input that cannot support a result.
 
+#![allow(clippy::needless_raw_string_hashes)]
+
 mod common;
 
 use common::{boolean, category, date, dec, members};
@@ -27,7 +29,7 @@ const HOUR: i64 = 3_600;
 /// | u4 | — | Signup 1, View 1+1h, Upgrade 1+2h | yes |
 /// | u5 | 01-20 | Signup 14, Upgrade 14+1h | |
 fn dataset() -> Dataset {
-    let base = common::days("2025-01-06") as i64 * DAY;
+    let base = i64::from(common::days("2025-01-06")) * DAY;
     let names = ["Signup", "View", "Upgrade", "Login"];
     let per_user: [&[(usize, i64)]; 6] = [
         &[
@@ -91,7 +93,7 @@ fn dataset() -> Dataset {
     .expect("columns of equal length");
     let mut data = Dataset::from_table(population);
     data.events = Some(log);
-    data.as_of = Some(common::days("2025-02-03") as i64 * DAY);
+    data.as_of = Some(i64::from(common::days("2025-02-03")) * DAY);
     data
 }
 

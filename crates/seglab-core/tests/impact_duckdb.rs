@@ -2,6 +2,9 @@
 //! written as CSV to a temporary folder and the same tables are computed in SQL (and the before/after test
 //! in scipy) by one `python3` process (`data/impact_duckdb.py`); every cell must agree.
 
+// Generated data keeps short names (g, v, x, n, t) for its columns.
+#![allow(clippy::many_single_char_names, clippy::unnecessary_wraps)]
+
 mod common;
 
 use common::{Rng, boolean, category};

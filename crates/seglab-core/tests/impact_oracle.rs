@@ -82,7 +82,7 @@ fn generate(seed: u64, users: usize, segments: usize, arms: usize, effect: f64) 
         .enumerate()
         .map(|(k, m)| Selection::new(format!("s{k}"), Bitset::from_fn(users, |u| m[u])))
         .collect();
-    let bonferroni = seed % 3 == 0;
+    let bonferroni = seed.is_multiple_of(3);
     let mut spec = ExperimentSpec::new(
         Assignment::Column("variant".to_owned()),
         vec![
