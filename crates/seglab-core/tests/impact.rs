@@ -9,8 +9,9 @@ use common::{boolean, category, date, dec, members};
 use expect_test::{Expect, expect};
 use seglab_core::dataset::{Dataset, EventLog};
 use seglab_core::impact::{
-    Assignment, CohortBy, ExperimentSpec, FunnelBaseline, FunnelSpec, ImpactError, Interaction,
-    Lift, OutcomeSpec, Period, RetentionSpec, Selection, experiment, funnel, retention,
+    Assignment, BeforeAfterSpec, CohortBy, ExperimentSpec, FunnelBaseline, FunnelSpec, ImpactError,
+    Interaction, Lift, OutcomeSpec, Period, RetentionSpec, Selection, before_after, experiment,
+    funnel, retention,
 };
 use seglab_core::table::{ColumnType, Table};
 use std::fmt::Write as _;
@@ -371,6 +372,14 @@ fn refusals_name_what_to_fix() {
         (
             {
                 let mut spec = RetentionSpec::new(Period::Week, CohortBy::StartEvent);
+                spec.periods = Some(100_000_000);
+                retention(&data, &spec).map(drop)
+            },
+            expect!["100000000 periods: choose between 1 and 520"],
+        ),
+        (
+            {
+                let mut spec = RetentionSpec::new(Period::Week, CohortBy::StartEvent);
                 spec.segments = vec![Selection::new("short", members("xx"))];
                 retention(&data, &spec).map(drop)
             },
@@ -473,4 +482,61 @@ fn simpsons_paradox_and_sample_ratio_are_flagged() {
             warning: Simpson's paradox in converted, treatment: the effect over everyone points the other way from the effect in every segment; the segments' sizes differ between arms, so trust the per-segment effects
         "#]],
     );
+}
+
+/// Results cross the worker boundary as JSON: each must read back as it was written.
+#[test]
+fn results_round_trip_through_json() {
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) {
+        let text = serde_json::to_string(value).expect("serialises");
+        let back: T = serde_json::from_str(&text).expect("deserialises");
+        let again = serde_json::to_value(&back).expect("serialises");
+        let first: serde_json::Value = serde_json::from_str(&text).expect("parses");
+        // serde_json reads floats to within an ulp, not always exactly.
+        assert!(same(&first, &again), "{text}");
+    }
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (a, b) {
+            (J::Number(x), J::Number(y)) => match (x.as_f64(), y.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() <= 1e-15 * x.abs().max(y.abs()),
+                _ => x == y,
+            },
+            (J::Array(x), J::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+            }
+            (J::Object(x), J::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+    let data = dataset();
+    let mut spec = ExperimentSpec::new(
+        Assignment::Column("variant".to_owned()),
+        vec![
+            OutcomeSpec::Column("converted".to_owned()),
+            OutcomeSpec::Column("score".to_owned()),
+        ],
+    );
+    spec.segments = g();
+    round_trip(&experiment(&data, &spec).expect("experiment runs"));
+    round_trip(&spec);
+    let mut spec = RetentionSpec::new(Period::Week, CohortBy::Column("signup_date".to_owned()));
+    spec.segments = g();
+    round_trip(&retention(&data, &spec).expect("retention runs"));
+    let spec = FunnelSpec {
+        steps: vec!["Signup".to_owned(), "View".to_owned()],
+        within: 14 * DAY,
+        segments: g(),
+        baseline: FunnelBaseline::Rest,
+    };
+    round_trip(&funnel(&data, &spec).expect("funnel runs"));
+    let spec = BeforeAfterSpec {
+        event: None,
+        at: i64::from(common::days("2025-01-13")) * DAY,
+        days: 7,
+        segments: g(),
+    };
+    round_trip(&before_after(&data, &spec).expect("before/after runs"));
 }

@@ -317,13 +317,17 @@ pub fn experiment(
         && srm.p_value < SRM_ALPHA
     {
         warnings.push(format!(
-            "sample-ratio mismatch: the arms' sizes ({}) are unlikely under the expected split (chi-square p = {:.2e}); the assignment may be broken, so treat the lifts with suspicion",
+            "sample-ratio mismatch: the arms' sizes ({}) are unlikely under the expected split (chi-square p {}); the assignment may be broken, so treat the lifts with suspicion",
             sizes
                 .iter()
                 .map(usize::to_string)
                 .collect::<Vec<_>>()
                 .join(" / "),
-            srm.p_value
+            if srm.p_value < 1e-300 {
+                "< 1e-300".to_owned()
+            } else {
+                format!("= {:.2e}", srm.p_value)
+            }
         ));
     }
     if ambiguous > 0 {

@@ -129,6 +129,8 @@ pub enum ImpactError {
     Window,
     #[error("the data has no as-of time (no events and no --as-of); give one")]
     NoAsOf,
+    #[error("{asked} periods: choose between 1 and 520")]
+    Periods { asked: usize },
     #[error("an experiment needs at least one outcome")]
     NoOutcome,
 }

@@ -102,10 +102,17 @@ pub struct RetentionResult {
 }
 
 const DEFAULT_MAX_PERIODS: usize = 52;
+/// The most periods a table may have (ten years of weeks), so a typo cannot exhaust memory.
+pub const MAX_PERIODS: usize = 520;
 
 /// Cohort retention per segment ("everyone" first).
 pub fn retention(dataset: &Dataset, spec: &RetentionSpec) -> Result<RetentionResult, ImpactError> {
     check_selections(dataset, &spec.segments)?;
+    if let Some(asked) = spec.periods
+        && !(1..=MAX_PERIODS).contains(&asked)
+    {
+        return Err(ImpactError::Periods { asked });
+    }
     let log = events(dataset)?;
     let now = as_of(dataset)?;
     let start_code = event_code(log, spec.start_event.as_deref())?;
