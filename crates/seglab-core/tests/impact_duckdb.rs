@@ -11,9 +11,9 @@ use common::{Rng, boolean, category};
 use seglab_core::Bitset;
 use seglab_core::dataset::{Dataset, EventLog};
 use seglab_core::impact::{
-    Assignment, BeforeAfterSpec, CohortBy, ExperimentSpec, Exposure, FunnelBaseline, FunnelSpec,
-    OutcomeKind, OutcomeSpec, Period, RetentionSpec, Selection, before_after, experiment, funnel,
-    retention,
+    Assignment, BeforeAfterSpec, CohortBy, Covariate, Cuped, ExperimentSpec, Exposure,
+    FunnelBaseline, FunnelSpec, OutcomeKind, OutcomeSpec, Period, RetentionSpec, Selection,
+    before_after, experiment, funnel, retention,
 };
 use seglab_core::table::{Column, ColumnData, ColumnType, Table};
 use serde_json::{Value, json};
@@ -241,31 +241,61 @@ fn impact_tables_match_duckdb() {
             }));
         }
 
-        // Event outcomes of an experiment: n and mean per arm in everyone.
-        for (kind, exposure) in [
+        // Event outcomes of an experiment: n and mean per arm in everyone; CUPED with the pre-period.
+        for (kind, exposure, event, pre) in [
             (
                 OutcomeKind::Count,
                 Exposure::Column("exposed_at".to_owned()),
+                "Upgrade",
+                false,
             ),
-            (OutcomeKind::Any, Exposure::FirstEvent),
+            (OutcomeKind::Any, Exposure::FirstEvent, "Upgrade", false),
+            (
+                OutcomeKind::Count,
+                Exposure::Column("exposed_at".to_owned()),
+                "Login",
+                true,
+            ),
         ] {
             let outcome = OutcomeSpec::Event {
-                event: Some("Upgrade".to_owned()),
+                event: Some(event.to_owned()),
                 days: 14,
                 kind,
                 exposure: exposure.clone(),
             };
-            let spec = ExperimentSpec::new(Assignment::Column("variant".to_owned()), vec![outcome]);
+            let mut spec =
+                ExperimentSpec::new(Assignment::Column("variant".to_owned()), vec![outcome]);
+            if pre {
+                spec.covariate = Some(Covariate::PrePeriod);
+            }
             let r = experiment(&g.dataset, &spec).expect("experiment runs");
-            let flat = r.metrics[0].segments[0]
-                .arms
-                .iter()
-                .flat_map(|a| [f(a.n as f64), a.value])
-                .collect();
+            let arms = &r.metrics[0].segments[0].arms;
+            let mut flat: Vec<Option<f64>> =
+                arms.iter().flat_map(|a| [f(a.n as f64), a.value]).collect();
+            if pre {
+                match &arms[1].cuped {
+                    Some(Cuped::Measured {
+                        theta,
+                        absolute,
+                        absolute_ci,
+                        p_value,
+                        variance_reduction,
+                        ..
+                    }) => flat.extend([
+                        f(*theta),
+                        f(*absolute),
+                        f(absolute_ci.low),
+                        f(absolute_ci.high),
+                        f(*p_value),
+                        f(*variance_reduction),
+                    ]),
+                    _ => flat.extend([None; 6]),
+                }
+            }
             ours.push(flat);
             requests.push(json!({
-                "kind": "outcome", "dir": dir, "as_of": g.as_of, "days": 14,
-                "any": kind == OutcomeKind::Any,
+                "kind": "outcome", "dir": dir, "as_of": g.as_of, "days": 14, "event": event,
+                "any": kind == OutcomeKind::Any, "cuped": pre,
                 "exposure": if matches!(exposure, Exposure::FirstEvent) { "first" } else { "exposed_at" },
             }));
         }

@@ -301,13 +301,19 @@ pub fn experiment(
         })
         .collect();
     let shares = match &spec.expected_split {
-        Some(s) if s.len() != arms.len() || s.iter().any(|&x| !(x > 0.0 && x.is_finite())) => {
-            return Err(ImpactError::Split {
+        Some(s) if s.len() != arms.len() => {
+            return Err(ImpactError::SplitLength {
                 found: s.len(),
                 arms: arms.len(),
+                names: names.join(", "),
             });
         }
-        Some(s) => s.clone(),
+        Some(s) => {
+            if let Some(&share) = s.iter().find(|&&x| !(x > 0.0 && x.is_finite())) {
+                return Err(ImpactError::SplitShare { share });
+            }
+            s.clone()
+        }
         None => vec![1.0; arms.len()],
     };
     let observed: Vec<u64> = sizes.iter().map(|&s| s as u64).collect();
@@ -343,8 +349,15 @@ pub fn experiment(
         let covariate = match &spec.covariate {
             None => None,
             Some(Covariate::Column(name)) => {
-                let (x, xv, _) =
-                    outcome_values(dataset, &OutcomeSpec::Column(name.clone()), false)?;
+                let (x, xv, _) = outcome_values(dataset, &OutcomeSpec::Column(name.clone()), false)
+                    .map_err(|e| match e {
+                        ImpactError::ColumnType { column, ty, .. } => ImpactError::ColumnType {
+                            column,
+                            ty,
+                            expected: "a covariate must be a boolean or numeric column".to_owned(),
+                        },
+                        other => other,
+                    })?;
                 Some((x, xv))
             }
             Some(Covariate::PrePeriod) => match outcome {
@@ -352,7 +365,12 @@ pub fn experiment(
                     let (x, xv, _) = outcome_values(dataset, outcome, true)?;
                     Some((x, xv))
                 }
-                OutcomeSpec::Column(_) => None,
+                OutcomeSpec::Column(name) => {
+                    warnings.push(format!(
+                        "no CUPED for `{name}`: a pre-period covariate exists only for event outcomes; give a covariate column instead"
+                    ));
+                    None
+                }
             },
         };
         let measured =

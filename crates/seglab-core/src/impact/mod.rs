@@ -120,9 +120,15 @@ pub enum ImpactError {
         users: usize,
     },
     #[error(
-        "the expected split has {found} shares for {arms} arms, or a share that is not positive"
+        "the expected split has {found} shares, but there are {arms} arms ({names}); give one share per arm"
     )]
-    Split { found: usize, arms: usize },
+    SplitLength {
+        found: usize,
+        arms: usize,
+        names: String,
+    },
+    #[error("the expected split has a share that is not a positive number: {share}")]
+    SplitShare { share: f64 },
     #[error("a funnel needs at least one step")]
     NoSteps,
     #[error("the window must be positive, e.g. 14d")]

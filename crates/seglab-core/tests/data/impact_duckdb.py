@@ -126,21 +126,36 @@ def funnel(r):
 
 def outcome(r):
     load(r["dir"])
-    as_of, w = r["as_of"], r["days"] * DAY
+    as_of, w, event = r["as_of"], r["days"] * DAY, r["event"]
     if r["exposure"] == "first":
         x = f"select uid, min(t) as x from events where t <= {as_of} group by uid"
     else:
         x = "select uid, exposed_at as x from users where exposed_at is not null"
     value = "(count(e.t) > 0)::int" if r["any"] else "count(e.t)"
-    rows = q(f"""
-        with x as ({x}), v as (
-          select x.uid, {value} as y from x left join events e
-            on e.uid = x.uid and e.event = 'Upgrade' and e.t > x.x and e.t <= x.x + {w}
-          where x.x + {w} <= {as_of} group by x.uid)
-        select u.variant, count(*), avg(v.y::double) from v join users u using (uid) group by 1 order by 1""")
+    con.execute(f"""
+        create or replace temp table v as
+        with x as ({x})
+        select x.uid, {value}::double as y,
+          (select count(*) from events p where p.uid = x.uid and p.event = '{event}'
+             and p.t >= x.x - {w} and p.t < x.x)::double as pre
+        from x left join events e
+          on e.uid = x.uid and e.event = '{event}' and e.t > x.x and e.t <= x.x + {w}
+        where x.x + {w} <= {as_of} group by x.uid, x.x""")
+    rows = q("select u.variant, count(*), avg(v.y) from v join users u using (uid) group by 1 order by 1")
     out = []
     for _, n, mean in rows:
         out.extend([n, mean])
+    if r["cuped"]:
+        data = q("select u.variant = 'control', v.y, v.pre from v join users u using (uid)")
+        c = np.array([d[0] for d in data])
+        y = np.array([d[1] for d in data])
+        xx = np.array([d[2] for d in data])
+        theta = np.cov(y, xx)[0, 1] / np.var(xx, ddof=1)
+        adj = y - theta * (xx - xx.mean())
+        t = stats.ttest_ind(adj[~c], adj[c], equal_var=False)
+        ci = t.confidence_interval(0.95)
+        out.extend([theta, adj[~c].mean() - adj[c].mean(), ci.low, ci.high, t.pvalue,
+                    np.corrcoef(y, xx)[0, 1] ** 2])
     return out
 
 
