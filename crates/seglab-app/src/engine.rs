@@ -42,7 +42,9 @@ impl Engine {
                 MAX_FILE_BYTES >> 20
             ));
         }
-        Ok(CsvReader::new(name, ReadOptions::default()))
+        let mut reader = CsvReader::new(name, ReadOptions::default());
+        reader.size_hint(size);
+        Ok(reader)
     }
 
     /// Completes a load: the file replaces any loaded file of the same name.

@@ -2,5 +2,6 @@
 
 pub mod column_table;
 pub mod drop_zone;
+pub mod join_summary;
 pub mod notices;
 pub mod progress;

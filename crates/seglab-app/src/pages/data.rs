@@ -2,6 +2,7 @@
 
 use crate::components::column_table::FileCard;
 use crate::components::drop_zone::DropZone;
+use crate::components::join_summary::JoinSummary;
 use crate::components::progress::LoadProgressBar;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ pub fn DataPage() -> impl IntoView {
             <h2 id="data-title">"Data"</h2>
             <DropZone/>
             <LoadProgressBar/>
+            {move || (!state.files.with(Vec::is_empty)).then(|| view! { <JoinSummary dataset=state.dataset.get()/> })}
             <For each=move || state.files.get() key=|f| (f.name.clone(), f.rows, f.bytes) let:file>
                 <FileCard file=file on_remove=on_remove/>
             </For>
