@@ -4,6 +4,7 @@
 //! Each subcommand lives in its own module with its arguments, its use of the engine and its output (a
 //! table for people, `--json` for scripts). Reading files is the CLI's job: the engine only sees bytes.
 
+mod before_after;
 mod compare;
 mod data;
 mod error;
@@ -45,6 +46,8 @@ enum Command {
     Retention(retention::Args),
     /// How many users go through ordered steps within a window, per segment.
     Funnel(funnel::Args),
+    /// Whether a segment's usage changed around a date more than everyone else's did.
+    BeforeAfter(before_after::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +60,7 @@ fn main() -> ExitCode {
         Command::Experiment(args) => experiment::run(args, &mut stdout),
         Command::Retention(args) => retention::run(args, &mut stdout),
         Command::Funnel(args) => funnel::run(args, &mut stdout),
+        Command::BeforeAfter(args) => before_after::run(args, &mut stdout),
     };
     let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
     match result {

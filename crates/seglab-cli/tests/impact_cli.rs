@@ -174,8 +174,41 @@ fn funnel_converted_users_create_reports_sooner() {
 }
 
 #[test]
+fn before_after_finds_no_change_where_none_was_planted() {
+    let report = json_of(&[
+        "before-after",
+        "--at",
+        "2025-03-01",
+        "--window",
+        "28d",
+        "--event",
+        "Login",
+        "--segment",
+        "Paying=converted = yes",
+        "--json",
+    ]);
+    let paying = &report["segments"][0];
+    assert_eq!(paying["users"], 626);
+    assert_eq!(paying["rest"], 2374);
+    // Paying users log in more, before and after alike; the sample plants no change around the date.
+    assert!(num(&paying["before"]) > 3.0 * num(&paying["rest_before"]));
+    assert!(num(&paying["did"]["Ok"]["p_value"]) > 0.05);
+}
+
+#[test]
 fn bad_input_is_a_clear_error_with_exit_code_2() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 11] = [
+        (
+            &[
+                "before-after",
+                "--at",
+                "2025-02-30",
+                "--segment",
+                "P=converted = yes",
+            ],
+            "expected a date",
+        ),
+        (&["before-after", "--at", "2025-03-01"], "give a --segment"),
         (
             &["experiment", "--variant", "plna", "--outcome", "converted"],
             "no column `plna`",
