@@ -7,7 +7,8 @@ use common::Rng;
 use seglab_core::Bitset;
 use seglab_core::dataset::{Dataset, EventLog};
 use seglab_core::impact::{
-    CohortBy, FunnelBaseline, FunnelSpec, Period, RetentionSpec, Selection, funnel, retention,
+    Assignment, CohortBy, Covariate, ExperimentSpec, Exposure, FunnelBaseline, FunnelSpec,
+    OutcomeKind, OutcomeSpec, Period, RetentionSpec, Selection, experiment, funnel, retention,
 };
 use seglab_core::table::{Column, ColumnData, ColumnType, Table};
 use std::time::Instant;
@@ -47,13 +48,22 @@ fn generate(users: usize, events_per_user: u64) -> Dataset {
         log.offsets.push(log.times.len() as u32);
     }
     let valid = Bitset::full(users);
-    let table = Table::new(vec![Column::new(
-        "signup_date",
-        ColumnType::Date,
-        ColumnData::Date(signup),
-        valid,
-    )])
-    .expect("one column");
+    let variant = (0..users as i64).map(|u| u % 2).collect();
+    let table = Table::new(vec![
+        Column::new(
+            "signup_date",
+            ColumnType::Date,
+            ColumnData::Date(signup),
+            valid.clone(),
+        ),
+        Column::new(
+            "variant",
+            ColumnType::Integer,
+            ColumnData::Integer(variant),
+            valid,
+        ),
+    ])
+    .expect("two columns");
     let mut data = Dataset::from_table(table);
     data.as_of = log.times.iter().max().copied();
     data.events = Some(log);
@@ -99,6 +109,24 @@ fn retention_and_funnel_on_a_million_users() {
             t.elapsed()
         );
     }
+
+    let mut spec = ExperimentSpec::new(
+        Assignment::Column("variant".to_owned()),
+        vec![OutcomeSpec::Event {
+            event: Some("Upgrade".to_owned()),
+            days: 14,
+            kind: OutcomeKind::Any,
+            exposure: Exposure::FirstEvent,
+        }],
+    );
+    spec.segments = segments.clone();
+    spec.covariate = Some(Covariate::PrePeriod);
+    let t = Instant::now();
+    experiment(&data, &spec).expect("experiment runs");
+    eprintln!(
+        "experiment, any(Upgrade, 14d) after the first event with a CUPED pre-period (everyone + 2 segments): {:.2?}",
+        t.elapsed()
+    );
 
     let spec = FunnelSpec {
         steps: ["Login", "View dashboard", "Create report", "Upgrade"]

@@ -193,16 +193,26 @@ pub fn retention(dataset: &Dataset, spec: &RetentionSpec) -> Result<RetentionRes
                 continue;
             }
             table.size[c] += 1;
-            let row = c * periods;
-            for e in &mut table.eligible[row..row + ended] {
-                *e += 1;
+            // Counted by how many periods have ended; turned into per-period counts below.
+            if ended > 0 {
+                table.eligible[c * periods + ended - 1] += 1;
             }
+            let row = c * periods;
             for &k in &hit {
                 table.retained[row + k] += 1;
             }
         }
     }
     for table in &mut tables {
+        // `eligible[c][e − 1]` holds the users with exactly `e` ended periods; every one of them is
+        // eligible in periods 0..e, so a suffix sum gives the per-period counts.
+        for row in table.eligible.chunks_mut(periods) {
+            let mut running = 0;
+            for cell in row.iter_mut().rev() {
+                running += *cell;
+                *cell = running;
+            }
+        }
         table.curve = (0..periods)
             .map(|k| {
                 let eligible: u64 = (0..cohorts).map(|c| table.eligible[c * periods + k]).sum();
