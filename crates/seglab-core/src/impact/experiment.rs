@@ -185,6 +185,7 @@ pub struct ArmResult {
     /// The rate or mean; missing without users.
     pub value: Option<f64>,
     pub lift: Lift,
+    /// With a covariate, the variance-reduced lift (missing for the control and without a covariate).
     pub cuped: Option<Cuped>,
 }
 
@@ -670,15 +671,11 @@ fn segment_metric(
             } else {
                 mean_lift(t, c)
             },
-            cuped: cuped.as_ref().map(|per_arm| {
-                if a == control {
-                    Cuped::TooFewToTell {
-                        reason: NotEnough::Shape,
-                    }
-                } else {
-                    per_arm[a].clone()
-                }
-            }),
+            // The control is what the others are measured against; it has no lift of its own.
+            cuped: cuped
+                .as_ref()
+                .filter(|_| a != control)
+                .map(|per_arm| per_arm[a].clone()),
         })
         .collect();
     SegmentMetric {
