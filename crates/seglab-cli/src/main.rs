@@ -4,12 +4,17 @@
 //! Each subcommand lives in its own module with its arguments, its use of the engine and its output (a
 //! table for people, `--json` for scripts). Reading files is the CLI's job: the engine only sees bytes.
 
+mod before_after;
 mod compare;
 mod data;
 mod error;
+mod experiment;
+mod funnel;
+mod impact_args;
 mod inspect;
 mod load;
 mod output;
+mod retention;
 mod segment;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +40,14 @@ enum Command {
     Segment(segment::Args),
     /// Compare two segments on every column, with confidence intervals.
     Compare(compare::Args),
+    /// Measure an experiment: each arm's outcome and lift over control, overall and per segment.
+    Experiment(experiment::Args),
+    /// Cohort retention by week or month, overall and per segment.
+    Retention(retention::Args),
+    /// How many users go through ordered steps within a window, per segment.
+    Funnel(funnel::Args),
+    /// Whether a segment's usage changed around a date more than everyone else's did.
+    BeforeAfter(before_after::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +57,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args, &mut stdout),
         Command::Segment(args) => segment::run(args, &mut stdout),
         Command::Compare(args) => compare::run(args, &mut stdout),
+        Command::Experiment(args) => experiment::run(args, &mut stdout),
+        Command::Retention(args) => retention::run(args, &mut stdout),
+        Command::Funnel(args) => funnel::run(args, &mut stdout),
+        Command::BeforeAfter(args) => before_after::run(args, &mut stdout),
     };
     let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
     match result {
