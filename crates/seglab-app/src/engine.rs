@@ -6,8 +6,8 @@ use crate::protocol::{
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
-use seglab_core::join::{self, MeasureSpec, Source};
-use seglab_core::segment::{self, Segment};
+use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
+use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
 use seglab_core::{Bitset, Dataset};
 
 /// The largest file the page takes: past this a tab runs out of memory, and the CLI is the tool.
@@ -29,6 +29,7 @@ struct LoadedFile {
 pub struct Engine {
     files: Vec<LoadedFile>,
     dataset: Dataset,
+    plan: JoinPlan,
     view: DatasetView,
 }
 
@@ -121,6 +122,11 @@ impl Engine {
                     .collect(),
             },
             Request::Compare { segments, selected } => self.compare(&segments, &selected),
+            Request::Sql {
+                segments,
+                index,
+                dialect,
+            } => self.sql(&segments, index, dialect),
         }
     }
 
@@ -157,6 +163,7 @@ impl Engine {
                     problems,
                 };
                 self.dataset = dataset;
+                self.plan = proposal.plan;
             }
             Err(error) => {
                 problems.push(error.to_string());
@@ -197,6 +204,32 @@ impl Engine {
                 ),
             })
             .collect()
+    }
+
+    /// One segment as SQL over tables named after the files, with the same join the page made.
+    fn sql(&self, defs: &[Segment], index: usize, dialect: Dialect) -> Response {
+        let Some(def) = defs.get(index) else {
+            return Response::Failed {
+                message: format!("there is no segment number {}", index + 1),
+            };
+        };
+        let sql = segment::parse(&def.definition)
+            .and_then(|expr| {
+                let tables = SqlTables::from_plan(&self.plan);
+                segment::to_sql(
+                    &expr,
+                    dialect,
+                    &self.dataset,
+                    &tables,
+                    &SegmentSet::from_segments(defs),
+                )
+            })
+            .map_err(|error| error.message);
+        Response::Sql {
+            name: def.name.clone(),
+            dialect,
+            sql,
+        }
     }
 
     /// The selected segments side by side with everyone else, which is the baseline.

@@ -4,7 +4,7 @@
 //! responses. Messages cross the boundary as plain JS objects (serde-wasm-bindgen); a `File` rides along as
 //! the second element of the message array, since files are cloned by the browser, not serialised.
 
-use seglab_core::segment::Segment;
+use seglab_core::segment::{Dialect, Segment};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks of the worker.
@@ -23,6 +23,12 @@ pub enum Request {
     Compare {
         segments: Vec<Segment>,
         selected: Vec<usize>,
+    },
+    /// `segments[index]` as a SQL query for a warehouse; answered with `Sql`.
+    Sql {
+        segments: Vec<Segment>,
+        index: usize,
+        dialect: Dialect,
     },
 }
 
@@ -122,6 +128,12 @@ pub enum Response {
     /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
     CompareFailed {
         message: String,
+    },
+    /// A segment as SQL, or why it cannot be written.
+    Sql {
+        name: String,
+        dialect: Dialect,
+        sql: Result<String, String>,
     },
     Failed {
         message: String,

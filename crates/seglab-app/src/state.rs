@@ -4,8 +4,12 @@ use crate::browser;
 use crate::protocol::{DatasetView, FileView, Request, Response, SegmentView};
 use leptos::prelude::*;
 use seglab_core::compare::Comparison;
+use seglab_core::segment::Dialect;
 use seglab_core::segment::Segment;
 use web_sys::File;
+
+/// The local-storage key of the segment list.
+const LOCAL_SEGMENTS: &str = "seglab.segments";
 
 /// A message to show the user, where it happened.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +50,11 @@ pub struct AppState {
     pub comparison: RwSignal<Option<Comparison>>,
     /// Why there is no comparison to show.
     pub compare_error: RwSignal<Option<String>>,
+    /// The segment whose SQL is shown, and in which dialect.
+    pub sql_for: RwSignal<Option<usize>>,
+    pub sql_dialect: RwSignal<Dialect>,
+    /// The SQL the engine wrote: (segment name, the query or why there is none).
+    pub sql: RwSignal<Option<(String, Result<String, String>)>>,
     /// Which segments the comparison shows (indices into `segments`).
     pub compared: RwSignal<Vec<usize>>,
     next_notice: StoredValue<u64>,
@@ -66,6 +75,9 @@ impl AppState {
             comparison: RwSignal::new(None),
             compare_error: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
+            sql_for: RwSignal::new(None),
+            sql_dialect: RwSignal::new(Dialect::DuckDb),
+            sql: RwSignal::new(None),
             next_notice: StoredValue::new(0),
         }
     }
@@ -78,6 +90,12 @@ impl AppState {
         self.restore_from_url();
         Effect::new(move |_| {
             let segments = self.segments.get();
+            if let Ok(json) = serde_json::to_string(&crate::components::share_bar::SegmentFile {
+                seglab_segments: 1,
+                segments: segments.clone(),
+            }) {
+                browser::save_local(LOCAL_SEGMENTS, &json);
+            }
             browser::replace_query(&crate::pages::segments::encode_state(
                 &segments,
                 &self.compared.get(),
@@ -217,6 +235,7 @@ impl AppState {
                 self.comparison.set(None);
                 self.compare_error.set(Some(message));
             }
+            Response::Sql { name, sql, .. } => self.sql.set(Some((name, sql))),
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
         }
     }

@@ -5,3 +5,4 @@ pub mod drop_zone;
 pub mod join_summary;
 pub mod notices;
 pub mod progress;
+pub mod share_bar;
