@@ -81,3 +81,22 @@ test('segments export to a JSON file, import back, and return on the next visit'
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a column type chosen by the user re-reads the file and travels in the link', async () => {
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await pickFiles(page, [USERS]);
+  const row = page.locator('tr[data-column="employees"]');
+  await row.waitFor();
+  assert.equal((await row.getByTestId('column-type').textContent()).trim(), 'integer');
+  await row.getByRole('combobox', { name: 'Read employees as' }).selectOption('category');
+  await row.getByTestId('column-type').filter({ hasText: 'category' }).waitFor();
+  assert.match(decodeURIComponent(page.url()), /type=.*employees:category/);
+
+  const colleague = await openPage(browser, page.url(), errors);
+  await pickFiles(colleague, [USERS]);
+  await colleague.locator('tr[data-column="employees"]').getByTestId('column-type').filter({ hasText: 'category' }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+  await colleague.close();
+});

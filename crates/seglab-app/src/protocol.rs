@@ -15,6 +15,10 @@ pub enum Request {
     Load { name: String },
     /// Stop the load in progress; everything loaded before stays.
     Cancel,
+    /// Column types chosen by the user over the inferred ones; the files they concern are read again.
+    SetTypes {
+        overrides: Vec<seglab_core::share::TypeOverride>,
+    },
     /// Forget a loaded file.
     Remove { name: String },
     /// Evaluate every segment; answered with `Segments`.
@@ -112,6 +116,10 @@ pub enum Response {
     },
     Cancelled {
         name: String,
+    },
+    /// Files to read again because their column types changed (the worker still has them).
+    Reload {
+        names: Vec<String>,
     },
     Removed {
         name: String,

@@ -14,9 +14,20 @@ pub const PALETTE: [&str; 8] = [
     "#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8e44ad", "#3a86ff", "#d62828", "#6a994e",
 ];
 
+/// What a link restores on the page.
+pub struct SharedState {
+    pub segments: Vec<Segment>,
+    pub compared: Vec<usize>,
+    pub types: Vec<share::TypeOverride>,
+}
+
 /// The page state for the URL.
-pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
-    if segments.is_empty() {
+pub fn encode_state(
+    segments: &[Segment],
+    compared: &[usize],
+    types: &[share::TypeOverride],
+) -> String {
+    if segments.is_empty() && types.is_empty() {
         return String::new();
     }
     let state = share::PageState {
@@ -25,25 +36,27 @@ pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
             .iter()
             .filter_map(|&i| segments.get(i).map(|s| s.name.clone()))
             .collect(),
+        types: types.to_vec(),
         ..share::PageState::default()
     };
     share::encode(&state)
 }
 
-/// Segments and compared indices from the URL, with one message per malformed parameter.
-pub fn decode_state(query: &str) -> (Vec<Segment>, Vec<usize>, Vec<String>) {
-    if query.is_empty() {
-        return (Vec::new(), Vec::new(), Vec::new());
-    }
+/// What the URL restores, with one message per malformed parameter.
+pub fn decode_state(query: &str) -> (SharedState, Vec<String>) {
     let (state, errors) = share::decode(query);
     let compared = state
         .compare
         .iter()
         .filter_map(|name| state.segments.iter().position(|s| &s.name == name))
         .collect();
-    (
-        state.segments,
+    let shared = SharedState {
+        segments: state.segments,
         compared,
+        types: state.types,
+    };
+    (
+        shared,
         errors
             .into_iter()
             .map(|e| format!("The link: {e}"))
