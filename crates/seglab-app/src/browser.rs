@@ -169,3 +169,28 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// A value saved in this browser's local storage (segment definitions only, never data).
+pub fn load_local(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Saves a value in local storage; a full or disabled storage is not an error worth showing.
+pub fn save_local(key: &str, value: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// A small text file's contents (an imported segment list).
+pub async fn file_text(file: &File) -> Result<String, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
+}

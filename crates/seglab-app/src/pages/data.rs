@@ -12,6 +12,7 @@ use leptos::prelude::*;
 pub fn DataPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let on_remove = Callback::new(AppState::remove_file);
+    let on_retype = Callback::new(move |(file, column, ty)| state.set_type(file, column, ty));
     view! {
         <section class="panel" aria-labelledby="data-title">
             <h2 id="data-title">"Data"</h2>
@@ -19,7 +20,7 @@ pub fn DataPage() -> impl IntoView {
             <LoadProgressBar/>
             {move || (!state.files.with(Vec::is_empty)).then(|| view! { <JoinSummary dataset=state.dataset.get()/> })}
             <For each=move || state.files.get() key=|f| (f.name.clone(), f.rows, f.bytes) let:file>
-                <FileCard file=file on_remove=on_remove/>
+                <FileCard file=file on_remove=on_remove on_retype=on_retype/>
             </For>
         </section>
     }
