@@ -3,7 +3,7 @@
 use crate::error::CliError;
 use crate::load::{self, ReadArgs};
 use seglab_core::Dataset;
-use seglab_core::join::{self, FileKind, JoinPlan, Source};
+use seglab_core::join::{self, JoinPlan, Source};
 use seglab_core::segment::SqlTables;
 use std::path::PathBuf;
 
