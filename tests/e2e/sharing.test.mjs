@@ -100,3 +100,20 @@ test('a column type chosen by the user re-reads the file and travels in the link
   await page.close();
   await colleague.close();
 });
+
+test('the Impact view shows a funnel and retention per compared segment', async () => {
+  const errors = [];
+  const page = await openPage(browser, `${site.url}?v=1&s=Converted~2a9d8f~converted%20%3D%20yes&cmp=Converted`, errors);
+  await pickFiles(page, ['users.csv', 'events.csv'].map((f) => path.join(SAMPLE, f)));
+  await page.locator('[data-testid="file-card"]').nth(1).waitFor();
+  await page.getByTestId('comparison').waitFor();
+  await page.getByRole('button', { name: 'Show funnel' }).click();
+  const funnel = page.getByTestId('funnel');
+  await funnel.waitFor();
+  assert.match(await funnel.textContent(), /Converted/);
+  await page.getByRole('button', { name: 'Show retention' }).click();
+  await page.getByTestId('retention').waitFor();
+  assert.equal(await page.getByTestId('retention').locator('tbody tr').count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

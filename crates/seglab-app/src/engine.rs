@@ -5,6 +5,9 @@ use crate::protocol::{
     ColumnView, DatasetView, FileView, Request, Response, SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
+use seglab_core::impact::{
+    self, CohortBy, FunnelBaseline, FunnelSpec, Period, RetentionSpec, Selection,
+};
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
@@ -150,6 +153,46 @@ impl Engine {
                 index,
                 dialect,
             } => self.sql(&segments, index, dialect),
+            Request::Funnel {
+                segments,
+                selected,
+                steps,
+                within_days,
+            } => {
+                let result = self
+                    .selections(&segments, &selected)
+                    .and_then(|selections| {
+                        let spec = FunnelSpec {
+                            steps,
+                            within: i64::from(within_days) * 86_400,
+                            segments: selections,
+                            baseline: FunnelBaseline::Rest,
+                        };
+                        impact::funnel(&self.dataset, &spec).map_err(|e| e.to_string())
+                    });
+                Response::Funnel { result }
+            }
+            Request::Retention {
+                segments,
+                selected,
+                monthly,
+                return_event,
+            } => {
+                let result = self
+                    .selections(&segments, &selected)
+                    .and_then(|selections| {
+                        let spec = RetentionSpec {
+                            by: if monthly { Period::Month } else { Period::Week },
+                            cohort: CohortBy::StartEvent,
+                            start_event: None,
+                            return_event,
+                            periods: None,
+                            segments: selections,
+                        };
+                        impact::retention(&self.dataset, &spec).map_err(|e| e.to_string())
+                    });
+                Response::Retention { result }
+            }
         }
     }
 
@@ -234,6 +277,25 @@ impl Engine {
                     },
                     None,
                 ),
+            })
+            .collect()
+    }
+
+    /// The members of `defs[selected]`, named, or why one of them has none.
+    fn selections(&self, defs: &[Segment], selected: &[usize]) -> Result<Vec<Selection>, String> {
+        let evaluated = self.evaluate(defs);
+        selected
+            .iter()
+            .filter_map(|&i| evaluated.get(i))
+            .map(|(view, members)| match members {
+                Some(members) => Ok(Selection::new(view.name.clone(), members.clone())),
+                None => Err(format!(
+                    "“{}” cannot be used yet: {}",
+                    view.name,
+                    view.error
+                        .as_ref()
+                        .map_or("it has an error", |e| e.message.as_str())
+                )),
             })
             .collect()
     }

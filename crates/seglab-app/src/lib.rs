@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
             <pages::data::DataPage/>
             <pages::segments::SegmentsPage/>
             <pages::compare::ComparePage/>
+            <pages::impact::ImpactPage/>
         </main>
     }
 }

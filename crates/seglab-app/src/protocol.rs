@@ -15,6 +15,20 @@ pub enum Request {
     Load { name: String },
     /// Stop the load in progress; everything loaded before stays.
     Cancel,
+    /// A funnel of event `steps` within `within_days` of the first, for `segments[selected]` and everyone.
+    Funnel {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        steps: Vec<String>,
+        within_days: u32,
+    },
+    /// Retention cohorts by first event, for `segments[selected]` and everyone.
+    Retention {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        monthly: bool,
+        return_event: Option<String>,
+    },
     /// Column types chosen by the user over the inferred ones; the files they concern are read again.
     SetTypes {
         overrides: Vec<seglab_core::share::TypeOverride>,
@@ -136,6 +150,12 @@ pub enum Response {
     /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
     CompareFailed {
         message: String,
+    },
+    Funnel {
+        result: Result<seglab_core::impact::FunnelResult, String>,
+    },
+    Retention {
+        result: Result<seglab_core::impact::RetentionResult, String>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

@@ -57,6 +57,9 @@ pub struct AppState {
     pub sql_dialect: RwSignal<Dialect>,
     /// The SQL the engine wrote: (segment name, the query or why there is none).
     pub sql: RwSignal<Option<(String, Result<String, String>)>>,
+    /// The last funnel and retention the engine computed, or why not.
+    pub funnel: RwSignal<Option<Result<seglab_core::impact::FunnelResult, String>>>,
+    pub retention: RwSignal<Option<Result<seglab_core::impact::RetentionResult, String>>>,
     /// Column types the user chose over the inferred ones.
     pub types: RwSignal<Vec<TypeOverride>>,
     /// Which segments the comparison shows (indices into `segments`).
@@ -80,6 +83,8 @@ impl AppState {
             compare_error: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
             types: RwSignal::new(Vec::new()),
+            funnel: RwSignal::new(None),
+            retention: RwSignal::new(None),
             sql_for: RwSignal::new(None),
             sql_dialect: RwSignal::new(Dialect::DuckDb),
             sql: RwSignal::new(None),
@@ -223,6 +228,8 @@ impl AppState {
                 self.ready.set(true);
             }
             Response::Reload { .. } => {}
+            Response::Funnel { result } => self.funnel.set(Some(result)),
+            Response::Retention { result } => self.retention.set(Some(result)),
             Response::Progress {
                 name,
                 bytes,

@@ -2,4 +2,5 @@
 
 pub mod compare;
 pub mod data;
+pub mod impact;
 pub mod segments;
