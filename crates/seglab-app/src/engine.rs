@@ -339,8 +339,8 @@ impl Engine {
                     .error
                     .as_ref()
                     .map_or("it has an error", |e| e.message.as_str());
-                return Response::Failed {
-                    message: format!("Cannot compare “{}”: {reason}", view.name),
+                return Response::CompareFailed {
+                    message: format!("“{}” cannot be compared yet: {reason}", view.name),
                 };
             };
             groups.push(Group {
@@ -354,10 +354,18 @@ impl Engine {
             include_rest: true,
             ..CompareOptions::default()
         };
+        let overlap = if groups.len() > 1 {
+            compare::overlap(&groups).ok()
+        } else {
+            None
+        };
         match compare::compare(&self.dataset.population, &groups, &options) {
-            Ok(comparison) => Response::Comparison { comparison },
-            Err(error) => Response::Failed {
-                message: format!("Cannot compare: {error}"),
+            Ok(comparison) => Response::Comparison {
+                comparison,
+                overlap,
+            },
+            Err(error) => Response::CompareFailed {
+                message: error.to_string(),
             },
         }
     }

@@ -146,6 +146,8 @@ pub enum Response {
     /// The comparison as the engine produced it, rendered by the page as is.
     Comparison {
         comparison: seglab_core::compare::Comparison,
+        /// How the compared segments overlap, when there are two or more.
+        overlap: Option<seglab_core::compare::Overlap>,
     },
     /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
     CompareFailed {

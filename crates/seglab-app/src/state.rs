@@ -50,6 +50,8 @@ pub struct AppState {
     pub segments: RwSignal<Vec<Segment>>,
     pub results: RwSignal<Vec<SegmentView>>,
     pub comparison: RwSignal<Option<Comparison>>,
+    /// How the compared segments overlap.
+    pub overlap: RwSignal<Option<seglab_core::compare::Overlap>>,
     /// Why there is no comparison to show.
     pub compare_error: RwSignal<Option<String>>,
     /// The segment whose SQL is shown, and in which dialect.
@@ -81,6 +83,7 @@ impl AppState {
             results: RwSignal::new(Vec::new()),
             comparison: RwSignal::new(None),
             compare_error: RwSignal::new(None),
+            overlap: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
             types: RwSignal::new(Vec::new()),
             funnel: RwSignal::new(None),
@@ -277,7 +280,11 @@ impl AppState {
                 self.population.set(population);
                 self.results.set(segments);
             }
-            Response::Comparison { comparison } => {
+            Response::Comparison {
+                comparison,
+                overlap,
+            } => {
+                self.overlap.set(overlap);
                 self.compare_error.set(None);
                 self.comparison.set(Some(comparison));
             }

@@ -83,7 +83,7 @@ fn the_sample_loads_joins_and_segments_like_python_counts() {
     assert_eq!(error.span, Some((0, 4)));
     assert!(error.suggestions.iter().any(|s| s == "plan"), "{error:?}");
 
-    let Response::Comparison { comparison } = engine.handle(Request::Compare {
+    let Response::Comparison { comparison, .. } = engine.handle(Request::Compare {
         segments,
         selected: vec![0],
     }) else {

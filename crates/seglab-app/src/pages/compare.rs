@@ -5,7 +5,7 @@ use crate::components::histogram::Histogram;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
-use seglab_core::compare::{ColumnComparison, Comparison, Finding, GroupInfo, Summary};
+use seglab_core::compare::{ColumnComparison, Comparison, Finding, GroupInfo, Overlap, Summary};
 
 /// The comparison the engine computed, as tables.
 #[component]
@@ -22,7 +22,10 @@ pub fn ComparePage() -> impl IntoView {
                     return view! { <p class="hint" data-testid="compare-error">{message}</p> }.into_any();
                 }
                 match state.comparison.get() {
-                    Some(comparison) => view! { <ComparisonView comparison=comparison/> }.into_any(),
+                    Some(comparison) => view! {
+                        <ComparisonView comparison=comparison/>
+                        {state.overlap.get().map(|overlap| view! { <OverlapView overlap=overlap/> })}
+                    }.into_any(),
                     None => view! { <p class="hint">"Load a file to compare."</p> }.into_any(),
                 }
             }}
@@ -194,4 +197,51 @@ fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
         </tr>
     }
     .into_any()
+}
+
+/// Pairwise overlaps (users in both, Jaccard) and the users in each exact combination of segments.
+#[component]
+fn OverlapView(
+    /// The overlap the engine computed.
+    overlap: Overlap,
+) -> impl IntoView {
+    let names = overlap.names.clone();
+    let largest = overlap.intersections.first().map_or(1, |i| i.count.max(1));
+    view! {
+        <h3>"Overlap"</h3>
+        <div class="table-scroll">
+            <table data-testid="overlap">
+                <caption class="visually-hidden">"Users in both segments, and the Jaccard index"</caption>
+                <thead><tr><th scope="col">""</th>{names.iter().map(|n| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
+                <tbody>
+                    {names.iter().enumerate().map(|(i, name)| view! {
+                        <tr>
+                            <th scope="row">{name.clone()}</th>
+                            {(0..names.len()).map(|j| {
+                                let text = if i == j {
+                                    format::count(overlap.pairwise[i][j])
+                                } else {
+                                    format!("{} (J = {:.2})", format::count(overlap.pairwise[i][j]), overlap.jaccard[i][j])
+                                };
+                                view! { <td class="num">{text}</td> }
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <ul class="intersections" aria-label="Users in exactly these segments">
+            {overlap.intersections.iter().map(|x| {
+                let label = x.groups.iter().filter_map(|&g| names.get(g).cloned()).collect::<Vec<_>>().join(" ∩ ");
+                let width = x.count as f64 / largest as f64 * 100.0;
+                view! {
+                    <li>
+                        <span class="bar" style=format!("width: {width:.1}%") aria-hidden="true"></span>
+                        <span>{format!("only {label}: {}", format::count(x.count))}</span>
+                    </li>
+                }
+            }).collect_view()}
+            <li class="muted">{format!("in none: {}", format::count(overlap.in_none))}</li>
+        </ul>
+    }
 }
