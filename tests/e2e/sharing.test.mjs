@@ -117,3 +117,24 @@ test('the Impact view shows a funnel and retention per compared segment', async 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('two compared segments show their overlap', async () => {
+  const errors = [];
+  const link = `${site.url}?v=1&s=Pro~2a9d8f~plan%20%3D%20%22pro%22&s=Big~e76f51~employees%20%3E%20100&cmp=Pro,Big`;
+  const page = await openPage(browser, link, errors);
+  await pickFiles(page, [USERS]);
+  const overlap = page.getByTestId('overlap');
+  await overlap.waitFor();
+  const oracle = JSON.parse((await import('node:child_process')).execFileSync('python3', ['-c', `
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
+def emp(r):
+    try: return float(r["employees"])
+    except ValueError: return None
+both = sum(1 for r in rows if r["plan"].strip() == "pro" and (emp(r) or 0) > 100)
+print(json.dumps(both))`, USERS], { encoding: 'utf8' }));
+  const cell = await overlap.locator('tbody tr').first().locator('td').nth(1).textContent();
+  assert.equal(Number(cell.split(' ')[0].replaceAll(',', '')), oracle);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
