@@ -128,8 +128,19 @@ impl AppState {
                 if !compared.is_empty() {
                     browser::post(
                         &Request::Compare {
-                            segments,
+                            segments: segments.clone(),
                             selected: compared,
+                        },
+                        None,
+                    );
+                }
+                if let Some(index) = self.sql_for.get() {
+                    let dialect = self.sql_dialect.get();
+                    browser::post(
+                        &Request::Sql {
+                            segments,
+                            index,
+                            dialect,
                         },
                         None,
                     );

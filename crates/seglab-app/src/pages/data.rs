@@ -19,7 +19,7 @@ pub fn DataPage() -> impl IntoView {
             <DropZone/>
             <LoadProgressBar/>
             {move || (!state.files.with(Vec::is_empty)).then(|| view! { <JoinSummary dataset=state.dataset.get()/> })}
-            <For each=move || state.files.get() key=|f| (f.name.clone(), f.rows, f.bytes) let:file>
+            <For each=move || state.files.get() key=|f| (f.name.clone(), f.rows, f.bytes, f.columns.iter().map(|c| c.ty.clone()).collect::<Vec<_>>()) let:file>
                 <FileCard file=file on_remove=on_remove on_retype=on_retype/>
             </For>
         </section>
