@@ -8,6 +8,7 @@ pub mod compare;
 pub mod dataset;
 pub mod ingest;
 pub mod join;
+pub mod models;
 pub mod segment;
 pub mod share;
 pub mod stats;
