@@ -303,7 +303,7 @@ fn score_text_form() {
     let def = health();
     assert_eq!(def.measures.len(), 4);
     assert_eq!(def.measures[3].direction, Direction::LowerIsBetter);
-    assert_eq!(def.measures[0].weight, 2.0);
+    assert!((def.measures[0].weight - 2.0).abs() < f64::EPSILON);
     assert_eq!(
         def.to_string(),
         "count(Login, 30d):+:2;active_days:+:1;latest(nps.score):+:1;days_since_last_seen:-:1"
@@ -415,7 +415,7 @@ fn rfm_groups_are_segments_over_the_scores() {
     );
     for scores in [&result.r, &result.f, &result.m] {
         let mut counts = [0usize; 6];
-        for &s in scores.iter() {
+        for &s in scores {
             counts[s as usize] += 1;
         }
         assert_eq!(counts[0], result.unscored);

@@ -49,18 +49,19 @@ proptest! {
     }
 }
 
+/// One generated row: seats, revenue, admin, category index, day offset, converted.
+type Row = (
+    Option<i64>,
+    Option<f64>,
+    Option<bool>,
+    Option<usize>,
+    Option<i32>,
+    Option<bool>,
+);
+
 const WORDS: [&str; 5] = ["SE", "NO", "a \"quoted\" one", "Ünïcode", "in"];
 
-fn table(
-    rows: &[(
-        Option<i64>,
-        Option<f64>,
-        Option<bool>,
-        Option<usize>,
-        Option<i32>,
-        Option<bool>,
-    )],
-) -> Table {
+fn table(rows: &[Row]) -> Table {
     let ints: Vec<Option<i64>> = rows.iter().map(|r| r.0).collect();
     let decs: Vec<Option<f64>> = rows.iter().map(|r| r.1).collect();
     let bools: Vec<Option<bool>> = rows.iter().map(|r| r.2).collect();
@@ -84,16 +85,7 @@ fn table(
     .expect("columns of one length")
 }
 
-fn row() -> impl Strategy<
-    Value = (
-        Option<i64>,
-        Option<f64>,
-        Option<bool>,
-        Option<usize>,
-        Option<i32>,
-        Option<bool>,
-    ),
-> {
+fn row() -> impl Strategy<Value = Row> {
     (
         prop::option::weighted(0.9, -5i64..40),
         prop::option::weighted(0.9, prop_oneof![-1e6f64..1e6, Just(0.1), Just(2.5)]),

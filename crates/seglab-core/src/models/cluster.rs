@@ -6,7 +6,7 @@
 //!   prototype is Σ (x − c)² over numeric columns + γ × the number of categorical mismatches, with γ the
 //!   mean standard deviation of the z-scored numeric columns (1, or less when a column is constant; 1
 //!   without numeric columns), as Huang suggests.
-//! - Prototypes are fitted on a sample of at most `sample` users drawn with a fixed seed (SplitMix64), for
+//! - Prototypes are fitted on a sample of at most `sample` users drawn with a fixed seed (`SplitMix64`), for
 //!   every k of `k_range`: k-means++-style seeding, then at most 50 rounds of assigning users and moving
 //!   each prototype to its members' means and modes. The silhouette (on the first 2,000 users of the
 //!   sample, with the same dissimilarity) picks k; ties go to the smaller k. Every user is then assigned
@@ -405,7 +405,7 @@ fn silhouette(pair: &[f32], assignment: &[usize], k: usize) -> f64 {
         counts[*c] += 1;
     }
     for i in 0..s {
-        sums.iter_mut().for_each(|x| *x = 0.0);
+        sums.fill(0.0);
         for j in 0..s {
             if i != j {
                 sums[assignment[j]] += f64::from(pair[i * s + j]);

@@ -182,7 +182,8 @@ pub(crate) fn mid_ranks(values: &[f64]) -> Vec<f64> {
     let mut i = 0;
     while i < order.len() {
         let mut j = i + 1;
-        while j < order.len() && values[order[j]] == values[order[i]] {
+        // Sorted ascending, so `<=` is equality here; it also ties -0.0 with 0.0 as `==` would.
+        while j < order.len() && values[order[j]] <= values[order[i]] {
             j += 1;
         }
         let rank = (i + j + 1) as f64 / 2.0;

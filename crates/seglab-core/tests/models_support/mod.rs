@@ -6,6 +6,7 @@ use seglab_core::segment::{self, SegmentSet};
 use seglab_core::{Bitset, Dataset, ingest};
 
 /// `web/sample` (users, events, nps) joined as the app joins it.
+#[allow(dead_code)] // Not every test file that shares this module loads the sample.
 pub fn sample() -> Dataset {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/sample/");
     let names = ["users.csv", "events.csv", "nps.csv"];
@@ -29,6 +30,7 @@ pub fn sample() -> Dataset {
         .dataset
 }
 
+#[allow(dead_code)] // Not every test file that shares this module checks definitions.
 /// Parses and evaluates `definition` on `data` and asserts it selects exactly `members`.
 pub fn assert_definition(data: &Dataset, definition: &str, members: &Bitset) {
     let expr = segment::parse(definition)
