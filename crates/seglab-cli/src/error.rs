@@ -22,6 +22,9 @@ pub enum CliError {
     /// A comparison the engine refused.
     #[error(transparent)]
     Compare(#[from] seglab_core::compare::CompareError),
+    /// A model (score, RFM, discovery) the engine refused.
+    #[error(transparent)]
+    Model(#[from] seglab_core::models::ModelError),
     /// Arguments that clap accepted but that do not make sense together.
     #[error("{0}")]
     Usage(String),

@@ -6,10 +6,13 @@
 
 mod compare;
 mod data;
+mod discover;
 mod error;
 mod inspect;
 mod load;
 mod output;
+mod rfm;
+mod score;
 mod segment;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +38,12 @@ enum Command {
     Segment(segment::Args),
     /// Compare two segments on every column, with confidence intervals.
     Compare(compare::Args),
+    /// Score users on 3-6 measures (a health score), cut the score into bands, and back-test it.
+    Score(score::Args),
+    /// Recency, frequency and monetary value per user, scored 1-5, and the standard RFM groups.
+    Rfm(rfm::Args),
+    /// Find readable groups with an unusually high or low target rate, or clusters of similar users.
+    Discover(discover::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +53,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args, &mut stdout),
         Command::Segment(args) => segment::run(args, &mut stdout),
         Command::Compare(args) => compare::run(args, &mut stdout),
+        Command::Score(args) => score::run(args, &mut stdout),
+        Command::Rfm(args) => rfm::run(args, &mut stdout),
+        Command::Discover(args) => discover::run(args, &mut stdout),
     };
     let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
     match result {

@@ -341,7 +341,7 @@ pub fn discover(
         let pure = r_is_pure(rule);
         if pure && rule.known * 10 >= n_known {
             notes.push(format!(
-                "`{}` splits the target almost perfectly (rate {:.1}% in {} users): it may follow from the target rather than explain it; exclude it to see other rules",
+                "the group {} has a rate of {:.1}% in {} users: a column that splits the target this cleanly may follow from it rather than explain it; exclude the column to see other rules",
                 rule.definition,
                 rule.rate * 100.0,
                 rule.known

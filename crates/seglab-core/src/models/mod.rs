@@ -93,6 +93,25 @@ pub(crate) fn resolve(dataset: &Dataset, name: &str) -> Result<Column, ModelErro
     if let Some(column) = dataset.population.column_loose(name) {
         return Ok(column.clone());
     }
+    // `count(Login,30d)` (as typed in a URL) means `count(Login, 30d)`.
+    let spaced = name.replace(", ", ",").replace(',', ", ");
+    let name = spaced.as_str();
+    let Some(measure) = join::Measure::parse(name, dataset) else {
+        return Err(unknown(dataset, name));
+    };
+    // A measure of an event that never occurs would be a column of zeros: say so instead.
+    if let join::Measure::Count {
+        event: Some(event), ..
+    } = &measure
+        && dataset
+            .events
+            .as_ref()
+            .is_none_or(|log| log.event_code(event).is_none())
+    {
+        return Err(ModelError::UnknownEvent {
+            name: event.clone(),
+        });
+    }
     join::measure(dataset, name).ok_or_else(|| unknown(dataset, name))
 }
 

@@ -291,7 +291,7 @@ pub fn score(
                 weight: m.weight,
             });
         }
-        let (_, values) = resolve_loose(dataset, &m.name)?;
+        let (_, values) = resolve_numeric(dataset, &m.name)?;
         let (rank, missing) = percentile_ranks(&values, m.direction);
         ranks.push(rank);
         reports.push(MeasureReport {
@@ -318,16 +318,6 @@ pub fn score(
         bands,
         backtest,
     })
-}
-
-/// Resolves a name, also when the space after a comma was left out (`count(Login,30d)`).
-fn resolve_loose(dataset: &Dataset, name: &str) -> Result<(Column, Numeric), ModelError> {
-    match resolve_numeric(dataset, name) {
-        Err(ModelError::UnknownColumn { .. }) if name.contains(',') && !name.contains(", ") => {
-            resolve_numeric(dataset, &name.replace(',', ", "))
-        }
-        other => other,
-    }
 }
 
 fn percentile_ranks(values: &Numeric, direction: Direction) -> (Vec<f64>, usize) {
