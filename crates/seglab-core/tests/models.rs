@@ -91,7 +91,7 @@ fn discovery_finds_the_industries_that_convert_better() {
         found
             .rules
             .iter()
-            .any(|r| r.definition.ends_with("industry = \"Retail\"") && r.lift < 0.8),
+            .any(|r| r.definition.contains("industry = \"Retail\"") && r.lift < 0.8),
         "Retail converts worse"
     );
     assert!(found.notes.is_empty());

@@ -135,8 +135,16 @@ struct Split {
 struct Node {
     depth: usize,
     split: bool,
-    conditions: Vec<String>,
+    path: Vec<Step>,
     members: Bitset,
+}
+
+/// One split on the path to a node: the feature, the split position and the side taken.
+#[derive(Clone, Copy)]
+struct Step {
+    feature: usize,
+    at: usize,
+    left: bool,
 }
 
 /// Finds rule segments; `progress` gets the share done and returns false to cancel.
@@ -196,7 +204,7 @@ pub fn discover(
     let mut nodes = vec![Node {
         depth: 0,
         split: false,
-        conditions: Vec::new(),
+        path: Vec::new(),
         members: Bitset::full(users),
     }];
     let mut node_of = vec![0u16; users];
@@ -256,16 +264,18 @@ pub fn discover(
         let mut children: Vec<Option<(u16, u16)>> = vec![None; frontier.len()];
         for (s, &n) in frontier.iter().enumerate() {
             let Some(split) = best[s] else { continue };
-            let feature = &features[split.feature];
-            let (left_text, right_text) = conditions(feature, split.at);
             nodes[n].split = true;
-            for text in [left_text, right_text] {
-                let mut conditions = nodes[n].conditions.clone();
-                conditions.push(text);
+            for left in [true, false] {
+                let mut path = nodes[n].path.clone();
+                path.push(Step {
+                    feature: split.feature,
+                    at: split.at,
+                    left,
+                });
                 nodes.push(Node {
                     depth: level + 1,
                     split: false,
-                    conditions,
+                    path,
                     members: Bitset::new(users),
                 });
                 next.push(nodes.len() - 1);
@@ -309,18 +319,7 @@ pub fn discover(
             continue;
         };
         let rate = p as f64 / k as f64;
-        let definition = node
-            .conditions
-            .iter()
-            .map(|c| {
-                if node.conditions.len() > 1 && c.contains(" or ") {
-                    format!("({c})")
-                } else {
-                    c.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" and ");
+        let definition = definition(&features, &node.path);
         rules.push(Rule {
             definition,
             depth: node.depth,
@@ -341,7 +340,7 @@ pub fn discover(
         let pure = r_is_pure(rule);
         if pure && rule.known * 10 >= n_known {
             notes.push(format!(
-                "the group {} has a rate of {:.1}% in {} users: a column that splits the target this cleanly may follow from it rather than explain it; exclude the column to see other rules",
+                "the group where {} has a rate of {:.1}% in {} users: a column that splits the target this cleanly may follow from it rather than explain it; exclude the column to see other rules",
                 rule.definition,
                 rule.rate * 100.0,
                 rule.known
@@ -585,42 +584,93 @@ fn goes_left(feature: &Feature, bin: usize, at: usize) -> bool {
     }
 }
 
-/// The two sides of a split in the segment language.
-fn conditions(feature: &Feature, at: usize) -> (String, String) {
-    let name = ColumnName(&feature.name).to_string();
-    let or_empty = |text: String| {
-        if feature.has_missing {
-            format!("{text} or {name} is empty")
-        } else {
-            text
+/// The path to a node in the segment language, one condition per column where possible: two
+/// thresholds on the same side keep the tighter one, and a value chosen with `=` makes the `!=`s of the
+/// same column redundant.
+fn definition(features: &[Feature], path: &[Step]) -> String {
+    let mut order: Vec<usize> = Vec::new();
+    for step in path {
+        if !order.contains(&step.feature) {
+            order.push(step.feature);
         }
-    };
-    match &feature.kind {
-        Kind::Numeric {
-            thresholds,
-            date,
-            integer,
-        } => {
-            let t = thresholds[at];
-            let literal = if *date {
-                crate::segment::time::format_date(t as i32)
-            } else if *integer {
-                format!("{}", t as i64)
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for f in order {
+        let feature = &features[f];
+        let steps: Vec<&Step> = path.iter().filter(|s| s.feature == f).collect();
+        let name = ColumnName(&feature.name).to_string();
+        let or_empty = |text: String| {
+            if feature.has_missing {
+                format!("{text} or {name} is empty")
             } else {
-                format!("{t}")
-            };
-            (
-                format!("{name} <= {literal}"),
-                or_empty(format!("{name} > {literal}")),
-            )
+                text
+            }
+        };
+        match &feature.kind {
+            Kind::Numeric { .. } => {
+                let le = steps.iter().filter(|s| s.left).map(|s| s.at).min();
+                let gt = steps.iter().filter(|s| !s.left).map(|s| s.at).max();
+                match (gt, le) {
+                    (Some(gt), Some(le)) => {
+                        // `<=` already leaves out missing values.
+                        parts.push(format!("{name} > {}", literal(feature, gt)));
+                        parts.push(format!("{name} <= {}", literal(feature, le)));
+                    }
+                    (Some(gt), None) => {
+                        parts.push(or_empty(format!("{name} > {}", literal(feature, gt))));
+                    }
+                    (None, Some(le)) => parts.push(format!("{name} <= {}", literal(feature, le))),
+                    (None, None) => {}
+                }
+            }
+            Kind::Categorical { values } => {
+                if let Some(chosen) = steps.iter().find(|s| s.left) {
+                    parts.push(format!("{name} = {}", Quoted(&values[chosen.at])));
+                } else {
+                    for s in &steps {
+                        parts.push(or_empty(format!("{name} != {}", Quoted(&values[s.at]))));
+                    }
+                }
+            }
+            Kind::Boolean => {
+                if steps.iter().any(|s| s.left) {
+                    parts.push(format!("{name} = yes"));
+                } else {
+                    parts.push(or_empty(format!("{name} = no")));
+                }
+            }
         }
-        Kind::Categorical { values } => {
-            let value = Quoted(&values[at]).to_string();
-            (
-                format!("{name} = {value}"),
-                or_empty(format!("{name} != {value}")),
-            )
-        }
-        Kind::Boolean => (format!("{name} = yes"), or_empty(format!("{name} = no"))),
+    }
+    let several = parts.len() > 1;
+    parts
+        .into_iter()
+        .map(|p| {
+            if several && p.contains(" or ") {
+                format!("({p})")
+            } else {
+                p
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+/// Threshold number `at` of a numeric feature as a literal of the segment language.
+fn literal(feature: &Feature, at: usize) -> String {
+    let Kind::Numeric {
+        thresholds,
+        date,
+        integer,
+    } = &feature.kind
+    else {
+        return String::new();
+    };
+    let t = thresholds[at];
+    if *date {
+        crate::segment::time::format_date(t as i32)
+    } else if *integer {
+        format!("{}", t as i64)
+    } else {
+        format!("{t}")
     }
 }
