@@ -228,7 +228,7 @@ fn discovery_errors_name_the_problem() {
     };
     let unknown = run("convertd", None).unwrap_err();
     assert!(
-        unknown.starts_with("there is no column or measure `convertd`"),
+        unknown.starts_with("there is no column or measure `convertd` (did you mean `converted`?)"),
         "{unknown}"
     );
     let text = run("industry", None).unwrap_err();
@@ -498,6 +498,13 @@ fn rfm_of_one_event_and_of_a_linked_file() {
                 event: Some("Buy".into()),
             },
             "there is no event `Buy` in the event log",
+        ),
+        (
+            RfmOptions {
+                value: "amount".into(),
+                event: Some("Purchse".into()),
+            },
+            "there is no event `Purchse` in the event log; did you mean `Purchase`?",
         ),
     ];
     for (options, message) in errors {

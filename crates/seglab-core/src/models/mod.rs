@@ -38,8 +38,13 @@ use crate::table::{Column, ColumnData, ColumnType};
 /// Why a model could not be built, in words that say how to fix the request.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ModelError {
-    #[error("there is no column or measure `{name}`; the columns are: {available}")]
-    UnknownColumn { name: String, available: String },
+    #[error("there is no column or measure `{name}`{hint}; the columns are: {available}")]
+    UnknownColumn {
+        name: String,
+        /// ` (did you mean `plan`?)` or empty.
+        hint: String,
+        available: String,
+    },
     #[error("`{name}` is {ty}; {needed}")]
     WrongType {
         name: String,
@@ -62,8 +67,12 @@ pub enum ModelError {
     },
     #[error("there is no event log: {0} needs events (load a product-analytics export)")]
     NoEvents(&'static str),
-    #[error("there is no event `{name}` in the event log")]
-    UnknownEvent { name: String },
+    #[error("there is no event `{name}` in the event log{hint}")]
+    UnknownEvent {
+        name: String,
+        /// `; did you mean `Login`?` or empty.
+        hint: String,
+    },
     #[error("the event log has no numeric property `{name}`; its properties are: {available}")]
     UnknownProperty { name: String, available: String },
     #[error("{what}: needs at least {needed} users with a value, has {found}")]
@@ -108,9 +117,7 @@ pub(crate) fn resolve(dataset: &Dataset, name: &str) -> Result<Column, ModelErro
             .as_ref()
             .is_none_or(|log| log.event_code(event).is_none())
     {
-        return Err(ModelError::UnknownEvent {
-            name: event.clone(),
-        });
+        return Err(unknown_event(dataset, event));
     }
     join::measure(dataset, name).ok_or_else(|| unknown(dataset, name))
 }
@@ -125,9 +132,30 @@ fn unknown(dataset: &Dataset, name: &str) -> ModelError {
     if dataset.events.is_some() {
         names.push("and measures such as `count(Login, 30d)`, `days_since_last_seen`".to_owned());
     }
+    let hint = crate::segment::nearest(name, dataset.population.columns().iter().map(Column::name))
+        .first()
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default();
     ModelError::UnknownColumn {
         name: name.to_owned(),
+        hint,
         available: names.join(", "),
+    }
+}
+
+pub(crate) fn unknown_event(dataset: &Dataset, name: &str) -> ModelError {
+    let hint = dataset
+        .events
+        .as_ref()
+        .and_then(|log| {
+            crate::segment::nearest(name, log.names.iter().map(String::as_str))
+                .first()
+                .map(|n| format!("; did you mean `{n}`?"))
+        })
+        .unwrap_or_default();
+    ModelError::UnknownEvent {
+        name: name.to_owned(),
+        hint,
     }
 }
 

@@ -203,7 +203,7 @@ pub fn rfm(dataset: &Dataset, options: &RfmOptions) -> Result<RfmResult, ModelEr
         let code = match &options.event {
             Some(name) => Some(
                 log.event_code(name)
-                    .ok_or_else(|| ModelError::UnknownEvent { name: name.clone() })?,
+                    .ok_or_else(|| super::unknown_event(dataset, name))?,
             ),
             None => None,
         };
