@@ -296,6 +296,19 @@ fn score_bands_are_segments_and_the_score_predicts_conversion() {
         serde_json::from_str::<models::ScoreResult>(&json).expect("reads"),
         result
     );
+    // Edited thresholds with decimals are segments too.
+    let mut edited = health();
+    edited.bands = Bands {
+        at_risk: 30.5,
+        needs_attention: 41.25,
+        healthy: 60.125,
+    };
+    let result = models::score(&data, &edited, None).expect("scores");
+    let augmented = models::with_columns(&data, vec![result.to_column()]);
+    for band in &result.bands {
+        assert_definition(&augmented, &band.definition, &band.members);
+    }
+    assert_eq!(result.bands[3].definition, "health_score >= 60.125");
 }
 
 #[test]
