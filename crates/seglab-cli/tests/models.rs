@@ -307,7 +307,7 @@ fn bad_requests_are_explained() {
 fn rfm_table_for_people() {
     let output = seglab("rfm", &["--value", "amount"]);
     assert!(output.status.success());
-    expect_test::expect![[r#"
+    expect_test::expect![[r"
         3,000 users scored as of 2025-06-30 23:59:29 (0 without events are left out); R, F and M are quintiles 1-5, recent = 5
           group                R    F    users  definition (over rfm_r, rfm_f)
           Champions            5    4-5  378    rfm_r = 5 and rfm_f between 4 and 5
@@ -321,5 +321,5 @@ fn rfm_table_for_people() {
           Can't lose them      1-2  5    54     rfm_r between 1 and 2 and rfm_f = 5
           Hibernating          2    1-2  316    rfm_r = 2 and rfm_f between 1 and 2
           Lost                 1    1-2  312    rfm_r = 1 and rfm_f between 1 and 2
-    "#]].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    "]].assert_eq(&String::from_utf8_lossy(&output.stdout));
 }
