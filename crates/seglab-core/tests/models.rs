@@ -391,6 +391,25 @@ fn score_errors_say_how_to_fix_the_request() {
             .unwrap_err()
             .starts_with("the band thresholds must rise")
     );
+    assert_eq!(
+        run("arr:+:1;employees:+:1;renewal_date:+:1").map_err(|e| e.len()),
+        Ok(()),
+        "a date column with values is a measure"
+    );
+    let empty = seglab_core::table::Column::new(
+        "empty",
+        seglab_core::ColumnType::Integer,
+        seglab_core::ColumnData::Integer(vec![0; 3000]),
+        seglab_core::Bitset::new(3000),
+    );
+    let with_empty = models::with_columns(&data, vec![empty]);
+    let def: ScoreDefinition = "arr:+:1;employees:+:1;empty:+:1".parse().expect("parses");
+    assert_eq!(
+        models::score(&with_empty, &def, None)
+            .unwrap_err()
+            .to_string(),
+        "`empty` has no values: every user is missing it, so it cannot rank anyone"
+    );
     let def = health();
     let one_class = models::score(
         &data,
@@ -602,6 +621,10 @@ fn clusters_are_deterministic_and_described() {
     assert_eq!(
         models::cluster(&data, &options, &mut cancel).err(),
         Some(ModelError::Cancelled)
+    );
+    assert_eq!(
+        models::cluster(&data, &ClusterOptions::default(), &mut keep_going()).err(),
+        Some(ModelError::NoColumns)
     );
     let json = serde_json::to_string(&first).expect("serialises");
     assert_eq!(

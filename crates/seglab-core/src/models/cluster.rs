@@ -147,6 +147,9 @@ pub fn cluster(
     progress: &mut dyn FnMut(f64) -> bool,
 ) -> Result<Clustering, ModelError> {
     let users = dataset.users();
+    if options.columns.is_empty() {
+        return Err(ModelError::NoColumns);
+    }
     let columns: Vec<Column> = options
         .columns
         .iter()

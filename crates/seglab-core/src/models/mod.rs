@@ -85,6 +85,10 @@ pub enum ModelError {
         "the outcome `{name}` has only one value among the users with a score, so nothing to back-test against"
     )]
     OneClass { name: String },
+    #[error("`{name}` has no values: every user is missing it, so it cannot rank anyone")]
+    NoValues { name: String },
+    #[error("choose at least one column to cluster on")]
+    NoColumns,
     #[error("cancelled")]
     Cancelled,
 }

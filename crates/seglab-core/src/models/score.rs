@@ -292,6 +292,11 @@ pub fn score(
             });
         }
         let (_, values) = resolve_numeric(dataset, &m.name)?;
+        if values.valid.count() == 0 {
+            return Err(ModelError::NoValues {
+                name: m.name.clone(),
+            });
+        }
         let (rank, missing) = percentile_ranks(&values, m.direction);
         ranks.push(rank);
         reports.push(MeasureReport {
