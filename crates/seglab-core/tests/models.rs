@@ -180,6 +180,26 @@ fn discovery_of_a_numeric_target_above_a_threshold() {
     )
     .expect("runs");
     assert!(median.threshold.is_some());
+    // A measure as the target, with the default features (which include that measure).
+    let logins = check_discovery(
+        &data,
+        &Target {
+            column: "count(Login, 30d)".into(),
+            threshold: Some(0.0),
+        },
+        &DiscoverOptions {
+            exclude: strings(&["count(*, 30d)", "days_since_last_seen", "last_seen"]),
+            max_depth: 2,
+            ..DiscoverOptions::default()
+        },
+    );
+    assert!(!logins.features.iter().any(|f| f == "count(Login, 30d)"));
+    assert!(
+        logins
+            .rules
+            .iter()
+            .all(|r| !r.definition.contains("count(Login, 30d)"))
+    );
     assert!((median.overall_rate - 0.5).abs() < 0.05);
 }
 

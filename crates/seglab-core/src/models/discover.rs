@@ -191,11 +191,13 @@ pub fn discover(
         .max(1);
     let bins = options.bins.clamp(2, 64);
     let mut columns = feature_columns(dataset, options, target_column.name())?;
+    // The target never explains itself.
     columns.retain(|c| {
-        !options
-            .exclude
-            .iter()
-            .any(|e| e.eq_ignore_ascii_case(c.name()))
+        c.name() != target_column.name()
+            && !options
+                .exclude
+                .iter()
+                .any(|e| e.eq_ignore_ascii_case(c.name()))
     });
     let features: Vec<Feature> = columns.iter().filter_map(|c| prepare(c, bins)).collect();
     let is_pos: Vec<bool> = (0..users).map(|r| positive.get(r)).collect();
