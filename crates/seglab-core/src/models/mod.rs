@@ -3,7 +3,8 @@
 //!
 //! Every model reads the [`Dataset`] as segments see it: population columns by name, and per-user
 //! measures by their names (`count(Login, 30d)`, `days_since_last_seen`, `latest(nps.score)`; see
-//! `join`). A measure that is not a population column is computed on the fly.
+//! `join`). A measure that is not a population column is computed on the fly. The user-facing
+//! description is `docs/models.md`.
 //!
 //! # How results become segments
 //! - Score bands and RFM groups: the model's output is a population column (`health_score`; `rfm_r`,
