@@ -77,7 +77,7 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     }
     writeln!(
         out,
-        "{} users scored as of {} ({} without events are left out); R, F and M are quintiles 1-5, recent = 5",
+        "{} users scored as of {} ({} without matching events are left out); R, F and M are quintiles 1-5, recent = 5",
         thousands(result.scored),
         report.as_of,
         thousands(result.unscored)

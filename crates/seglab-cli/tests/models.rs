@@ -308,7 +308,7 @@ fn rfm_table_for_people() {
     let output = seglab("rfm", &["--value", "amount"]);
     assert!(output.status.success());
     expect_test::expect![[r"
-        3,000 users scored as of 2025-06-30 23:59:29 (0 without events are left out); R, F and M are quintiles 1-5, recent = 5
+        3,000 users scored as of 2025-06-30 23:59:29 (0 without matching events are left out); R, F and M are quintiles 1-5, recent = 5
           group                R    F    users  definition (over rfm_r, rfm_f)
           Champions            5    4-5  378    rfm_r = 5 and rfm_f between 4 and 5
           Loyal                3-4  4-5  518    rfm_r between 3 and 4 and rfm_f between 4 and 5
