@@ -7,9 +7,9 @@
 //!   mean standard deviation of the z-scored numeric columns (1, or less when a column is constant; 1
 //!   without numeric columns), as Huang suggests.
 //! - Prototypes are fitted on a sample of at most `sample` users drawn with a fixed seed (`SplitMix64`), for
-//!   every k of `k_range`: k-means++-style seeding, then at most 50 rounds of assigning users and moving
-//!   each prototype to its members' means and modes. The silhouette (on the first 2,000 users of the
-//!   sample, with the same dissimilarity) picks k; ties go to the smaller k. Every user is then assigned
+//!   every k from `k_min` to `k_max`: k-means++-style seeding, then at most 50 rounds of assigning users
+//!   and moving each prototype to its members' means and modes. The mean silhouette over the whole sample
+//!   (with the same dissimilarity) picks k; ties go to the smaller k. Every user is then assigned
 //!   to the nearest prototype. The same files and options give the same clusters.
 //! - Each cluster is described by what distinguishes it from everyone else
 //!   ([`crate::compare::distinguish`] on the chosen columns). A cluster is a [`Bitset`]; it has no
@@ -92,6 +92,26 @@ struct Prototype {
 }
 
 impl Space {
+    /// The same space over `rows` only, renumbered from 0.
+    fn gather(&self, rows: &[usize]) -> Space {
+        Space {
+            numeric: self
+                .numeric
+                .iter()
+                .map(|c| rows.iter().map(|&r| c[r]).collect())
+                .collect(),
+            means: self.means.clone(),
+            sds: self.sds.clone(),
+            categorical: self
+                .categorical
+                .iter()
+                .map(|c| rows.iter().map(|&r| c[r]).collect())
+                .collect(),
+            labels: Vec::new(),
+            gamma: self.gamma,
+        }
+    }
+
     fn to_proto(&self, row: usize, p: &Prototype) -> f64 {
         let mut d = 0.0;
         for (col, &c) in self.numeric.iter().zip(&p.numeric) {
@@ -176,31 +196,31 @@ pub fn cluster(
         rows.swap(i, j);
     }
     rows.truncate(take);
-    let s = rows.len().min(2_000);
-    let mut pair = vec![0f32; s * s];
-    for i in 0..s {
-        for j in i + 1..s {
-            let d = space.between(rows[i], rows[j]) as f32;
-            pair[i * s + j] = d;
-            pair[j * s + i] = d;
-        }
-    }
-    let mut choices = Vec::new();
-    let mut fits = Vec::new();
     let ks: Vec<usize> = (k_min..=k_max).filter(|&k| k < rows.len()).collect();
+    // The sample's values gathered into short columns, so that the pairwise passes stay in cache.
+    let sample = space.gather(&rows);
+    let sample_rows: Vec<usize> = (0..rows.len()).collect();
+    // Fitting is the first half of the work, the silhouettes the second.
+    let mut fits = Vec::with_capacity(ks.len());
     for (step, &k) in ks.iter().enumerate() {
-        if !progress(step as f64 / (ks.len() + 1) as f64) {
+        if !progress(0.5 * step as f64 / ks.len() as f64) {
             return Err(ModelError::Cancelled);
         }
-        let (protos, assignment, cost) = fit(&space, &rows, k, &mut rng);
-        let silhouette = silhouette(&pair, &assignment[..s], k);
+        fits.push(fit(&sample, &sample_rows, k, &mut rng));
+    }
+    let assignments: Vec<&[usize]> = fits.iter().map(|f| f.1.as_slice()).collect();
+    let silhouettes = silhouettes(&sample, &sample_rows, &ks, &assignments, progress)?;
+    let mut choices = Vec::with_capacity(ks.len());
+    let mut prototypes = Vec::with_capacity(ks.len());
+    for ((&k, (protos, _, cost)), silhouette) in ks.iter().zip(fits).zip(silhouettes) {
         choices.push(KChoice {
             k,
             silhouette,
             cost,
         });
-        fits.push(protos);
+        prototypes.push(protos);
     }
+    let fits = prototypes;
     let Some(best) = (0..choices.len()).max_by(|&a, &b| {
         choices[a]
             .silhouette
@@ -218,9 +238,6 @@ pub fn cluster(
     let mut members = vec![Bitset::new(users); k];
     for row in 0..users {
         members[space.nearest(row, protos).0].set(row, true);
-    }
-    if !progress(ks.len() as f64 / (ks.len() + 1) as f64) {
-        return Err(ModelError::Cancelled);
     }
     let table = Table::new(columns.clone()).unwrap_or_default();
     let clusters = members
@@ -395,39 +412,66 @@ fn fit(
     (protos, assignment, cost)
 }
 
-/// Mean silhouette of the first `√pair.len()` sample rows; a row alone in its cluster scores 0.
-fn silhouette(pair: &[f32], assignment: &[usize], k: usize) -> f64 {
-    let s = assignment.len();
-    if s < 2 {
-        return 0.0;
-    }
-    let mut total = 0.0;
-    let mut sums = vec![0f64; k];
-    let mut counts = vec![0usize; k];
-    for c in assignment {
-        counts[*c] += 1;
-    }
-    for i in 0..s {
-        sums.fill(0.0);
-        for j in 0..s {
-            if i != j {
-                sums[assignment[j]] += f64::from(pair[i * s + j]);
+/// The mean silhouette of the sample under each k's assignment. Dissimilarities do not depend on k, so
+/// one pass over the pairs of the sample adds each pair's dissimilarity to both rows' per-cluster sums
+/// for every k at once; a row alone in its cluster scores 0.
+fn silhouettes(
+    space: &Space,
+    rows: &[usize],
+    ks: &[usize],
+    assignments: &[&[usize]],
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Result<Vec<f64>, ModelError> {
+    let n = rows.len();
+    let offsets: Vec<usize> = ks
+        .iter()
+        .scan(0, |acc, &k| {
+            let start = *acc;
+            *acc += k;
+            Some(start)
+        })
+        .collect();
+    let width: usize = ks.iter().sum();
+    let mut sums = vec![0f64; n * width];
+    for i in 0..n {
+        if i % 256 == 0
+            && !progress(0.5 + 0.5 * (i as f64 / n as f64) * (2.0 - i as f64 / n as f64))
+        {
+            return Err(ModelError::Cancelled);
+        }
+        for j in i + 1..n {
+            let d = space.between(rows[i], rows[j]);
+            for (a, &offset) in assignments.iter().zip(&offsets) {
+                sums[i * width + offset + a[j]] += d;
+                sums[j * width + offset + a[i]] += d;
             }
         }
-        let own = assignment[i];
-        if counts[own] <= 1 {
-            continue;
-        }
-        let a = sums[own] / (counts[own] - 1) as f64;
-        let b = (0..k)
-            .filter(|&c| c != own && counts[c] > 0)
-            .map(|c| sums[c] / counts[c] as f64)
-            .fold(f64::INFINITY, f64::min);
-        if b.is_finite() && a.max(b) > 0.0 {
-            total += (b - a) / a.max(b);
-        }
     }
-    total / s as f64
+    let mut out = Vec::with_capacity(ks.len());
+    for ((&k, a), &offset) in ks.iter().zip(assignments).zip(&offsets) {
+        let mut counts = vec![0usize; k];
+        for &c in *a {
+            counts[c] += 1;
+        }
+        let mut total = 0.0;
+        for i in 0..n {
+            let own = a[i];
+            if counts[own] <= 1 {
+                continue;
+            }
+            let row = &sums[i * width + offset..i * width + offset + k];
+            let within = row[own] / (counts[own] - 1) as f64;
+            let nearest = (0..k)
+                .filter(|&c| c != own && counts[c] > 0)
+                .map(|c| row[c] / counts[c] as f64)
+                .fold(f64::INFINITY, f64::min);
+            if nearest.is_finite() && within.max(nearest) > 0.0 {
+                total += (nearest - within) / within.max(nearest);
+            }
+        }
+        out.push(total / n as f64);
+    }
+    Ok(out)
 }
 
 fn describe_prototype(
