@@ -51,7 +51,7 @@ test('a segment shows its size, compares with everyone else, and survives a shar
   await dropFiles(page, [USERS]);
   await page.getByTestId('file-card').waitFor();
   await page.getByRole('button', { name: 'Add segment' }).click();
-  await page.getByTestId('segment-definition').fill('plan = "trial" and converted = no');
+  await page.getByTestId('segment-definition').fill('plan = "trial" and converted = "no"');
   assert.equal(await segmentSize(page), oracle.trial_not_converted);
 
   const comparison = page.getByTestId('comparison');
@@ -66,7 +66,7 @@ test('a segment shows its size, compares with everyone else, and survives a shar
 
   const colleague = await openPage(browser, link, errors);
   await colleague.getByTestId('segment').waitFor();
-  assert.equal(await colleague.getByTestId('segment-definition').inputValue(), 'plan = "trial" and converted = no');
+  assert.equal(await colleague.getByTestId('segment-definition').inputValue(), 'plan = "trial" and converted = "no"');
   await pickFiles(colleague, [USERS]);
   assert.equal(await segmentSize(colleague), oracle.trial_not_converted);
   assert.deepEqual(errors, []);
@@ -84,6 +84,25 @@ test('an Excel workbook gets a clear message and what was loaded stays', async (
   await alert.waitFor();
   assert.match(await alert.textContent(), /Excel/);
   assert.equal(await page.getByTestId('file-card').count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('"Try sample data" loads the three sample exports and joins them', async () => {
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await page.getByRole('button', { name: 'Try sample data' }).click();
+  await page.locator('[data-testid="file-card"][data-file="nps.csv"]').waitFor({ timeout: 30000 });
+  assert.equal(await page.getByTestId('file-card').count(), 3);
+  await page.getByTestId('population').filter({ hasText: oracle.rows.toLocaleString('en-US') }).waitFor();
+  await page.getByRole('button', { name: 'Add segment' }).click();
+  await page.getByTestId('segment-definition').fill('did "Export report" at least 3 times');
+  const events = python(`
+import csv, json, sys, collections
+n = collections.Counter(r["user_id"].strip() for r in csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8-sig')) if r["event"].strip() == "Export report")
+print(json.dumps(sum(1 for c in n.values() if c >= 3)))`, path.join(SAMPLE, 'events.csv'));
+  assert.equal(await segmentSize(page), events);
+  await screenshot(page, 'sample-data');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -2,10 +2,11 @@
 
 use crate::tools::{ensure_build_tools, path_with_node_bin};
 use crate::{root, run};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `cargo xtask serve`: a development build served at http://127.0.0.1:8080, rebuilt on change.
+/// `cargo xtask serve`: a development build served at <http://127.0.0.1:8080>, rebuilt on change.
 pub fn serve() -> Result<(), String> {
     ensure_build_tools()?;
     println!("Seglab will be served at http://127.0.0.1:8080/ once the first build finishes.");
@@ -41,7 +42,7 @@ pub fn dist() -> Result<PathBuf, String> {
     {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "wasm") {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            let size = entry.metadata().map_or(0, |m| m.len());
             println!(
                 "{}: {} KB",
                 path.file_name().unwrap_or_default().to_string_lossy(),
@@ -66,11 +67,12 @@ fn add_content_security_policy(index: &Path) -> Result<(), String> {
         let Some(len) = rest[body_start..].find("</script>") else {
             break;
         };
-        let digest = sha2::Sha256::digest(rest[body_start..body_start + len].as_bytes());
-        hashes.push_str(&format!(
+        let digest = sha2::Sha256::digest(&rest.as_bytes()[body_start..body_start + len]);
+        let _ = write!(
+            hashes,
             " 'sha256-{}'",
             base64::engine::general_purpose::STANDARD.encode(digest)
-        ));
+        );
         rest = &rest[body_start + len..];
     }
     let policy = format!(

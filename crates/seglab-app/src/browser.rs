@@ -14,6 +14,9 @@ thread_local! {
     static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
     // The closure must live as long as the worker; it is kept here rather than leaked.
     static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+    // A worker drops messages that arrive before its wasm has started and installed its handler, so
+    // requests wait here until it says it is ready.
+    static WAITING: RefCell<Option<Vec<js_sys::Array>>> = const { RefCell::new(Some(Vec::new())) };
 }
 
 /// Starts the engine worker and routes its responses to `on_response`.
@@ -22,7 +25,12 @@ pub fn start_worker(on_response: impl Fn(Response) + 'static) -> Result<(), Stri
         .map_err(|e| format!("could not start the engine: {e:?}"))?;
     let handler = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<Response>(event.data()) {
-            Ok(response) => on_response(response),
+            Ok(response) => {
+                if matches!(response, Response::Ready) {
+                    flush_waiting();
+                }
+                on_response(response);
+            }
             Err(error) => on_response(Response::Failed {
                 message: format!("unreadable message from the engine: {error}"),
             }),
@@ -40,11 +48,32 @@ pub fn post(request: &Request, file: Option<&File>) {
         return;
     };
     let envelope = js_sys::Array::of2(&message, file.map_or(&JsValue::NULL, |f| f.as_ref()));
+    let waiting = WAITING.with_borrow_mut(|waiting| match waiting {
+        Some(queue) => {
+            queue.push(envelope.clone());
+            true
+        }
+        None => false,
+    });
+    if !waiting {
+        send(&envelope);
+    }
+}
+
+fn send(envelope: &js_sys::Array) {
     WORKER.with(|slot| {
         if let Some(worker) = slot.borrow().as_ref() {
-            let _ = worker.post_message(&envelope);
+            let _ = worker.post_message(envelope);
         }
     });
+}
+
+/// The worker is ready: send what waited, in order, and send directly from now on.
+fn flush_waiting() {
+    let queued = WAITING.with_borrow_mut(Option::take).unwrap_or_default();
+    for envelope in &queued {
+        send(envelope);
+    }
 }
 
 /// The page's query string, without the leading `?`.
@@ -139,4 +168,29 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     anchor.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// A value saved in this browser's local storage (segment definitions only, never data).
+pub fn load_local(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+/// Saves a value in local storage; a full or disabled storage is not an error worth showing.
+pub fn save_local(key: &str, value: &str) {
+    if let Some(Ok(Some(storage))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// A small text file's contents (an imported segment list).
+pub async fn file_text(file: &File) -> Result<String, String> {
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
 }

@@ -6,9 +6,10 @@ use crate::protocol::{
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
-use seglab_core::join::{self, MeasureSpec, Source};
-use seglab_core::segment::{self, Segment};
-use seglab_core::{Bitset, Dataset};
+use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
+use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
+use seglab_core::share::TypeOverride;
+use seglab_core::{Bitset, ColumnType, Dataset};
 
 /// The largest file the page takes: past this a tab runs out of memory, and the CLI is the tool.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -29,12 +30,15 @@ struct LoadedFile {
 pub struct Engine {
     files: Vec<LoadedFile>,
     dataset: Dataset,
+    plan: JoinPlan,
     view: DatasetView,
+    /// Column types the user chose; applied whenever a file is read.
+    overrides: Vec<TypeOverride>,
 }
 
 impl Engine {
-    /// A reader for a new file of `size` bytes, or why the file cannot be read.
-    pub fn reader(name: &str, size: u64) -> Result<CsvReader, String> {
+    /// A reader for a file of `size` bytes with the user's column types, or why the file cannot be read.
+    pub fn reader(&self, name: &str, size: u64) -> Result<CsvReader, String> {
         if size > MAX_FILE_BYTES {
             return Err(format!(
                 "{name} is {} MB, more than the {} MB a browser tab can hold; use the `seglab` command line for it",
@@ -42,7 +46,13 @@ impl Engine {
                 MAX_FILE_BYTES >> 20
             ));
         }
-        Ok(CsvReader::new(name, ReadOptions::default()))
+        let options = ReadOptions {
+            type_overrides: self.overrides_for(name),
+            ..ReadOptions::default()
+        };
+        let mut reader = CsvReader::new(name, options);
+        reader.size_hint(size);
+        Ok(reader)
     }
 
     /// Completes a load: the file replaces any loaded file of the same name.
@@ -75,7 +85,7 @@ impl Engine {
 
     /// Loads a whole file at once, as the worker does chunk by chunk.
     pub fn load_bytes(&mut self, name: &str, bytes: &[u8]) -> Response {
-        let mut reader = match Self::reader(name, bytes.len() as u64) {
+        let mut reader = match self.reader(name, bytes.len() as u64) {
             Ok(reader) => reader,
             Err(message) => {
                 return Response::LoadFailed {
@@ -102,6 +112,22 @@ impl Engine {
             Request::Cancel => Response::Failed {
                 message: "nothing to cancel".into(),
             },
+            Request::SetTypes { overrides } => {
+                let before: Vec<Vec<(String, ColumnType)>> = self
+                    .files
+                    .iter()
+                    .map(|f| self.overrides_for(&f.name))
+                    .collect();
+                self.overrides = overrides;
+                let names = self
+                    .files
+                    .iter()
+                    .zip(before)
+                    .filter(|(f, old)| self.overrides_for(&f.name) != *old)
+                    .map(|(f, _)| f.name.clone())
+                    .collect();
+                Response::Reload { names }
+            }
             Request::Remove { name } => {
                 self.files.retain(|f| f.name != name);
                 self.rebuild();
@@ -119,7 +145,21 @@ impl Engine {
                     .collect(),
             },
             Request::Compare { segments, selected } => self.compare(&segments, &selected),
+            Request::Sql {
+                segments,
+                index,
+                dialect,
+            } => self.sql(&segments, index, dialect),
         }
+    }
+
+    /// The overrides that apply to `file`: those naming it, and those naming no file.
+    fn overrides_for(&self, file: &str) -> Vec<(String, ColumnType)> {
+        self.overrides
+            .iter()
+            .filter(|o| o.file.as_deref().is_none_or(|f| f == file))
+            .map(|o| (o.column.clone(), o.ty))
+            .collect()
     }
 
     /// Joins the loaded files into the dataset segments see, with per-user event measures as columns.
@@ -155,6 +195,7 @@ impl Engine {
                     problems,
                 };
                 self.dataset = dataset;
+                self.plan = proposal.plan;
             }
             Err(error) => {
                 problems.push(error.to_string());
@@ -195,6 +236,32 @@ impl Engine {
                 ),
             })
             .collect()
+    }
+
+    /// One segment as SQL over tables named after the files, with the same join the page made.
+    fn sql(&self, defs: &[Segment], index: usize, dialect: Dialect) -> Response {
+        let Some(def) = defs.get(index) else {
+            return Response::Failed {
+                message: format!("there is no segment number {}", index + 1),
+            };
+        };
+        let sql = segment::parse(&def.definition)
+            .and_then(|expr| {
+                let tables = SqlTables::from_plan(&self.plan);
+                segment::to_sql(
+                    &expr,
+                    dialect,
+                    &self.dataset,
+                    &tables,
+                    &SegmentSet::from_segments(defs),
+                )
+            })
+            .map_err(|error| error.message);
+        Response::Sql {
+            name: def.name.clone(),
+            dialect,
+            sql,
+        }
     }
 
     /// The selected segments side by side with everyone else, which is the baseline.

@@ -3,6 +3,9 @@
 //! `App` provides one `AppState` to every view; the views send requests to the worker through `actions`, and
 //! the worker's responses land in `AppState::apply`.
 
+// Leptos components take their props by value: that is how the `view!` macro passes them.
+#![allow(clippy::needless_pass_by_value)]
+
 pub mod browser;
 mod components;
 pub mod engine;

@@ -4,7 +4,7 @@
 //! responses. Messages cross the boundary as plain JS objects (serde-wasm-bindgen); a `File` rides along as
 //! the second element of the message array, since files are cloned by the browser, not serialised.
 
-use seglab_core::segment::Segment;
+use seglab_core::segment::{Dialect, Segment};
 use serde::{Deserialize, Serialize};
 
 /// What the page asks of the worker.
@@ -15,6 +15,10 @@ pub enum Request {
     Load { name: String },
     /// Stop the load in progress; everything loaded before stays.
     Cancel,
+    /// Column types chosen by the user over the inferred ones; the files they concern are read again.
+    SetTypes {
+        overrides: Vec<seglab_core::share::TypeOverride>,
+    },
     /// Forget a loaded file.
     Remove { name: String },
     /// Evaluate every segment; answered with `Segments`.
@@ -23,6 +27,12 @@ pub enum Request {
     Compare {
         segments: Vec<Segment>,
         selected: Vec<usize>,
+    },
+    /// `segments[index]` as a SQL query for a warehouse; answered with `Sql`.
+    Sql {
+        segments: Vec<Segment>,
+        index: usize,
+        dialect: Dialect,
     },
 }
 
@@ -107,6 +117,10 @@ pub enum Response {
     Cancelled {
         name: String,
     },
+    /// Files to read again because their column types changed (the worker still has them).
+    Reload {
+        names: Vec<String>,
+    },
     Removed {
         name: String,
         dataset: DatasetView,
@@ -122,6 +136,12 @@ pub enum Response {
     /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
     CompareFailed {
         message: String,
+    },
+    /// A segment as SQL, or why it cannot be written.
+    Sql {
+        name: String,
+        dialect: Dialect,
+        sql: Result<String, String>,
     },
     Failed {
         message: String,

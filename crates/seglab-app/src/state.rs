@@ -3,9 +3,15 @@
 use crate::browser;
 use crate::protocol::{DatasetView, FileView, Request, Response, SegmentView};
 use leptos::prelude::*;
+use seglab_core::ColumnType;
 use seglab_core::compare::Comparison;
+use seglab_core::segment::Dialect;
 use seglab_core::segment::Segment;
+use seglab_core::share::TypeOverride;
 use web_sys::File;
+
+/// The local-storage key of the segment list.
+const LOCAL_SEGMENTS: &str = "seglab.segments";
 
 /// A message to show the user, where it happened.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,6 +52,13 @@ pub struct AppState {
     pub comparison: RwSignal<Option<Comparison>>,
     /// Why there is no comparison to show.
     pub compare_error: RwSignal<Option<String>>,
+    /// The segment whose SQL is shown, and in which dialect.
+    pub sql_for: RwSignal<Option<usize>>,
+    pub sql_dialect: RwSignal<Dialect>,
+    /// The SQL the engine wrote: (segment name, the query or why there is none).
+    pub sql: RwSignal<Option<(String, Result<String, String>)>>,
+    /// Column types the user chose over the inferred ones.
+    pub types: RwSignal<Vec<TypeOverride>>,
     /// Which segments the comparison shows (indices into `segments`).
     pub compared: RwSignal<Vec<usize>>,
     next_notice: StoredValue<u64>,
@@ -66,6 +79,10 @@ impl AppState {
             comparison: RwSignal::new(None),
             compare_error: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
+            types: RwSignal::new(Vec::new()),
+            sql_for: RwSignal::new(None),
+            sql_dialect: RwSignal::new(Dialect::DuckDb),
+            sql: RwSignal::new(None),
             next_notice: StoredValue::new(0),
         }
     }
@@ -78,9 +95,16 @@ impl AppState {
         self.restore_from_url();
         Effect::new(move |_| {
             let segments = self.segments.get();
+            if let Ok(json) = serde_json::to_string(&crate::components::share_bar::SegmentFile {
+                seglab_segments: 1,
+                segments: segments.clone(),
+            }) {
+                browser::save_local(LOCAL_SEGMENTS, &json);
+            }
             browser::replace_query(&crate::pages::segments::encode_state(
                 &segments,
                 &self.compared.get(),
+                &self.types.get(),
             ));
         });
         Effect::new(move |_| {
@@ -107,22 +131,31 @@ impl AppState {
     }
 
     fn restore_from_url(self) {
-        let (segments, compared, errors) =
-            crate::pages::segments::decode_state(&browser::query_string());
+        let (shared, errors) = crate::pages::segments::decode_state(&browser::query_string());
+        // Without a shared link, the segments of the last visit come back from this browser's storage.
+        if shared.segments.is_empty() && shared.types.is_empty() && errors.is_empty() {
+            if let Some(saved) = browser::load_local(LOCAL_SEGMENTS)
+                .and_then(|json| crate::components::share_bar::parse_segment_file(&json).ok())
+            {
+                self.segments.set(saved);
+            }
+            return;
+        }
         for error in errors {
             self.notify(NoticeKind::Warning, error);
         }
-        if !segments.is_empty() {
+        if !shared.segments.is_empty() {
             self.notify(
                 NoticeKind::Info,
                 format!(
                     "This link defines {} segment(s). Drop your copy of the files to see them.",
-                    segments.len()
+                    shared.segments.len()
                 ),
             );
         }
-        self.segments.set(segments);
-        self.compared.set(compared);
+        self.segments.set(shared.segments);
+        self.compared.set(shared.compared);
+        self.types.set(shared.types);
     }
 
     /// Sends files to the worker to be read.
@@ -132,6 +165,24 @@ impl AppState {
             self.pending.update(|p| p.push(name.clone()));
             browser::post(&Request::Load { name }, Some(&file));
         }
+    }
+
+    /// Reads a column as `ty` from now on (its file is read again).
+    pub fn set_type(self, file: String, column: String, ty: ColumnType) {
+        self.types.update(|types| {
+            types.retain(|t| !(t.column == column && t.file.as_deref().is_none_or(|f| f == file)));
+            types.push(TypeOverride {
+                file: Some(file),
+                column,
+                ty,
+            });
+        });
+        browser::post(
+            &Request::SetTypes {
+                overrides: self.types.get_untracked(),
+            },
+            None,
+        );
     }
 
     pub fn cancel_load() {
@@ -161,7 +212,17 @@ impl AppState {
     /// Applies a response from the worker.
     pub fn apply(self, response: Response) {
         match response {
-            Response::Ready => self.ready.set(true),
+            Response::Ready => {
+                // Types restored from a link apply to the files the user is about to drop.
+                browser::post(
+                    &Request::SetTypes {
+                        overrides: self.types.get_untracked(),
+                    },
+                    None,
+                );
+                self.ready.set(true);
+            }
+            Response::Reload { .. } => {}
             Response::Progress {
                 name,
                 bytes,
@@ -217,6 +278,7 @@ impl AppState {
                 self.comparison.set(None);
                 self.compare_error.set(Some(message));
             }
+            Response::Sql { name, sql, .. } => self.sql.set(Some((name, sql))),
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
         }
     }

@@ -19,6 +19,8 @@ const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
 thread_local! {
     static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
     static QUEUE: RefCell<VecDeque<(String, File)>> = const { RefCell::new(VecDeque::new()) };
+    // The files as the user gave them, to read again when column types change.
+    static FILES: RefCell<Vec<(String, File)>> = const { RefCell::new(Vec::new()) };
     static LOADING: Cell<bool> = const { Cell::new(false) };
     static CANCEL: Cell<bool> = const { Cell::new(false) };
 }
@@ -55,8 +57,25 @@ fn on_message(event: MessageEvent) {
         },
         Request::Cancel => CANCEL.set(true),
         other => {
-            let response = ENGINE.with_borrow_mut(|engine| engine.handle(other));
-            reply(&response);
+            if let Request::Remove { name } = &other {
+                FILES.with_borrow_mut(|files| files.retain(|(n, _)| n != name));
+            }
+            match ENGINE.with_borrow_mut(|engine| engine.handle(other)) {
+                Response::Reload { names } => {
+                    for name in names {
+                        let file = FILES.with_borrow(|files| {
+                            files
+                                .iter()
+                                .find(|(n, _)| *n == name)
+                                .map(|(_, f)| f.clone())
+                        });
+                        if let Some(file) = file {
+                            enqueue(name, file);
+                        }
+                    }
+                }
+                response => reply(&response),
+            }
         }
     }
 }
@@ -69,6 +88,10 @@ fn reply(response: &Response) {
 }
 
 fn enqueue(name: String, file: File) {
+    FILES.with_borrow_mut(|files| {
+        files.retain(|(n, _)| *n != name);
+        files.push((name.clone(), file.clone()));
+    });
     QUEUE.with_borrow_mut(|queue| queue.push_back((name, file)));
     if LOADING.replace(true) {
         return;
@@ -85,7 +108,7 @@ fn enqueue(name: String, file: File) {
 
 async fn load(name: &str, file: &File) -> Response {
     let total = file.size();
-    let mut reader = match Engine::reader(name, total as u64) {
+    let mut reader = match ENGINE.with_borrow(|engine| engine.reader(name, total as u64)) {
         Ok(reader) => reader,
         Err(message) => {
             return Response::LoadFailed {

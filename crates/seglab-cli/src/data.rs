@@ -3,8 +3,8 @@
 use crate::error::CliError;
 use crate::load::{self, ReadArgs};
 use seglab_core::Dataset;
-use seglab_core::join::{self, FileKind, JoinPlan, Source};
-use seglab_core::segment::{EventsTable, LinkedTable, SqlTables};
+use seglab_core::join::{self, JoinPlan, Source};
+use seglab_core::segment::SqlTables;
 use std::path::PathBuf;
 
 /// The files and how to join them, shared by `segment` and `compare`.
@@ -32,41 +32,7 @@ pub struct Data {
 impl Data {
     /// The files' tables under the names the plan uses, as SQL table names (file stems).
     pub fn sql_tables(&self) -> SqlTables {
-        let stem = |file: &str| stem(file).to_owned();
-        let mut tables = SqlTables {
-            users: self
-                .plan
-                .population
-                .as_deref()
-                .map_or_else(|| "users".to_owned(), stem),
-            user_key: self
-                .plan
-                .key
-                .clone()
-                .unwrap_or_else(|| "user_id".to_owned()),
-            events: None,
-            linked: Vec::new(),
-        };
-        for link in &self.plan.links {
-            match link.kind {
-                FileKind::Events => {
-                    tables.events = Some(EventsTable {
-                        table: stem(&link.file),
-                        user_key: link.key.clone(),
-                        time: link.time.clone().unwrap_or_else(|| "timestamp".to_owned()),
-                        name: link.event.clone().unwrap_or_else(|| "event".to_owned()),
-                    });
-                }
-                FileKind::Linked => tables.linked.push(LinkedTable {
-                    name: stem(&link.file),
-                    table: stem(&link.file),
-                    user_key: link.key.clone(),
-                    time: link.time.clone(),
-                }),
-                FileKind::Entity => {}
-            }
-        }
-        tables
+        SqlTables::from_plan(&self.plan)
     }
 
     /// The population's key column, for listing members.
@@ -118,13 +84,4 @@ pub fn load(args: &DataArgs) -> Result<Data, CliError> {
         dataset: joined.dataset,
         notes,
     })
-}
-
-/// A file name without folders and extension (`exports/nps.csv` → `nps`): the table name in SQL.
-fn stem(name: &str) -> &str {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    match base.rfind('.') {
-        Some(dot) if dot > 0 => &base[..dot],
-        _ => base,
-    }
 }

@@ -22,6 +22,9 @@ pub enum CliError {
     /// A comparison the engine refused.
     #[error(transparent)]
     Compare(#[from] seglab_core::compare::CompareError),
+    /// An impact measurement (experiment, retention, funnel) the engine refused.
+    #[error(transparent)]
+    Impact(#[from] seglab_core::impact::ImpactError),
     /// A model (score, RFM, discovery) the engine refused.
     #[error(transparent)]
     Model(#[from] seglab_core::models::ModelError),

@@ -4,13 +4,18 @@
 //! Each subcommand lives in its own module with its arguments, its use of the engine and its output (a
 //! table for people, `--json` for scripts). Reading files is the CLI's job: the engine only sees bytes.
 
+mod before_after;
 mod compare;
 mod data;
 mod discover;
 mod error;
+mod experiment;
+mod funnel;
+mod impact_args;
 mod inspect;
 mod load;
 mod output;
+mod retention;
 mod rfm;
 mod score;
 mod segment;
@@ -38,6 +43,14 @@ enum Command {
     Segment(segment::Args),
     /// Compare two segments on every column, with confidence intervals.
     Compare(compare::Args),
+    /// Measure an experiment: each arm's outcome and lift over control, overall and per segment.
+    Experiment(experiment::Args),
+    /// Cohort retention by week or month, overall and per segment.
+    Retention(retention::Args),
+    /// How many users go through ordered steps within a window, per segment.
+    Funnel(funnel::Args),
+    /// Whether a segment's usage changed around a date more than everyone else's did.
+    BeforeAfter(before_after::Args),
     /// Score users on 3-6 measures (a health score), cut the score into bands, and back-test it.
     Score(score::Args),
     /// Recency, frequency and monetary value per user, scored 1-5, and the standard RFM groups.
@@ -53,6 +66,10 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args, &mut stdout),
         Command::Segment(args) => segment::run(args, &mut stdout),
         Command::Compare(args) => compare::run(args, &mut stdout),
+        Command::Experiment(args) => experiment::run(args, &mut stdout),
+        Command::Retention(args) => retention::run(args, &mut stdout),
+        Command::Funnel(args) => funnel::run(args, &mut stdout),
+        Command::BeforeAfter(args) => before_after::run(args, &mut stdout),
         Command::Score(args) => score::run(args, &mut stdout),
         Command::Rfm(args) => rfm::run(args, &mut stdout),
         Command::Discover(args) => discover::run(args, &mut stdout),

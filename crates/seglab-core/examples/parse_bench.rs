@@ -1,4 +1,5 @@
-//! Parsing speed and memory on a generated CRM export: `cargo run --release --example parse_bench [rows]`.
+//! Parsing speed and memory on a generated CRM export:
+//! `cargo run --release --example parse_bench [rows] [write-the-file-here.csv]`.
 //!
 //! The file has 15 columns of the kinds real exports have (ids, emails, categories, dates, date-times,
 //! amounts, counts, yes/no) and is built in memory, so the figure is parsing alone, not disk reads.
@@ -86,6 +87,12 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
     let bytes = generate(rows);
+    // A second argument writes the file there, to time other readers on the same bytes.
+    if let Some(path) = std::env::args().nth(2)
+        && let Err(e) = std::fs::write(&path, &bytes)
+    {
+        eprintln!("cannot write {path}: {e}");
+    }
     let mb = bytes.len() as f64 / 1e6;
     println!("{rows} rows × 15 columns, {mb:.1} MB");
     let mut best = f64::MAX;

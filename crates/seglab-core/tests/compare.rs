@@ -119,18 +119,18 @@ fn converted_against_everyone_else() {
         &[group("Converted", &converted)],
         &options,
         &expect![[r#"
-        `plan`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 70% in Converted vs 10% in Everyone else (difference +60 pts, 95% CI +17 to +81; 7.00× as often, 95% CI 1.08–23.1); adjusted p = 0.0395.
-        `plan` = free: 10% in Converted vs 70% in Everyone else (difference -60 pts, 95% CI -81 to -17; 0.143× as often, 95% CI 0.0433–0.924); adjusted p = 0.0395.
-        `plan` = team: 20% in Converted vs 20% in Everyone else (difference 0 pts, 95% CI -34 to +34; 1.00× as often, 95% CI 0.216–4.62); could be chance: adjusted p = 1.00.
-        `reports_used`: typically higher in Converted than in Everyone else (median 11.5 vs 1.00; a user of Converted has the higher value 100% of the time); adjusted p < 0.001.
-        `revenue`: mean 115 in Converted vs 16.7 in Everyone else (difference +98.3, 95% CI +80.3 to +116; Cohen's d 5.17); adjusted p < 0.001.
-        `mobile`: 40% in Converted vs 30% in Everyone else (difference +10 pts, 95% CI -28 to +45; 1.33× as often, 95% CI 0.426–3.88); could be chance: adjusted p = 1.00.
-        `signup`: on average 44.0 days earlier in Converted than in Everyone else (difference -44.0 days, 95% CI -66.1 to -21.9); adjusted p = 0.00224.
-        `comment`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.3, needs 5); see the per-value tests.
-        `comment` = ok: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
-        `comment` = slow: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
-        `comment` = great: 43% in Converted vs 25% in Everyone else (difference +18 pts, 95% CI -26 to +55; 1.71× as often, 95% CI 0.436–5.78); could be chance: adjusted p = 1.00."#]],
+            `plan`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 70% in Converted vs 10% in Everyone else (difference +60 pts, 95% CI +17 to +81; 7.00× as often, 95% CI 1.08–23.1); adjusted p = 0.0395.
+            `plan` = free: 10% in Converted vs 70% in Everyone else (difference -60 pts, 95% CI -81 to -17; 0.143× as often, 95% CI 0.0433–0.924); adjusted p = 0.0395.
+            `plan` = team: 20% in Converted vs 20% in Everyone else (difference 0 pts, 95% CI -34 to +34; 1.00× as often, 95% CI 0.216–4.62); could be chance: adjusted p = 1.00.
+            `reports_used`: typically higher in Converted than in Everyone else (median 11.5 vs 1.00; a user of Converted has the higher value 100% of the time); adjusted p < 0.001.
+            `revenue`: mean 115 in Converted vs 16.7 in Everyone else (difference +98.3, 95% CI +80.3 to +116; Cohen's d 5.17); adjusted p < 0.001.
+            `mobile` is yes: 40% in Converted vs 30% in Everyone else (difference +10 pts, 95% CI -28 to +45; 1.33× as often, 95% CI 0.426–3.88); could be chance: adjusted p = 1.00.
+            `signup`: on average 44.0 days earlier in Converted than in Everyone else (difference -44.0 days, 95% CI -66.1 to -21.9); adjusted p = 0.00224.
+            `comment`: Converted vs Everyone else not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.3, needs 5); see the per-value tests.
+            `comment` = ok: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
+            `comment` = slow: 29% in Converted vs 38% in Everyone else (difference -8.9 pts, 95% CI -47 to +34; 0.762× as often, 95% CI 0.222–2.95); could be chance: adjusted p = 1.00.
+            `comment` = great: 43% in Converted vs 25% in Everyone else (difference +18 pts, 95% CI -26 to +55; 1.71× as often, 95% CI 0.436–5.78); could be chance: adjusted p = 1.00."#]],
     );
     assert_eq!(c.groups[1].name, "Everyone else");
     assert_eq!(c.groups[1].size, 10);
@@ -153,28 +153,28 @@ fn three_overlapping_segments() {
         &[group("A", &a), group("B", &b), group("C", &c)],
         &options,
         &expect![[r#"
-        note: 2 users are in both A and B; the tests assume independent groups, so their p-values are only approximate
-        note: 2 users are in both B and C; the tests assume independent groups, so their p-values are only approximate
-        `plan`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 25% in B vs 75% in A (difference -50 pts, 95% CI -75 to -1.8; 0.333× as often, 95% CI 0.127–1.16); could be chance: adjusted p = 0.211.
-        `plan` = free: 50% in B vs 0% in A (difference +50 pts, 95% CI +6.8 to +78); could be chance: adjusted p = 0.154.
-        `plan`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `plan` = pro: 12% in C vs 75% in A (difference -62 pts, 95% CI -83 to -14; 0.167× as often, 95% CI 0.0515–1.03); could be chance: adjusted p = 0.0927.
-        `plan` = free: 62% in C vs 0% in A (difference +62 pts, 95% CI +17 to +86); could be chance: adjusted p = 0.0821.
-        `reports_used`: typically lower in B than in A (median 5.50 vs 11.5; a user of B has the higher value 27% of the time); could be chance: adjusted p = 0.211.
-        `reports_used`: typically lower in C than in A (median 1.50 vs 11.5; a user of C has the higher value 0% of the time); adjusted p = 0.00488.
-        `revenue`: mean 64.5 in B vs 116 in A (difference -51.1, 95% CI -97.6 to -4.54; Cohen's d -1.23); could be chance: adjusted p = 0.0923.
-        `revenue`: mean 18.4 in C vs 116 in A (difference -97.2, 95% CI -119 to -74.9; Cohen's d -4.73); adjusted p < 0.001.
-        `mobile`: 38% in B vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
-        `mobile`: 38% in C vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
-        `signup`: on average 34.8 days later in B than in A (difference +34.8 days, 95% CI +15.0 to +54.5); adjusted p = 0.0121.
-        `signup`: on average 58.2 days later in C than in A (difference +58.2 days, 95% CI +37.2 to +79.3); adjusted p < 0.001.
-        `comment`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 1.5, needs 5); see the per-value tests.
-        `comment` = ok: 50% in B vs 33% in A (difference +17 pts, 95% CI -32 to +56; 1.50× as often, 95% CI 0.420–4.67); could be chance: adjusted p = 1.00.
-        `comment` = great: 33% in B vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
-        `comment`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
-        `comment` = ok: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
-        `comment` = great: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00."#]],
+            note: 2 users are in both A and B; the tests assume independent groups, so their p-values are only approximate
+            note: 2 users are in both B and C; the tests assume independent groups, so their p-values are only approximate
+            `plan`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 25% in B vs 75% in A (difference -50 pts, 95% CI -75 to -1.8; 0.333× as often, 95% CI 0.127–1.16); could be chance: adjusted p = 0.211.
+            `plan` = free: 50% in B vs 0% in A (difference +50 pts, 95% CI +6.8 to +78); could be chance: adjusted p = 0.154.
+            `plan`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `plan` = pro: 12% in C vs 75% in A (difference -62 pts, 95% CI -83 to -14; 0.167× as often, 95% CI 0.0515–1.03); could be chance: adjusted p = 0.0927.
+            `plan` = free: 62% in C vs 0% in A (difference +62 pts, 95% CI +17 to +86); could be chance: adjusted p = 0.0821.
+            `reports_used`: typically lower in B than in A (median 5.50 vs 11.5; a user of B has the higher value 27% of the time); could be chance: adjusted p = 0.211.
+            `reports_used`: typically lower in C than in A (median 1.50 vs 11.5; a user of C has the higher value 0% of the time); adjusted p = 0.00488.
+            `revenue`: mean 64.5 in B vs 116 in A (difference -51.1, 95% CI -97.6 to -4.54; Cohen's d -1.23); could be chance: adjusted p = 0.0923.
+            `revenue`: mean 18.4 in C vs 116 in A (difference -97.2, 95% CI -119 to -74.9; Cohen's d -4.73); adjusted p < 0.001.
+            `mobile` is yes: 38% in B vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
+            `mobile` is yes: 38% in C vs 38% in A (difference 0 pts, 95% CI -40 to +40; 1.00× as often, 95% CI 0.321–3.12); could be chance: adjusted p = 1.00.
+            `signup`: on average 34.8 days later in B than in A (difference +34.8 days, 95% CI +15.0 to +54.5); adjusted p = 0.0121.
+            `signup`: on average 58.2 days later in C than in A (difference +58.2 days, 95% CI +37.2 to +79.3); adjusted p < 0.001.
+            `comment`: B vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 1.5, needs 5); see the per-value tests.
+            `comment` = ok: 50% in B vs 33% in A (difference +17 pts, 95% CI -32 to +56; 1.50× as often, 95% CI 0.420–4.67); could be chance: adjusted p = 1.00.
+            `comment` = great: 33% in B vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
+            `comment`: C vs A not compared: too few users for a chi-square test of the whole mix (smallest expected count 2.0, needs 5); see the per-value tests.
+            `comment` = ok: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00.
+            `comment` = great: 33% in C vs 33% in A (difference 0 pts, 95% CI -44 to +44; 1.00× as often, 95% CI 0.253–3.96); could be chance: adjusted p = 1.00."#]],
     );
 }
 
@@ -400,4 +400,107 @@ fn overlap_counts_every_intersection() {
     let o =
         compare::overlap(&[group("A", &a), group("B", &b), group("C", &c)]).expect("same length");
     expect![[r#"Overlap { names: ["A", "B", "C"], sizes: [6, 4, 3], pairwise: [[6, 2, 1], [2, 4, 2], [1, 2, 3]], jaccard: [[1.0, 0.25, 0.125], [0.25, 1.0, 0.4], [0.125, 0.4, 1.0]], intersections: [Intersection { pattern: 1, groups: [0], count: 4 }, Intersection { pattern: 2, groups: [1], count: 1 }, Intersection { pattern: 3, groups: [0, 1], count: 1 }, Intersection { pattern: 4, groups: [2], count: 1 }, Intersection { pattern: 6, groups: [1, 2], count: 1 }, Intersection { pattern: 7, groups: [0, 1, 2], count: 1 }], in_none: 1 }"#]].assert_eq(&format!("{o:?}"));
+}
+
+#[test]
+fn nps_side_by_side() {
+    let answers: Vec<Option<i64>> = [
+        10, 9, 9, 10, 8, 7, 9, 10, 3, 9, 2, 5, 6, 8, 9, 0, 4, 6, 7, 10,
+    ]
+    .iter()
+    .map(|&v| Some(v))
+    .chain([None])
+    .collect();
+    let table = Table::new(vec![int("nps", &answers)]).expect("one column");
+    let happy = members("xxxxxxxxxx...........");
+    let unhappy = members("..........xxxxxxxxxx.");
+    let nobody = members(".....................");
+    let c = compare::compare_nps(
+        &table,
+        "nps",
+        &[
+            group("Happy", &happy),
+            group("Unhappy", &unhappy),
+            group("Nobody", &nobody),
+        ],
+        1,
+    )
+    .expect("valid scores");
+    let lines: Vec<String> = c.differences.iter().map(|d| d.sentence.clone()).collect();
+    expect![[r#"
+        NPS 60.0 in Happy vs -40.0 in Unhappy (difference +100 points, 95% CI +35.6 to +164; p = 0.00234).
+        NPS of Nobody vs Unhappy not compared: no answers in one of them."#]].assert_eq(&lines.join("\n"));
+}
+
+#[test]
+fn identifiers_and_free_text_are_not_summarised() {
+    let ids: Vec<String> = (0..200).map(|i| format!("user-{i:05}")).collect();
+    let id_refs: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+    let few: Vec<Option<&str>> = (0..200).map(|i| Some(["a", "b", "c"][i % 3])).collect();
+    let table = Table::new(vec![
+        category("user_id", ColumnType::Id, &id_refs),
+        text("note", &id_refs),
+        category("plan", ColumnType::Category, &id_refs),
+        text("short", &few),
+    ])
+    .expect("equal lengths");
+    let half = Bitset::from_fn(200, |i| i % 2 == 0);
+    let c = compare::compare(
+        &table,
+        &[group("Even", &half)],
+        &CompareOptions {
+            include_rest: true,
+            ..CompareOptions::default()
+        },
+    )
+    .expect("valid");
+    let kinds: Vec<String> = c
+        .columns
+        .iter()
+        .map(|col| match &col.summary {
+            compare::Summary::Skipped { reason } => format!("{}: skipped, {reason}", col.name),
+            compare::Summary::Categorical { values, .. } => {
+                format!("{}: {} values shown", col.name, values.len())
+            }
+            other => format!("{}: {other:?}", col.name),
+        })
+        .collect();
+    expect![[r#"
+        user_id: skipped, 200 distinct values in 200 rows: identifiers or free text, not categories
+        note: skipped, 200 distinct values in the first 200 rows: identifiers or free text, not categories
+        plan: 11 values shown
+        short: 3 values shown"#]].assert_eq(&kinds.join("\n"));
+}
+
+#[test]
+fn date_histograms_stay_small_over_long_spans() {
+    let lines: Vec<String> = [
+        vec!["2024-11-30", "2025-01-01", "2025-02-28"],
+        vec!["1999-12-31", "2025-06-01"],
+        vec!["1900-01-01", "2025-06-01", "9999-12-31"],
+    ]
+    .iter()
+    .map(|dates| {
+        let cells: Vec<Option<&str>> = dates.iter().map(|d| Some(*d)).collect();
+        let table = Table::new(vec![date("when", &cells)]).expect("one column");
+        let all = Bitset::full(dates.len());
+        let c = compare::compare(&table, &[group("All", &all)], &CompareOptions::default())
+            .expect("valid");
+        match &c.columns[0].summary {
+            compare::Summary::Date { groups, months } => format!(
+                "{} bins, {} .. {}, counts sum to {}",
+                months.len(),
+                months.first().map_or("", String::as_str),
+                months.last().map_or("", String::as_str),
+                groups[0].histogram.iter().sum::<u64>()
+            ),
+            other => format!("{other:?}"),
+        }
+    })
+    .collect();
+    expect![[r#"
+        4 bins, 2024-11 .. 2025-02, counts sum to 3
+        27 bins, 1999 .. 2025, counts sum to 2
+        162 bins, 1900–1949 .. 9950–9999, counts sum to 3"#]]
+    .assert_eq(&lines.join("\n"));
 }

@@ -51,7 +51,7 @@ fn table() -> Table {
 
 /// The best of a few runs, to keep scheduling noise out of the figure.
 fn best(mut f: impl FnMut()) -> Duration {
-    (0..15)
+    (0..40)
         .map(|_| {
             let start = Instant::now();
             f();

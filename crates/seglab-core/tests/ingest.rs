@@ -1,4 +1,6 @@
 //! CSV ingestion through the public API: one snapshot per fixture, then the failure cases.
+// expect-test writes every snapshot as r#"…"#, whether or not it holds a quote.
+#![allow(clippy::needless_raw_string_hashes)]
 
 use expect_test::{Expect, expect};
 use seglab_core::ingest::{
@@ -242,13 +244,14 @@ fn comment_lines_before_the_header() {
         "comments.csv",
         &ReadOptions::default(),
         expect![[r#"
-        comments.csv | utf-8 | "," | header: true | rows: 3
-        name: text missing=0 distinct=3 e.g. ["alpha", "beta", "gamma"]
-        visits: integer missing=0 distinct=3 e.g. ["3", "5", "8"]
-        "alpha" | 3
-        "beta" | 5
-        "gamma" | 8
-    "#]],
+            comments.csv | utf-8 | "," | header: true | rows: 3
+            name: text missing=0 distinct=3 e.g. ["alpha", "beta", "gamma"]
+            visits: integer missing=0 distinct=3 e.g. ["3", "5", "8"]
+            - the file starts with a `#` line: lines starting with `#` are skipped as comments
+            "alpha" | 3
+            "beta" | 5
+            "gamma" | 8
+        "#]],
     );
 }
 
@@ -918,4 +921,86 @@ fn report_serialises_to_json() {
     let options: ReadOptions =
         serde_json::from_str(r#"{"delimiter":59,"date_order":"MonthFirst"}"#).expect("options");
     assert_eq!(options.delimiter, Some(b';'));
+}
+
+/// A one-column file of `rows` values, `late` replacing the value at row 15 000: past the rows scanned
+/// to guess the type, so the whole-column check has to catch it.
+fn late_surprise(header: &str, rows: usize, value: impl Fn(usize) -> String, late: &str) -> String {
+    let mut text = format!("{header}\n");
+    for i in 0..rows {
+        if i == 15_000 {
+            text.push_str(late);
+        } else {
+            text.push_str(&value(i));
+        }
+        text.push('\n');
+    }
+    let loaded = read_csv("late.csv", text.as_bytes(), &ReadOptions::default()).expect("late.csv");
+    let column = &loaded.report.columns[0];
+    let mut out = format!(
+        "{}: {} missing={}\n",
+        column.name, column.ty, column.missing
+    );
+    for w in &column.warnings {
+        let _ = writeln!(out, "  ! {w}");
+    }
+    for w in &loaded.report.warnings {
+        let _ = writeln!(
+            out,
+            "- {}{}",
+            w.line.map_or(String::new(), |l| format!("line {l}: ")),
+            w.message
+        );
+    }
+    out
+}
+
+#[test]
+fn values_late_in_a_large_file_count_as_much_as_early_ones() {
+    let numbers = |i: usize| format!("{}.{}", i % 500, i % 10);
+    expect![[r#"
+        amount: decimal missing=1
+          ! 1 value(s) are not a number and were read as missing (line 15002)
+        - line 15002: `n/k` in column `amount` is not a number: read as missing
+    "#]]
+    .assert_eq(&late_surprise("amount", 20_000, numbers, "n/k"));
+    expect![[r#"
+        amount: decimal missing=0
+    "#]]
+    .assert_eq(&late_surprise(
+        "amount",
+        20_000,
+        |i| (i % 97).to_string(),
+        "2.5",
+    ));
+    let dates = |i: usize| format!("{:02}/{:02}/2025", i % 12 + 1, i % 12 + 1);
+    expect![[r#"
+        day: date missing=0
+    "#]]
+    .assert_eq(&late_surprise("day", 20_000, dates, "12/13/2025"));
+    expect![[r#"
+        day: datetime missing=0
+    "#]]
+    .assert_eq(&late_surprise("day", 20_000, dates, "2025-03-01 10:00"));
+    let flags = |i: usize| (i % 2).to_string();
+    expect![[r#"
+        flag: boolean missing=0
+    "#]]
+    .assert_eq(&late_surprise("flag", 20_000, flags, "yes"));
+    let missing_then = |i: usize| {
+        if i < 12_000 {
+            String::new()
+        } else {
+            i.to_string()
+        }
+    };
+    expect![[r#"
+        visits: integer missing=0
+        - 12000 blank or comment line(s) between rows were skipped (a file of one column writes a missing value as a blank line: use NA instead)
+    "#]].assert_eq(&late_surprise("visits", 20_000, missing_then, "7"));
+    let words = |i: usize| format!("word{}", i % 7);
+    expect![[r#"
+        label: category missing=0
+    "#]]
+    .assert_eq(&late_surprise("label", 20_000, words, "12"));
 }

@@ -241,6 +241,12 @@ fn number_boolean_and_date_comparisons() {
         members: 1 4 5 8"#]],
     );
     check(
+        r#"converted = "No""#,
+        &expect![[r#"
+        converted = "No"
+        members: 1 4 5 8"#]],
+    );
+    check(
         "converted != yes",
         &expect![[r#"
         converted != yes
@@ -689,10 +695,10 @@ fn binding_errors_suggest_a_fix() {
         error WrongType at 7..10 `"a"`: `plan` is a category; compare text with =, !=, in, contains, starts with, ends with or matches"#]],
     );
     check(
-        r#"converted = "yes""#,
+        r#"converted = "maybe""#,
         &expect![[r#"
-        converted = "yes"
-        error WrongType at 12..17 `"yes"`: `converted` is yes/no, but "yes" is text; write yes or no"#]],
+        converted = "maybe"
+        error WrongType at 12..19 `"maybe"`: `converted` is yes/no, but "maybe" is text; write yes or no"#]],
     );
     check(
         r#"seats contains "1""#,

@@ -133,6 +133,21 @@ fn heavy_ties() {
 }
 
 #[test]
+fn values_too_large_to_square() {
+    check(
+        &[1e300, -1e300, 5.0],
+        &[1.0, 2.0, 3.0],
+        &expect![[r#"
+        mean_ci(a): not enough data: the values are too large to compute with (beyond 1e150); check the column for corrupt numbers
+        welch: not enough data: the values are too large to compute with (beyond 1e150); check the column for corrupt numbers
+        mann_whitney: {"common_language":0.666667,"p_value":0.662521,"u":6.0,"z":0.436436}
+        cohens_d: not enough data: the values are too large to compute with (beyond 1e150); check the column for corrupt numbers
+        skewness(a): not enough data: the values are too large to compute with (beyond 1e150); check the column for corrupt numbers
+        quantiles(a): [5.0,8e+299]"#]],
+    );
+}
+
+#[test]
 fn non_finite_input_is_refused() {
     check(
         &[1.0, f64::NAN, 2.0],

@@ -281,6 +281,15 @@ fn proportion_statistics_match_statsmodels() {
             json!({"scores": scores}),
             vec![r.score, r.ci.low, r.ci.high],
         ));
+        let other: Vec<f64> = (0..=rng.below(300)).map(|_| rng.below(11) as f64).collect();
+        let b = ok(stats::nps(other.iter().copied()), "nps");
+        if let Ok(d) = stats::nps_difference(&r, &b) {
+            cases.push(case(
+                "nps_diff",
+                json!({"a": scores, "b": other}),
+                vec![d.difference, d.ci.low, d.ci.high, d.p_value],
+            ));
+        }
     }
     check(&cases);
 }

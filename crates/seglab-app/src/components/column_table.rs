@@ -3,6 +3,7 @@
 use crate::format;
 use crate::protocol::FileView;
 use leptos::prelude::*;
+use seglab_core::ColumnType;
 
 /// One loaded file and the profile of each of its columns.
 #[component]
@@ -11,7 +12,10 @@ pub fn FileCard(
     file: FileView,
     /// Called with the file name when the user removes it.
     on_remove: Callback<String>,
+    /// Called with (file, column, type) when the user chooses a column's type.
+    on_retype: Callback<(String, String, ColumnType)>,
 ) -> impl IntoView {
+    let file_name = file.name.clone();
     let name = file.name.clone();
     let rows = file.rows;
     let summary = format!(
@@ -44,7 +48,10 @@ pub fn FileCard(
                         {file.columns.into_iter().map(|c| view! {
                             <tr data-column=c.name.clone()>
                                 <th scope="row">{c.name.clone()}</th>
-                                <td data-testid="column-type"><span class=format!("type type-{}", c.ty)>{c.ty.clone()}</span></td>
+                                <td>
+                                    <span class=format!("type type-{}", c.ty) data-testid="column-type">{c.ty.clone()}</span>
+                                    <TypePicker file=file_name.clone() column=c.name.clone() current=c.ty.clone() on_retype=on_retype/>
+                                </td>
                                 <td class="num">{format::share(c.missing, rows)}</td>
                                 <td class="num">{format::count(c.distinct)}</td>
                                 <td class="examples">{c.examples.join(", ")}</td>
@@ -55,5 +62,31 @@ pub fn FileCard(
                 </table>
             </div>
         </article>
+    }
+}
+
+/// A column's type, changeable: the file is read again with the chosen type.
+#[component]
+fn TypePicker(
+    /// The file the column is in.
+    file: String,
+    /// The column.
+    column: String,
+    /// The type it has now.
+    current: String,
+    /// Called with (file, column, type) on a change.
+    on_retype: Callback<(String, String, ColumnType)>,
+) -> impl IntoView {
+    let label = format!("Read {column} as");
+    view! {
+        <select class="type-picker" aria-label=label on:change=move |ev| {
+            if let Some(ty) = ColumnType::from_name(&event_target_value(&ev)) {
+                on_retype.run((file.clone(), column.clone(), ty));
+            }
+        }>
+            {ColumnType::ALL.iter().map(|ty| view! {
+                <option value=ty.name() selected=ty.name() == current>{ty.name()}</option>
+            }).collect_view()}
+        </select>
     }
 }

@@ -2,5 +2,8 @@
 
 pub mod column_table;
 pub mod drop_zone;
+pub mod histogram;
+pub mod join_summary;
 pub mod notices;
 pub mod progress;
+pub mod share_bar;

@@ -1,6 +1,7 @@
 //! The Compare section: the compared segments side by side with everyone else, every column summarised,
 //! and the differences the engine found, strongest first.
 
+use crate::components::histogram::Histogram;
 use crate::format;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -89,10 +90,10 @@ fn ComparisonView(
     }
 }
 
-/// The rows that summarise one column, a cell per group.
+/// The rows that summarise one column, a cell per group: the figures and, where there is one, a histogram.
 fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
     let name = column.name.clone();
-    let cells: Vec<String> = match &column.summary {
+    let cells: Vec<(String, Option<Vec<u64>>)> = match &column.summary {
         Summary::Numeric {
             groups: summaries, ..
         } => summaries
@@ -105,14 +106,15 @@ fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
                             format!(" ({}–{})", format::number(ci.low), format::number(ci.high))
                         })
                         .unwrap_or_default();
-                    format!(
+                    let text = format!(
                         "mean {}{ci} · median {} · n {}",
                         format::number(mean),
                         format::number(median),
                         format::count(s.n)
-                    )
+                    );
+                    (text, Some(s.histogram.clone()))
                 }
-                _ => "no values".into(),
+                _ => ("no values".into(), None),
             })
             .collect(),
         Summary::Categorical {
@@ -130,23 +132,29 @@ fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
                         share.map(|share| format!("{v} {}", format::percent(share.share)))
                     })
                     .collect();
-                if top.is_empty() {
-                    "no values".into()
-                } else {
-                    top.join(" · ")
-                }
+                (
+                    if top.is_empty() {
+                        "no values".into()
+                    } else {
+                        top.join(" · ")
+                    },
+                    None,
+                )
             })
             .collect(),
         Summary::Boolean { groups: summaries } => summaries
             .iter()
             .map(|s| match s.rate {
-                Some(rate) => format!(
-                    "{} yes ({}–{})",
-                    format::percent(rate.share),
-                    format::percent(rate.ci.low),
-                    format::percent(rate.ci.high)
+                Some(rate) => (
+                    format!(
+                        "{} yes ({}–{})",
+                        format::percent(rate.share),
+                        format::percent(rate.ci.low),
+                        format::percent(rate.ci.high)
+                    ),
+                    None,
                 ),
-                None => "no values".into(),
+                None => ("no values".into(), None),
             })
             .collect(),
         Summary::Date {
@@ -154,16 +162,35 @@ fn column_rows(column: &ColumnComparison, groups: &[GroupInfo]) -> AnyView {
         } => summaries
             .iter()
             .map(|s| match (&s.min, &s.max) {
-                (Some(min), Some(max)) => format!("{min} – {max}"),
-                _ => "no values".into(),
+                (Some(min), Some(max)) => (format!("{min} – {max}"), Some(s.histogram.clone())),
+                _ => ("no values".into(), None),
             })
             .collect(),
-        Summary::Skipped { reason } => vec![reason.clone(); groups.len()],
+        Summary::Skipped { reason } => vec![(reason.clone(), None); groups.len()],
+    };
+    let bins = match &column.summary {
+        Summary::Numeric { edges, .. } if edges.len() >= 2 => format!(
+            "{} bins from {} to {}",
+            edges.len() - 1,
+            format::number(edges[0]),
+            format::number(edges[edges.len() - 1])
+        ),
+        Summary::Date { months, .. } => format!(
+            "by month from {} to {}",
+            months.first().cloned().unwrap_or_default(),
+            months.last().cloned().unwrap_or_default()
+        ),
+        _ => String::new(),
     };
     view! {
         <tr data-column=name.clone()>
             <th scope="row">{name.clone()}<br/><span class="type">{column.ty.name()}</span></th>
-            {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+            {cells.into_iter().zip(groups).map(|((text, histogram), group)| view! {
+                <td class="num">
+                    {text}
+                    {histogram.map(|counts| view! { <br/><Histogram counts=counts color=group.color.clone() label=bins.clone()/> })}
+                </td>
+            }).collect_view()}
         </tr>
     }
     .into_any()

@@ -1,9 +1,11 @@
 //! The Segments section: each segment's name, colour and definition, with its live size.
 
+use crate::components::share_bar::ShareBar;
 use crate::format;
 use crate::protocol::SegmentView;
 use crate::state::AppState;
 use leptos::prelude::*;
+use seglab_core::segment::Dialect;
 use seglab_core::segment::Segment;
 use seglab_core::share;
 
@@ -12,9 +14,20 @@ pub const PALETTE: [&str; 8] = [
     "#2a9d8f", "#e76f51", "#264653", "#e9c46a", "#8e44ad", "#3a86ff", "#d62828", "#6a994e",
 ];
 
+/// What a link restores on the page.
+pub struct SharedState {
+    pub segments: Vec<Segment>,
+    pub compared: Vec<usize>,
+    pub types: Vec<share::TypeOverride>,
+}
+
 /// The page state for the URL.
-pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
-    if segments.is_empty() {
+pub fn encode_state(
+    segments: &[Segment],
+    compared: &[usize],
+    types: &[share::TypeOverride],
+) -> String {
+    if segments.is_empty() && types.is_empty() {
         return String::new();
     }
     let state = share::PageState {
@@ -23,25 +36,27 @@ pub fn encode_state(segments: &[Segment], compared: &[usize]) -> String {
             .iter()
             .filter_map(|&i| segments.get(i).map(|s| s.name.clone()))
             .collect(),
+        types: types.to_vec(),
         ..share::PageState::default()
     };
     share::encode(&state)
 }
 
-/// Segments and compared indices from the URL, with one message per malformed parameter.
-pub fn decode_state(query: &str) -> (Vec<Segment>, Vec<usize>, Vec<String>) {
-    if query.is_empty() {
-        return (Vec::new(), Vec::new(), Vec::new());
-    }
+/// What the URL restores, with one message per malformed parameter.
+pub fn decode_state(query: &str) -> (SharedState, Vec<String>) {
     let (state, errors) = share::decode(query);
     let compared = state
         .compare
         .iter()
         .filter_map(|name| state.segments.iter().position(|s| &s.name == name))
         .collect();
-    (
-        state.segments,
+    let shared = SharedState {
+        segments: state.segments,
         compared,
+        types: state.types,
+    };
+    (
+        shared,
         errors
             .into_iter()
             .map(|e| format!("The link: {e}"))
@@ -83,7 +98,11 @@ pub fn SegmentsPage() -> impl IntoView {
             <ol class="segments">
                 {move || (0..count.get()).map(|index| view! { <SegmentEditor index=index/> }).collect_view()}
             </ol>
-            <button class="button" on:click=add>"Add segment"</button>
+            <div class="segment-actions">
+                <button class="button" on:click=add>"Add segment"</button>
+                <ShareBar/>
+            </div>
+            <SqlPanel/>
         </section>
     }
 }
@@ -166,6 +185,7 @@ fn SegmentEditor(
                     <input type="checkbox" prop:checked=compared on:change=toggle_compare/>
                     "Compare"
                 </label>
+                <button class="link" on:click=move |_| state.sql_for.set(Some(index))>"SQL"</button>
                 <button class="link" on:click=remove aria-label="Delete segment">"Delete"</button>
             </div>
             <label class="visually-hidden" for=id.clone()>"Definition"</label>
@@ -186,5 +206,55 @@ fn SegmentEditor(
                 </p>
             })}
         </li>
+    }
+}
+
+/// The SQL dialects offered, with their names as people know them.
+const DIALECTS: [(Dialect, &str); 4] = [
+    (Dialect::DuckDb, "DuckDB"),
+    (Dialect::Postgres, "PostgreSQL"),
+    (Dialect::BigQuery, "BigQuery"),
+    (Dialect::Spark, "Spark SQL"),
+];
+
+/// A segment as SQL for a warehouse, in the dialect the user picks.
+#[component]
+fn SqlPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.sql_for.get()?;
+        let (name, sql) = state.sql.get()?;
+        let body = match sql {
+            Ok(sql) => {
+                view! { <pre class="sql" data-testid="segment-sql"><code>{sql}</code></pre> }
+                    .into_any()
+            }
+            Err(message) => {
+                view! { <p class="segment-error" role="alert">{message}</p> }.into_any()
+            }
+        };
+        Some(view! {
+            <div class="sql-panel" role="region" aria-label="SQL">
+                <div class="segment-head">
+                    <h3>{format!("“{name}” as SQL")}</h3>
+                    <label>
+                        "Dialect "
+                        <select on:change=move |ev| {
+                            let value = event_target_value(&ev);
+                            if let Some((dialect, _)) = DIALECTS.iter().find(|(_, label)| *label == value) {
+                                state.sql_dialect.set(*dialect);
+                            }
+                        }>
+                            {DIALECTS.iter().map(|(dialect, label)| view! {
+                                <option selected=move || state.sql_dialect.get() == *dialect>{*label}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <button class="link" on:click=move |_| { state.sql_for.set(None); state.sql.set(None); }>"Close"</button>
+                </div>
+                <p class="muted">"Tables are named after your files (users.csv → users); run it where the same exports are loaded."</p>
+                {body}
+            </div>
+        })
     }
 }

@@ -2,9 +2,10 @@
 
 use super::categorical::tally;
 use super::select::for_each_row;
+use super::text;
 use super::{CompareError, Group, Share, find_column};
-use crate::stats::{self, Nps};
-use crate::table::{ColumnData, Table};
+use crate::stats::{self, Nps, NpsDifference};
+use crate::table::{Column, ColumnData, Table};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -157,6 +158,96 @@ pub fn breakdown(table: &Table, groups: &[Group<'_>], column: &str) -> Result<Pi
 /// The Net Promoter Score of a segment from a column of 0–10 answers; missing answers are left out.
 pub fn nps(table: &Table, column: &str, group: &Group<'_>) -> Result<Nps, CompareError> {
     let col = find_column(table, column)?;
+    let (promoters, passives, detractors) = nps_counts(table, col, group)?;
+    Ok(stats::nps_from_counts(promoters, passives, detractors)?)
+}
+
+/// The NPS of several segments side by side, each against the baseline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NpsComparison {
+    pub column: String,
+    pub groups: Vec<String>,
+    /// One per segment; `None` when the segment gave no answers.
+    pub scores: Vec<Option<Nps>>,
+    pub baseline: usize,
+    /// One per segment other than the baseline. These p-values are not adjusted together with a
+    /// `compare` of the same segments.
+    pub differences: Vec<NpsFinding>,
+}
+
+/// One segment's NPS against the baseline's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NpsFinding {
+    pub group: usize,
+    pub difference: Option<NpsDifference>,
+    pub sentence: String,
+}
+
+/// Compares the NPS of `groups` from one column of 0–10 answers.
+pub fn compare_nps(
+    table: &Table,
+    column: &str,
+    groups: &[Group<'_>],
+    baseline: usize,
+) -> Result<NpsComparison, CompareError> {
+    let col = find_column(table, column)?;
+    if groups.is_empty() {
+        return Err(CompareError::NoGroups);
+    }
+    if baseline >= groups.len() {
+        return Err(CompareError::Baseline {
+            baseline,
+            last: groups.len() - 1,
+        });
+    }
+    let mut scores = Vec::with_capacity(groups.len());
+    for g in groups {
+        let (promoters, passives, detractors) = nps_counts(table, col, g)?;
+        scores.push(stats::nps_from_counts(promoters, passives, detractors).ok());
+    }
+    let name = |i: usize| groups[i].name.as_str();
+    let differences = (0..groups.len())
+        .filter(|&g| g != baseline)
+        .map(|g| {
+            let (difference, sentence) = match (&scores[g], &scores[baseline]) {
+                (Some(a), Some(b)) => match stats::nps_difference(a, b) {
+                    Ok(d) => {
+                        let verdict = if d.p_value < super::ALPHA { "" } else { "could be chance: " };
+                        let sentence = format!(
+                            "NPS {} in {} vs {} in {} (difference {} points, 95% CI {} to {}; {verdict}{}).",
+                            text::number(a.score),
+                            name(g),
+                            text::number(b.score),
+                            name(baseline),
+                            text::signed(d.difference),
+                            text::signed(d.ci.low),
+                            text::signed(d.ci.high),
+                            text::p_value(d.p_value)
+                        );
+                        (Some(d), sentence)
+                    }
+                    Err(e) => (None, format!("NPS of {} vs {} not compared: {e}.", name(g), name(baseline))),
+                },
+                _ => (None, format!("NPS of {} vs {} not compared: no answers in one of them.", name(g), name(baseline))),
+            };
+            NpsFinding { group: g, difference, sentence }
+        })
+        .collect();
+    Ok(NpsComparison {
+        column: col.name().to_owned(),
+        groups: groups.iter().map(|g| g.name.clone()).collect(),
+        scores,
+        baseline,
+        differences,
+    })
+}
+
+/// Promoters (9–10), passives (7–8) and detractors (0–6) among a segment's answers.
+fn nps_counts(
+    table: &Table,
+    col: &Column,
+    group: &Group<'_>,
+) -> Result<(u64, u64, u64), CompareError> {
     if group.members.len() != table.rows() {
         return Err(CompareError::GroupLength {
             name: group.name.clone(),
@@ -202,10 +293,9 @@ pub fn nps(table: &Table, column: &str, group: &Group<'_>) -> Result<Nps, Compar
     if let Some(e) = error {
         return Err(e);
     }
-    let promoters = tally[9] + tally[10];
-    let passives = tally[7] + tally[8];
-    let detractors = tally[..7].iter().sum();
-    Ok(stats::proportion::nps_from_counts(
-        promoters, passives, detractors,
-    )?)
+    Ok((
+        tally[9] + tally[10],
+        tally[7] + tally[8],
+        tally[..7].iter().sum(),
+    ))
 }

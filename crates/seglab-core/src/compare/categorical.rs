@@ -205,6 +205,9 @@ pub(crate) fn compare_categorical(
     max_categories: usize,
     findings: &mut Vec<Finding>,
 ) -> Summary {
+    if let Some(reason) = mostly_distinct(column) {
+        return Summary::Skipped { reason };
+    }
     let Some(tally) = tally(column, sets) else {
         return Summary::Skipped {
             reason: "not a text column".to_owned(),
@@ -335,4 +338,39 @@ fn mix_finding(name: &str, pair: Pair, group_counts: &[Vec<u64>]) -> Finding {
         }
         Err(e) => Finding::untested(name, pair, TestKind::ChiSquare, None, reason(&e)),
     }
+}
+
+/// Rows sampled to recognise identifiers and free text before counting every value.
+const SAMPLE: usize = 1024;
+
+/// Why a text or id column is not summarised, judged cheaply before counting: a dictionary with more
+/// entries than half the rows, or strings that are mostly distinct in the first rows.
+fn mostly_distinct(column: &Column) -> Option<String> {
+    if column.ty() == ColumnType::Category {
+        return None;
+    }
+    let rows = column.valid().count();
+    let distinct = match column.data() {
+        ColumnData::Dictionary(dict) => dict.values.len(),
+        ColumnData::Strings(strings) => {
+            let mut seen = std::collections::HashSet::new();
+            for row in column.valid().iter().take(SAMPLE) {
+                seen.insert(strings.get(row));
+            }
+            let sampled = rows.min(SAMPLE);
+            if seen.len() > DISTINCT_LIMIT && seen.len() * 2 > sampled {
+                return Some(format!(
+                    "{} distinct values in the first {sampled} rows: identifiers or free text, not categories",
+                    seen.len()
+                ));
+            }
+            return None;
+        }
+        _ => return None,
+    };
+    (distinct > DISTINCT_LIMIT && distinct * 2 > rows).then(|| {
+        format!(
+            "{distinct} distinct values in {rows} rows: identifiers or free text, not categories"
+        )
+    })
 }

@@ -34,7 +34,9 @@ mod overlap;
 mod select;
 mod text;
 
-pub use breakdown::{Pivot, PivotCell, PivotRow, breakdown, nps};
+pub use breakdown::{
+    NpsComparison, NpsFinding, Pivot, PivotCell, PivotRow, breakdown, compare_nps, nps,
+};
 pub use overlap::{Intersection, Overlap, overlap};
 
 use crate::bitset::Bitset;
@@ -171,7 +173,8 @@ pub enum Summary {
     },
     Date {
         groups: Vec<DateSummary>,
-        /// Month labels (`2025-03`) of the histogram bins, shared by every group.
+        /// Labels of the histogram bins, shared by every group: months (`2025-03`) when the dates span
+        /// less than 240 months, else years (`2025`) or runs of years (`1900–1909`).
         months: Vec<String>,
     },
     /// Not summarised, with the reason (e.g. free text with mostly distinct values).

@@ -9,6 +9,9 @@ use crate::table::Column;
 /// Skewness beyond which means are not compared (see the module documentation of `compare`).
 const SKEW_LIMIT: f64 = 1.0;
 
+/// Beyond this magnitude squares overflow: such a column is reported, not summarised.
+const LARGEST: f64 = 1e150;
+
 /// One group's values of a column and the figures computed from them.
 struct GroupValues {
     values: Vec<f64>,
@@ -90,7 +93,7 @@ impl GroupValues {
                 .then(|| (m3c / nf) / (m2c / nf).powf(1.5))
                 .filter(|s| s.is_finite());
         }
-        let q = describe::quantiles_within(&mut self.values, &PROBS, (min, max), buckets);
+        let q = describe::quantiles_within(&mut self.values, &PROBS, buckets);
         self.quantiles = Some([q[0], q[1], q[2], q[3], q[4]]);
         histogram.map(|h| h.counts).unwrap_or_default()
     }
@@ -101,7 +104,7 @@ impl GroupValues {
 
     fn sort(&mut self) {
         if !self.sorted {
-            self.values.sort_unstable_by(f64::total_cmp);
+            describe::sort(&mut self.values);
             self.sorted = true;
         }
     }
@@ -214,6 +217,14 @@ pub(crate) fn compare_numeric(
         };
     };
     let (min, max) = range(&groups);
+    if min.is_finite() && max.is_finite() && min.abs().max(max.abs()) > LARGEST {
+        let largest = if min.abs() > max.abs() { min } else { max };
+        return Summary::Skipped {
+            reason: format!(
+                "values as large as {largest:e} cannot be averaged; check the column for corrupt numbers"
+            ),
+        };
+    }
     let whole = matches!(column.ty(), crate::table::ColumnType::Integer);
     let edges = nice_edges(min, max, bins, whole);
     let mut summaries = Vec::with_capacity(groups.len());
@@ -334,8 +345,8 @@ pub(crate) fn format_day(days: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Months spanned before the histogram falls back to whole years.
-const MAX_MONTHS: i64 = 240;
+/// At most this many histogram bins for dates: months, else years, else runs of years.
+const MAX_BINS: i64 = 240;
 
 /// Summarises a date or date-time column per group (by day) and tests each pair.
 pub(crate) fn compare_dates(
@@ -354,30 +365,42 @@ pub(crate) fn compare_dates(
         let (y, m, _) = civil_from_days(days as i64);
         y * 12 + i64::from(m) - 1
     };
-    let (labels, first, by_year) = if min.is_finite() {
+    // Bins of `step` months from `first`: months, whole years, or runs of years for very long spans.
+    let (labels, first, step) = if min.is_finite() {
         let (first, last) = (month_of(min), month_of(max));
-        if last - first < MAX_MONTHS {
+        if last - first < MAX_BINS {
             let labels = (first..=last)
                 .map(|m| format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1))
                 .collect();
-            (labels, first, false)
+            (labels, first, 1)
         } else {
             let (fy, ly) = (first.div_euclid(12), last.div_euclid(12));
-            ((fy..=ly).map(|y| format!("{y:04}")).collect(), fy, true)
+            let needed = (ly - fy + 1 + MAX_BINS - 1) / MAX_BINS;
+            let years = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+                .into_iter()
+                .find(|&y| y >= needed)
+                .unwrap_or(needed);
+            let fy = fy.div_euclid(years) * years;
+            let labels = (fy..=ly)
+                .step_by(years as usize)
+                .map(|y| {
+                    if years == 1 {
+                        format!("{y:04}")
+                    } else {
+                        format!("{y:04}–{:04}", y + years - 1)
+                    }
+                })
+                .collect();
+            (labels, fy * 12, 12 * years)
         }
     } else {
-        (Vec::new(), 0, false)
+        (Vec::new(), 0, 1)
     };
     let mut summaries = Vec::with_capacity(groups.len());
     for g in &mut groups {
         let mut hist = vec![0u64; labels.len()];
         for &v in &g.values {
-            let m = month_of(v);
-            let bin = if by_year {
-                m.div_euclid(12) - first
-            } else {
-                m - first
-            };
+            let bin = (month_of(v) - first).div_euclid(step);
             if let Some(c) = usize::try_from(bin).ok().and_then(|b| hist.get_mut(b)) {
                 *c += 1;
             }

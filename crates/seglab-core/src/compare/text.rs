@@ -18,7 +18,7 @@ pub(crate) fn number(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-fn signed(x: f64) -> String {
+pub(crate) fn signed(x: f64) -> String {
     if x > 0.0 {
         format!("+{}", number(x))
     } else {
@@ -85,7 +85,7 @@ pub(crate) fn sentence(f: &Finding, groups: &[GroupInfo]) -> String {
         } => {
             let label = value
                 .as_ref()
-                .map_or_else(|| format!("`{col}`"), |v| format!("`{col}` = {v}"));
+                .map_or_else(|| format!("`{col}` is yes"), |v| format!("`{col}` = {v}"));
             let (pa, pb) = (
                 *count as f64 / *n as f64,
                 *baseline_count as f64 / *baseline_n as f64,

@@ -277,15 +277,19 @@ fn attempt(
         notes.push(format!("type set to {ty} by the user"));
         ty
     } else if s.present == 0 {
+        if verify {
+            // Only the first rows were scanned; the rest may hold values.
+            return None;
+        }
         if rows > 0 {
             notes.push("every value is missing".to_owned());
         }
         ColumnType::Text
     } else if values::is_id_name(name) {
         ColumnType::Id
-    } else if (s.bool_words > 0 && fits(s.bool_words))
-        || (is_bool_name && fits(s.bool_words + s.bool_digits))
-    {
+    } else if (s.bool_words > 0 || is_bool_name) && fits(s.bool_words + s.bool_digits) {
+        // Words (yes/no, ja/nej) make a yes/no column, with 0/1 among them; 0/1 alone only under a
+        // header that reads like a yes/no question.
         ColumnType::Boolean
     } else if fits(numeric_ok) {
         ColumnType::Decimal
@@ -465,7 +469,13 @@ fn split_ambiguous(example: &str) -> (String, String) {
     ];
     match values::parse_date(example.as_bytes()).map(|d| d.date) {
         Some(DatePart::Either { a, b, .. }) => {
-            let month = |m: u32| MONTHS.get(m as usize - 1).copied().unwrap_or("?");
+            let month = |m: u32| {
+                (m as usize)
+                    .checked_sub(1)
+                    .and_then(|i| MONTHS.get(i))
+                    .copied()
+                    .unwrap_or("?")
+            };
             (format!("{a} {}", month(b)), format!("{b} {}", month(a)))
         }
         _ => (example.to_owned(), example.to_owned()),

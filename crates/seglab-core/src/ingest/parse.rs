@@ -166,6 +166,9 @@ struct Sink {
     long: LineLog,
     trailing_empty: u64,
     spans: LineLog,
+    /// The line the last record ended on, and the blank or comment lines skipped between records.
+    last_end_line: u64,
+    skipped_lines: u64,
 }
 
 impl Parser {
@@ -209,6 +212,8 @@ impl Parser {
                 long: LineLog::default(),
                 trailing_empty: 0,
                 spans: LineLog::default(),
+                last_end_line: 0,
+                skipped_lines: 0,
             },
         }
     }
@@ -299,21 +304,14 @@ impl Parser {
             if line.is_empty() {
                 continue;
             }
-            let mut fields = 0;
-            for pos in memchr::memchr_iter(self.delimiter, line) {
-                if fields + 1 >= self.ends.len() {
-                    break;
-                }
-                self.ends[fields] = pos;
-                fields += 1;
-            }
-            if fields + 1 >= self.ends.len() {
+            let room = self.ends.len() - 1;
+            let Some(fields) = find_delimiters(line, self.delimiter, &mut self.ends[..room]) else {
                 // Too many fields for the buffer: give the line back to csv-core, which grows it.
                 taken -= len + 1;
                 self.sink.consumed -= len as u64 + 1;
                 self.fast_lines -= 1;
                 break;
-            }
+            };
             self.ends[fields] = line.len();
             self.sink
                 .record(line, &self.ends[..=fields], 1, line_no, line_no)?;
@@ -477,6 +475,17 @@ impl Parser {
                 ),
             });
         }
+        if sink.skipped_lines > 0 {
+            warnings.push(Diagnostic {
+                line: None,
+                column: None,
+                message: format!(
+                    "{} blank or comment line(s) between rows were skipped (a file of one column writes a \
+                     missing value as a blank line: use NA instead)",
+                    sink.skipped_lines
+                ),
+            });
+        }
         sink.bad_lines.report(&mut warnings, |n| {
             format!("{n} places in all had bytes replaced by \u{FFFD}")
         });
@@ -521,6 +530,11 @@ impl Sink {
                     .to_owned()
             });
         }
+        // Counted from line numbers, so that the count does not depend on which path read the lines.
+        if self.last_end_line > 0 {
+            self.skipped_lines += line.saturating_sub(self.last_end_line + 1);
+        }
+        self.last_end_line = end_line;
         let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] + gap }..ends[i]];
         if self.header_pending {
             self.header_pending = false;
@@ -566,6 +580,37 @@ impl Sink {
     }
 }
 
+/// Writes the positions of `delimiter` in `line` to `out`; `None` when there are more than fit.
+/// Eight bytes at a time: most fields are short, and a search call per field costs more than the field.
+fn find_delimiters(line: &[u8], delimiter: u8, out: &mut [usize]) -> Option<usize> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    let pattern = u64::from_ne_bytes([delimiter; 8]);
+    let mut found = 0;
+    let mut words = line.chunks_exact(8);
+    let mut base = 0;
+    for word in words.by_ref() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        // The high bit of each byte of `hits` is set exactly where `x` has a zero byte (no carries
+        // cross bytes, unlike the shorter `(x - 0x01..) & !x & 0x80..` trick).
+        let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while hits != 0 {
+            *out.get_mut(found)? = base + (hits.trailing_zeros() / 8) as usize;
+            found += 1;
+            hits &= hits - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == delimiter {
+            *out.get_mut(found)? = base + i;
+            found += 1;
+        }
+    }
+    Some(found)
+}
+
 /// Final column names: the header's, trimmed, with empty names filled and repeated ones numbered.
 pub(crate) fn column_names(
     header: Option<&[String]>,
@@ -608,4 +653,40 @@ pub(crate) fn column_names(
         names.push(name);
     }
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_delimiters;
+
+    #[test]
+    fn delimiters_found_word_by_word_match_a_plain_search() {
+        // Bytes next to the delimiter that differ from it by one bit, high bytes, UTF-8 and every length.
+        let alphabet = [b',', b'-', b'.', b'm', 0x80, 0xAC, 0xFF, 0x00, b';', 0x2D];
+        let mut state = 12_345u64;
+        for len in 0..80 {
+            for _ in 0..20 {
+                let line: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6_364_136_223_846_793_005)
+                            .wrapping_add(1);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                for delimiter in [b',', b';', 0xFF] {
+                    let want: Vec<usize> =
+                        (0..line.len()).filter(|&i| line[i] == delimiter).collect();
+                    let mut out = vec![0; 100];
+                    let found = find_delimiters(&line, delimiter, &mut out).expect("room");
+                    assert_eq!(&out[..found], &want[..], "{line:?}");
+                    let mut small = vec![0; want.len().saturating_sub(1)];
+                    assert_eq!(
+                        find_delimiters(&line, delimiter, &mut small).is_none(),
+                        !want.is_empty()
+                    );
+                }
+            }
+        }
+    }
 }

@@ -140,6 +140,11 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
         },
         None => choose_delimiter(text, whole, &base),
     };
+    if comment.is_some() {
+        warnings.push(note(
+            "the file starts with a `#` line: lines starting with `#` are skipped as comments",
+        ));
+    }
     if escape.is_some() {
         warnings.push(note(
             "quotes inside quoted fields are escaped with a backslash (\\\"): read that way",
@@ -200,11 +205,10 @@ fn backslash_escapes(text: &[u8]) -> bool {
     })
 }
 
-/// Lines starting with `#` among the first ones.
+/// A file that opens with a `#` line (an exporter's banner) has comment lines. Only the first line
+/// decides: elsewhere a leading `#` is more likely data (`#1234`) than a comment.
 fn text_has_comment_lines(text: &[u8]) -> bool {
-    text.split(|&b| b == b'\n' || b == b'\r')
-        .take(50)
-        .any(|line| line.first() == Some(&b'#'))
+    text.first() == Some(&b'#')
 }
 
 fn choose_delimiter(text: &[u8], whole: bool, base: &Dialect) -> Dialect {

@@ -83,11 +83,14 @@ pub(crate) fn trim(mut s: &[u8]) -> &[u8] {
 /// Reads a number with `mark` as the decimal mark; other separators must group thousands properly.
 pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
     // The common case first: plain digits.
-    if !s.is_empty() && s.len() <= 18 && s.iter().all(u8::is_ascii_digit) {
-        let mut v: i64 = 0;
-        for &b in s {
-            v = v * 10 + i64::from(b - b'0');
-        }
+    let plain = (!s.is_empty() && s.len() <= 18)
+        .then(|| {
+            s.iter().try_fold(0i64, |v, &b| {
+                (b.is_ascii_digit()).then(|| v * 10 + i64::from(b - b'0'))
+            })
+        })
+        .flatten();
+    if let Some(v) = plain {
         return Some(Num {
             value: v as f64,
             int: Some(v),
@@ -414,6 +417,9 @@ fn number_at(s: &[u8], max: usize) -> Option<(u32, usize, &[u8])> {
 /// Reads a date or date-time: `2025-03-01`, `2025-03-01T14:00:00Z`, `2025-03-01 14:00`, `01/03/2025`,
 /// `3/1/25 2:00 PM`, `1.3.2025`.
 pub(crate) fn parse_date(s: &[u8]) -> Option<DateCell> {
+    if let Some(cell) = iso_fast(s) {
+        return Some(cell);
+    }
     let (a, a_len, rest) = number_at(s, 4)?;
     let (&sep, rest) = rest.split_first()?;
     if !matches!(sep, b'-' | b'/' | b'.') {
@@ -468,6 +474,43 @@ pub(crate) fn parse_date(s: &[u8]) -> Option<DateCell> {
         date,
         time: Some(time),
         offset,
+    })
+}
+
+/// `2025-03-01` and `2025-03-01T14:00:00Z` (the forms machines write) without the general parser.
+fn iso_fast(s: &[u8]) -> Option<DateCell> {
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        s[range].iter().try_fold(0u32, |v, &b| {
+            b.is_ascii_digit().then(|| v * 10 + u32::from(b - b'0'))
+        })
+    };
+    if s.len() != 10 && s.len() != 20 || s[4] != b'-' || s[7] != b'-' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    if !valid_date(y as i32, m, d) {
+        return None;
+    }
+    let date = DatePart::Ymd(y as i32, m, d);
+    if s.len() == 10 {
+        return Some(DateCell {
+            date,
+            time: None,
+            offset: 0,
+        });
+    }
+    if s[10] != b'T' || s[13] != b':' || s[16] != b':' || s[19] != b'Z' {
+        return None;
+    }
+    let (hour, minute, second) = (digits(11..13)?, digits(14..16)?, digits(17..19)?);
+    if hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let time = i64::from(hour * 3600 + minute * 60 + second);
+    Some(DateCell {
+        date,
+        time: Some(time),
+        offset: 0,
     })
 }
 

@@ -76,7 +76,8 @@ impl<'a> Source<'a> {
     }
 }
 
-pub(crate) fn stem(name: &str) -> &str {
+/// A file name without folders and extension: `exports/nps.csv` → `nps`.
+pub fn stem(name: &str) -> &str {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     match base.rfind('.') {
         Some(dot) if dot > 0 => &base[..dot],

@@ -691,8 +691,13 @@ fn compare_test(
         ColumnType::Boolean => {
             let mut accept = [false, false];
             for v in values {
-                match v.value {
-                    LiteralValue::Boolean(b) => accept[usize::from(b)] = true,
+                match &v.value {
+                    LiteralValue::Boolean(b) => accept[usize::from(*b)] = true,
+                    // `converted = "no"`: a quoted yes/no word means what it says on a yes/no column.
+                    LiteralValue::Text(text) => match boolean_word(text) {
+                        Some(b) => accept[usize::from(b)] = true,
+                        None => return Err(wrong_type(col, v)),
+                    },
                     _ => return Err(wrong_type(col, v)),
                 }
             }
@@ -823,4 +828,18 @@ fn compile(pattern: &str, ignore_case: bool, span: Span) -> Result<regex::Regex,
             };
             SegmentError::new(ErrorKind::BadRegex, Some(span), message)
         })
+}
+
+/// A yes/no word as exports write it, in any case: yes/no, true/false, y/n, 1/0, ja/nej, sant/falskt.
+fn boolean_word(text: &str) -> Option<bool> {
+    const TRUE: [&str; 6] = ["yes", "true", "y", "1", "ja", "sant"];
+    const FALSE: [&str; 6] = ["no", "false", "n", "0", "nej", "falskt"];
+    let word = text.trim();
+    if TRUE.iter().any(|t| t.eq_ignore_ascii_case(word)) {
+        return Some(true);
+    }
+    FALSE
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(word))
+        .then_some(false)
 }

@@ -10,6 +10,7 @@ use super::error::{ErrorKind, SegmentError};
 use super::time::{format_date, format_datetime};
 use super::{MAX_SEGMENT_DEPTH, SegmentSet, cycle_error, referenced_error, respan, too_deep};
 use crate::dataset::{Dataset, EventLog, Linked};
+use crate::join::{FileKind, JoinPlan};
 use crate::table::{Column, ColumnType};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -97,6 +98,44 @@ pub struct SqlTables {
     pub user_key: String,
     pub events: Option<EventsTable>,
     pub linked: Vec<LinkedTable>,
+}
+
+impl SqlTables {
+    /// The tables of a join plan, each named after its file's stem (`events.csv` → `events`): the shape a
+    /// warehouse has after loading the same exports. Entity files other than the population are not joined
+    /// in SQL, so definitions should use the population's own columns, events and linked files.
+    pub fn from_plan(plan: &JoinPlan) -> Self {
+        let stem = |file: &str| crate::join::stem(file).to_owned();
+        let mut tables = SqlTables {
+            users: plan
+                .population
+                .as_deref()
+                .map_or_else(|| "users".to_owned(), stem),
+            user_key: plan.key.clone().unwrap_or_else(|| "user_id".to_owned()),
+            events: None,
+            linked: Vec::new(),
+        };
+        for link in &plan.links {
+            match link.kind {
+                FileKind::Events => {
+                    tables.events = Some(EventsTable {
+                        table: stem(&link.file),
+                        user_key: link.key.clone(),
+                        time: link.time.clone().unwrap_or_else(|| "timestamp".to_owned()),
+                        name: link.event.clone().unwrap_or_else(|| "event".to_owned()),
+                    });
+                }
+                FileKind::Linked => tables.linked.push(LinkedTable {
+                    name: stem(&link.file),
+                    table: stem(&link.file),
+                    user_key: link.key.clone(),
+                    time: link.time.clone(),
+                }),
+                FileKind::Entity => {}
+            }
+        }
+        tables
+    }
 }
 
 /// Writes `expr` as a query returning the member keys (`SELECT <key> FROM <users> WHERE …`).

@@ -45,7 +45,17 @@ pub fn mean_ci(values: &[f64]) -> Result<MeanCi, NotEnough> {
         });
     }
     let (mean, sd) = mean_sd(values);
-    Ok(mean_ci_from(values.len(), mean, sd))
+    let m = mean_ci_from(values.len(), mean, sd);
+    finite(m, &[m.mean, m.sd, m.ci.low, m.ci.high])
+}
+
+/// `Ok(value)` when every figure of it is finite; overflow otherwise.
+pub(crate) fn finite<T>(value: T, figures: &[f64]) -> Result<T, NotEnough> {
+    if figures.iter().all(|f| f.is_finite()) {
+        Ok(value)
+    } else {
+        Err(NotEnough::Overflow)
+    }
 }
 
 /// The interval from summary figures.
@@ -105,20 +115,14 @@ pub fn quantiles(values: &mut [f64], probs: &[f64]) -> Result<Vec<f64>, NotEnoug
     if values.is_empty() {
         return Err(NotEnough::Empty);
     }
-    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &v in values.iter() {
-        min = min.min(v);
-        max = max.max(v);
-    }
-    Ok(quantiles_within(values, probs, (min, max), None))
+    Ok(quantiles_within(values, probs, None))
 }
 
-/// `quantiles` of non-empty, finite values whose minimum and maximum are known; `counted` may hold
+/// `quantiles` of non-empty, finite values; `counted` may hold
 /// their bucket counts already (the comparison counts them in a pass it makes anyway).
 pub(crate) fn quantiles_within(
     values: &mut [f64],
     probs: &[f64],
-    (min, max): (f64, f64),
     counted: Option<Buckets>,
 ) -> Vec<f64> {
     let n = values.len();
@@ -137,23 +141,13 @@ pub(crate) fn quantiles_within(
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let buckets = counted.or_else(|| {
-        let mut buckets = Buckets::worthwhile(n, min, max)?;
-        for &v in values.iter() {
-            buckets.add(v);
-        }
-        Some(buckets)
-    });
-    let order_statistics = if let Some(buckets) = buckets {
-        buckets.order_statistics(values, &ranks)
-    } else {
-        select_ranks(values, &ranks, 0);
-        ranks.iter().map(|&r| values[r]).collect()
+    let order_statistics = match counted {
+        Some(buckets) => buckets.order_statistics(values, &ranks),
+        None => order_statistics(values, &ranks),
     };
     let at = |rank: usize| {
-        ranks
-            .binary_search(&rank)
-            .map_or(min, |i| order_statistics[i])
+        // Every rank read here was collected above, so the search always finds it.
+        order_statistics[ranks.binary_search(&rank).unwrap_or(0)]
     };
     probs
         .iter()
@@ -239,13 +233,87 @@ impl Buckets {
                 slots[s as usize].push(v);
             }
         }
-        targets
-            .iter()
-            .map(|&(b, within)| {
-                let slot = &mut slots[slot_of[b] as usize];
-                *slot.select_nth_unstable_by(within, f64::total_cmp).1
-            })
-            .collect()
+        // Each slot answers its own ranks, bucketed again when it is still large (skewed data crowds
+        // into the first buckets).
+        let mut out = Vec::with_capacity(targets.len());
+        let mut i = 0;
+        while i < targets.len() {
+            let b = targets[i].0;
+            let j = i + targets[i..].iter().take_while(|t| t.0 == b).count();
+            let within: Vec<usize> = targets[i..j].iter().map(|t| t.1).collect();
+            out.extend(order_statistics(&mut slots[slot_of[b] as usize], &within));
+            i = j;
+        }
+        out
+    }
+}
+
+/// The order statistics of `ranks` (increasing, distinct) among finite `values`, which may be reordered.
+fn order_statistics(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values.iter() {
+        min = min.min(v);
+        max = max.max(v);
+    }
+    if let Some(mut buckets) = Buckets::worthwhile(values.len(), min, max) {
+        for &v in values.iter() {
+            buckets.add(v);
+        }
+        return buckets.order_statistics(values, ranks);
+    }
+    select_ranks(values, ranks, 0);
+    ranks.iter().map(|&r| values[r]).collect()
+}
+
+/// Sorts finite values ascending (`-0.0` before `0.0`, as `f64::total_cmp`). Long inputs take a radix
+/// sort over the bit patterns, several times faster than a comparison sort on a million values.
+pub fn sort(values: &mut [f64]) {
+    const BITS: usize = 11;
+    const RADIX: usize = 1 << BITS;
+    const PASSES: usize = 64_usize.div_ceil(BITS);
+    let n = values.len();
+    if n < 1 << 12 {
+        values.sort_unstable_by(f64::total_cmp);
+        return;
+    }
+    // Keys whose unsigned order is the numeric order: flip all bits of negatives, the sign of the rest.
+    let key = |v: f64| {
+        let bits = v.to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits ^ (1 << 63)
+        }
+    };
+    let mut keys: Vec<u64> = values.iter().map(|&v| key(v)).collect();
+    let mut counts = vec![[0usize; RADIX]; PASSES];
+    for &k in &keys {
+        for (pass, c) in counts.iter_mut().enumerate() {
+            c[(k >> (pass * BITS)) as usize & (RADIX - 1)] += 1;
+        }
+    }
+    let mut buffer = vec![0u64; n];
+    for (pass, c) in counts.iter().enumerate() {
+        // A digit shared by every key leaves the order as it is.
+        if c.contains(&n) {
+            continue;
+        }
+        let mut offsets = [0usize; RADIX];
+        let mut running = 0;
+        for (o, &count) in offsets.iter_mut().zip(c.iter()) {
+            *o = running;
+            running += count;
+        }
+        for &k in &keys {
+            let digit = (k >> (pass * BITS)) as usize & (RADIX - 1);
+            buffer[offsets[digit]] = k;
+            offsets[digit] += 1;
+        }
+        std::mem::swap(&mut keys, &mut buffer);
+    }
+    for (v, &k) in values.iter_mut().zip(&keys) {
+        let bits = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
+        *v = f64::from_bits(bits);
     }
 }
 
@@ -272,7 +340,8 @@ pub fn skewness(values: &[f64]) -> Result<f64, NotEnough> {
     if values.iter().all(|&v| v == first) {
         return Err(NotEnough::NoVariance);
     }
-    Ok(m3 / m2.powf(1.5))
+    let skew = m3 / m2.powf(1.5);
+    finite(skew, &[skew])
 }
 
 /// Cohen's d with the pooled standard deviation: `(mean_a − mean_b) / s_pooled`,
@@ -309,5 +378,6 @@ pub(crate) fn cohens_d_from(a: (usize, f64, f64), b: (usize, f64, f64)) -> Resul
     if pooled == 0.0 {
         return Err(NotEnough::NoVariance);
     }
-    Ok((ma - mb) / pooled)
+    let d = (ma - mb) / pooled;
+    finite(d, &[d, pooled])
 }

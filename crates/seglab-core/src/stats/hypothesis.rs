@@ -1,6 +1,6 @@
 //! Hypothesis tests on numbers and tables: Welch's t, Mann–Whitney U, chi-square tests and Cramér's V.
 
-use super::describe::{check_finite, mean_sd};
+use super::describe::{check_finite, finite, mean_sd};
 use super::dist::{chi2_sf, normal_sf, t_isf, t_sf};
 use super::{CONFIDENCE, Interval, NotEnough};
 use serde::{Deserialize, Serialize};
@@ -51,16 +51,20 @@ pub(crate) fn welch_from(a: (usize, f64, f64), b: (usize, f64, f64)) -> Result<W
     let statistic = difference / se;
     let p_value = (2.0 * t_sf(statistic.abs(), df)).min(1.0);
     let half = t_isf((1.0 - CONFIDENCE) / 2.0, df) * se;
-    Ok(Welch {
-        statistic,
-        df,
-        p_value,
-        difference,
-        ci: Interval {
-            low: difference - half,
-            high: difference + half,
+    let ci = Interval {
+        low: difference - half,
+        high: difference + half,
+    };
+    finite(
+        Welch {
+            statistic,
+            df,
+            p_value,
+            difference,
+            ci,
         },
-    })
+        &[statistic, df, p_value, ci.low, ci.high],
+    )
 }
 
 /// The Mann–Whitney U test.
@@ -82,8 +86,8 @@ pub fn mann_whitney(a: &[f64], b: &[f64]) -> Result<MannWhitney, NotEnough> {
     check_finite(b)?;
     let mut a = a.to_vec();
     let mut b = b.to_vec();
-    a.sort_unstable_by(f64::total_cmp);
-    b.sort_unstable_by(f64::total_cmp);
+    super::describe::sort(&mut a);
+    super::describe::sort(&mut b);
     mann_whitney_sorted(&a, &b)
 }
 

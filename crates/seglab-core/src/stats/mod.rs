@@ -18,14 +18,15 @@ pub mod proportion;
 use serde::{Deserialize, Serialize};
 
 pub use adjust::{benjamini_hochberg, bonferroni};
-pub use describe::{MeanCi, cohens_d, mean_ci, quantile_sorted, quantiles, skewness};
+pub use describe::{MeanCi, cohens_d, mean_ci, quantile_sorted, quantiles, skewness, sort};
 pub use hypothesis::{
     ChiSquare, MannWhitney, Welch, chi2_contingency, chisquare_goodness_of_fit, cramers_v,
     mann_whitney, mann_whitney_sorted, welch_t_test,
 };
 pub use proportion::{
-    Fisher, Nps, ProportionDifference, ProportionRatio, ZTest, fisher_exact, nps,
-    proportion_difference, proportion_ratio, two_proportion_z_test, wilson,
+    Fisher, Nps, NpsDifference, ProportionDifference, ProportionRatio, ZTest, fisher_exact, nps,
+    nps_difference, nps_from_counts, proportion_difference, proportion_ratio,
+    two_proportion_z_test, wilson,
 };
 
 /// The confidence level of every interval Seglab shows.
@@ -62,4 +63,8 @@ pub enum NotEnough {
     Shape,
     #[error("the values include something that is not a finite number")]
     NotFinite,
+    #[error(
+        "the values are too large to compute with (beyond 1e150); check the column for corrupt numbers"
+    )]
+    Overflow,
 }

@@ -268,3 +268,41 @@ pub fn nps_from_counts(promoters: u64, passives: u64, detractors: u64) -> Result
         },
     })
 }
+
+/// The difference between two groups' NPS.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NpsDifference {
+    /// `score_a − score_b`, in NPS points.
+    pub difference: f64,
+    /// `difference ± 1.96 · sqrt(se_a² + se_b²)`, each standard error as in `Nps::ci` (independent groups).
+    pub ci: Interval,
+    /// `difference / sqrt(se_a² + se_b²)`.
+    pub z: f64,
+    /// Two-sided, from the normal distribution.
+    pub p_value: f64,
+}
+
+/// Compares the NPS of two independent groups by a normal (Wald) test on the difference.
+pub fn nps_difference(a: &Nps, b: &Nps) -> Result<NpsDifference, NotEnough> {
+    let variance = |x: &Nps| {
+        let n = x.n as f64;
+        let (pp, pd) = (x.promoters as f64 / n, x.detractors as f64 / n);
+        ((pp + pd - (pp - pd).powi(2)) / n).max(0.0)
+    };
+    let se = 100.0 * (variance(a) + variance(b)).sqrt();
+    if se <= 0.0 {
+        return Err(NotEnough::NoVariance);
+    }
+    let difference = a.score - b.score;
+    let z = difference / se;
+    let half = normal_critical(CONFIDENCE) * se;
+    Ok(NpsDifference {
+        difference,
+        ci: Interval {
+            low: difference - half,
+            high: difference + half,
+        },
+        z,
+        p_value: (2.0 * normal_sf(z.abs())).min(1.0),
+    })
+}

@@ -109,6 +109,18 @@ def run(case):
         return list(multipletests(a["p"], method="bonferroni")[1])
     if k == "nps":
         return nps(a["scores"])
+    if k == "nps_diff":
+        # Independent groups: the variances of the two scores add.
+        def parts(scores):
+            s = np.asarray(scores, float)
+            pp, pd = np.mean(s >= 9), np.mean(s <= 6)
+            return 100 * (pp - pd), (pp + pd - (pp - pd) ** 2) / len(s)
+        sa, va = parts(a["a"])
+        sb, vb = parts(a["b"])
+        se = 100 * np.sqrt(va + vb)
+        d = sa - sb
+        z = stats.norm.ppf(0.975)
+        return [d, d - z * se, d + z * se, 2 * stats.norm.sf(abs(d / se))]
     raise ValueError(f"unknown case kind {k}")
 
 
