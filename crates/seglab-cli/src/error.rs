@@ -25,6 +25,9 @@ pub enum CliError {
     /// An impact measurement (experiment, retention, funnel) the engine refused.
     #[error(transparent)]
     Impact(#[from] seglab_core::impact::ImpactError),
+    /// A model (score, RFM, discovery) the engine refused.
+    #[error(transparent)]
+    Model(#[from] seglab_core::models::ModelError),
     /// Arguments that clap accepted but that do not make sense together.
     #[error("{0}")]
     Usage(String),

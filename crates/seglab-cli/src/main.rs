@@ -7,6 +7,7 @@
 mod before_after;
 mod compare;
 mod data;
+mod discover;
 mod error;
 mod experiment;
 mod funnel;
@@ -15,6 +16,8 @@ mod inspect;
 mod load;
 mod output;
 mod retention;
+mod rfm;
+mod score;
 mod segment;
 
 use clap::{Parser, Subcommand};
@@ -48,6 +51,12 @@ enum Command {
     Funnel(funnel::Args),
     /// Whether a segment's usage changed around a date more than everyone else's did.
     BeforeAfter(before_after::Args),
+    /// Score users on 3-6 measures (a health score), cut the score into bands, and back-test it.
+    Score(score::Args),
+    /// Recency, frequency and monetary value per user, scored 1-5, and the standard RFM groups.
+    Rfm(rfm::Args),
+    /// Find readable groups with an unusually high or low target rate, or clusters of similar users.
+    Discover(discover::Args),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +70,9 @@ fn main() -> ExitCode {
         Command::Retention(args) => retention::run(args, &mut stdout),
         Command::Funnel(args) => funnel::run(args, &mut stdout),
         Command::BeforeAfter(args) => before_after::run(args, &mut stdout),
+        Command::Score(args) => score::run(args, &mut stdout),
+        Command::Rfm(args) => rfm::run(args, &mut stdout),
+        Command::Discover(args) => discover::run(args, &mut stdout),
     };
     let result = result.and_then(|()| stdout.flush().map_err(error::CliError::from));
     match result {

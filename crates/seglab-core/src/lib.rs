@@ -9,6 +9,7 @@ pub mod dataset;
 pub mod impact;
 pub mod ingest;
 pub mod join;
+pub mod models;
 pub mod segment;
 pub mod share;
 pub mod stats;

@@ -39,6 +39,7 @@ pub use ast::{
 pub use bind::REGEX_SIZE_LIMIT;
 pub use error::{ErrorKind, SegmentError};
 pub use parser::{MAX_AMOUNT, parse};
+pub(crate) use printer::{ColumnName, Quoted};
 pub use sql::{Dialect, EventsTable, LinkedTable, SqlTables, to_sql};
 pub use suggest::{edit_distance, nearest};
 
