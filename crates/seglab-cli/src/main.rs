@@ -13,6 +13,7 @@ mod funnel;
 mod impact_args;
 mod inspect;
 mod load;
+mod members_csv;
 mod output;
 mod retention;
 mod segment;
