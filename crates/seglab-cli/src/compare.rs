@@ -138,18 +138,24 @@ fn segments_of(
                 None => error,
             }
         })?;
-        let name = name.unwrap_or_else(|| group_name(&expr));
-        if name.eq_ignore_ascii_case(EVERYONE_ELSE) {
-            return Err(CliError::Usage(format!(
-                "\"{EVERYONE_ELSE}\" is the name of the users in none of the segments; name the segment otherwise"
-            )));
-        }
-        if out.iter().any(|n| n.name == name) {
-            return Err(CliError::Usage(format!(
-                "two segments are named \"{name}\"; give each its own name"
-            )));
-        }
-        set.insert_parsed(&name, Ok(expr.clone()));
+        // Named segments can be referred to by later ones; a shorthand's name is only a label.
+        let name = match name {
+            Some(name) => {
+                check_name(&name, &out)?;
+                if set.get(&name).is_some() {
+                    return Err(CliError::Usage(format!(
+                        "\"{name}\" is both a --define and a --segment; give them different names"
+                    )));
+                }
+                set.insert_parsed(&name, Ok(expr.clone()));
+                name
+            }
+            None => {
+                let name = group_name(&expr);
+                check_name(&name, &out)?;
+                name
+            }
+        };
         out.push(Named {
             name,
             definition,
@@ -158,6 +164,21 @@ fn segments_of(
         });
     }
     Ok(out)
+}
+
+/// A group name must be new and must not be the automatic group's.
+fn check_name(name: &str, earlier: &[Named]) -> Result<(), CliError> {
+    if name.eq_ignore_ascii_case(EVERYONE_ELSE) {
+        return Err(CliError::Usage(format!(
+            "\"{EVERYONE_ELSE}\" is the name of the users in none of the segments; name the segment otherwise"
+        )));
+    }
+    if earlier.iter().any(|n| n.name == name) {
+        return Err(CliError::Usage(format!(
+            "two segments are named \"{name}\"; give each its own name"
+        )));
+    }
+    Ok(())
 }
 
 /// The index of the baseline among the groups (the segments, then "Everyone else" when `rest`).
