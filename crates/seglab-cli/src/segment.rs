@@ -26,7 +26,7 @@ pub struct Args {
     count: bool,
     /// Print the segment as a SQL query over tables named after the files, instead of evaluating it:
     /// duckdb (the default), postgres, bigquery or spark.
-    #[arg(long, value_name = "DIALECT", num_args = 0..=1, default_missing_value = "duckdb")]
+    #[arg(long, value_name = "DIALECT", num_args = 0..=1, default_missing_value = "")]
     sql: Option<String>,
     /// The same as `--sql DIALECT`.
     #[arg(long, value_name = "DIALECT", value_parser = parse_dialect)]
@@ -74,6 +74,8 @@ fn resolve(args: &Args) -> Result<Request, CliError> {
     let mut stray = None;
     if let Some(value) = &args.sql {
         match parse_dialect(value) {
+            // A bare `--sql`: the dialect of `--dialect`, or DuckDB.
+            _ if value.is_empty() => dialect = dialect.or(Some(Dialect::DuckDb)),
             Ok(d) => {
                 if dialect.is_some_and(|other| other != d) {
                     return Err(CliError::Usage(
@@ -296,10 +298,18 @@ pub fn parse(definition: &str) -> Result<Expr, CliError> {
 pub fn segment_error(definition: &str, error: &SegmentError) -> CliError {
     let mut message = format!("segment: {}", error.message);
     if !error.suggestions.is_empty() && !error.message.contains("did you mean") {
-        message = format!(
-            "{message}; did you mean {}?",
-            error.suggestions.join(" or ")
-        );
+        let quoted: Vec<String> = error
+            .suggestions
+            .iter()
+            .map(|s| {
+                if s.starts_with(['`', '"']) {
+                    s.clone()
+                } else {
+                    format!("`{s}`")
+                }
+            })
+            .collect();
+        message = format!("{message}; did you mean {}?", quoted.join(" or "));
     }
     if let Some((start, end)) = error.span
         && let (Some(before), Some(marked)) = (
