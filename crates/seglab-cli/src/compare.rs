@@ -139,22 +139,19 @@ fn segments_of(
             }
         })?;
         // Named segments can be referred to by later ones; a shorthand's name is only a label.
-        let name = match name {
-            Some(name) => {
-                check_name(&name, &out)?;
-                if set.get(&name).is_some() {
-                    return Err(CliError::Usage(format!(
-                        "\"{name}\" is both a --define and a --segment; give them different names"
-                    )));
-                }
-                set.insert_parsed(&name, Ok(expr.clone()));
-                name
+        let name = if let Some(name) = name {
+            check_name(&name, &out)?;
+            if set.get(&name).is_some() {
+                return Err(CliError::Usage(format!(
+                    "\"{name}\" is both a --define and a --segment; give them different names"
+                )));
             }
-            None => {
-                let name = group_name(&expr);
-                check_name(&name, &out)?;
-                name
-            }
+            set.insert_parsed(&name, Ok(expr.clone()));
+            name
+        } else {
+            let name = group_name(&expr);
+            check_name(&name, &out)?;
+            name
         };
         out.push(Named {
             name,

@@ -7,6 +7,7 @@
 //! the report must rank.
 
 use serde_json::Value;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -140,7 +141,7 @@ fn segment_accepts_the_definition_after_the_files() {
     assert_eq!(Value::from(ids.lines().count()), expected);
 }
 
-/// `--sql` takes an optional dialect (DuckDB by default), and `--dialect` says the same.
+/// `--sql` takes an optional dialect (`DuckDB` by default), and `--dialect` says the same.
 #[test]
 fn segment_sql_dialects() {
     let definition = r#"plan = "enterprise" and did "Login" in last 30 days"#;
@@ -693,7 +694,7 @@ fn html_report_escapes_the_data() {
         } else {
             "Tom & Jerry"
         };
-        csv.push_str(&format!("u{i},{plan},{value},{}\n", i % 7));
+        writeln!(csv, "u{i},{plan},{value},{}", i % 7).unwrap_or_default();
     }
     write(&input, &csv);
     let out = scratch("markup-report.html");
