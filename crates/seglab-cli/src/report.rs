@@ -35,6 +35,7 @@ th{font-weight:600;background:#f8fafc}td.n{text-align:right;font-variant-numeric
 .swatch{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;margin-right:.4rem;vertical-align:-1px}
 code{font-size:.9em;background:#f3f4f6;padding:0 .25rem;border-radius:3px}
 ol.findings li{margin:.3rem 0}.finding-stats{color:#6b7280;font-size:.85em}
+summary{cursor:pointer;color:#374151;font-size:.9em}
 ul.tests{margin:.3rem 0 0;padding-left:1.2rem;font-size:.9em}.sig{font-weight:600}
 ";
 
@@ -236,11 +237,22 @@ pub fn render(report: &Report<'_>) -> String {
             .filter(|f| f.column == column.name)
             .collect();
         if !findings.is_empty() {
-            html.push_str("<ul class=\"tests\">\n");
+            let significant = findings.iter().filter(|f| f.significant).count();
+            let _ = write!(
+                html,
+                "<details{}><summary>{} {}, {significant} significant</summary>\n<ul class=\"tests\">\n",
+                if significant > 0 { " open" } else { "" },
+                findings.len(),
+                if findings.len() == 1 {
+                    "difference tested"
+                } else {
+                    "differences tested"
+                },
+            );
             for f in findings {
                 write_test(&mut html, f);
             }
-            html.push_str("</ul>\n");
+            html.push_str("</ul>\n</details>\n");
         }
         html.push_str("</section>\n");
     }
@@ -331,10 +343,9 @@ fn write_findings(html: &mut String, c: &Comparison, names: &[String]) {
     for f in significant {
         let _ = writeln!(
             html,
-            "<li>{} <span class=\"finding-stats\">({}, adjusted p {}, effect size {})</span></li>",
+            "<li>{} <span class=\"finding-stats\">({}, effect size {})</span></li>",
             escape(&f.sentence),
             test_name(f.test),
-            f.p_adjusted.map_or_else(|| "–".to_owned(), p_value),
             optional(f.magnitude)
         );
     }
@@ -371,12 +382,17 @@ fn write_summary(
 ) {
     let group_cell = |i: usize| format!("<td>{}{}</td>", swatch(&c.groups[i].color), names[i]);
     match summary {
-        Summary::Numeric { groups, .. } => {
-            html.push_str(
+        Summary::Numeric { groups, edges } => {
+            let span = match (edges.first(), edges.last()) {
+                (Some(&first), Some(&last)) => format!("{} to {}", number(first), number(last)),
+                _ => String::new(),
+            };
+            let _ = write!(
+                html,
                 "<table>\n<thead><tr><th>Group</th><th class=\"n\">Values</th><th class=\"n\">Missing</th>\
                  <th class=\"n\">Mean</th><th class=\"n\">95% CI</th><th class=\"n\">Median</th>\
                  <th class=\"n\">Middle half</th><th class=\"n\">Min</th><th class=\"n\">Max</th>\
-                 <th>Distribution</th></tr></thead>\n<tbody>\n",
+                 <th>Distribution <small class=\"muted\">{span}</small></th></tr></thead>\n<tbody>\n",
             );
             for (i, g) in groups.iter().enumerate() {
                 write_numeric_row(html, &group_cell(i), g, &c.groups[i].color, column);
