@@ -25,6 +25,10 @@ const COLORS: [&str; MAX_GROUPS] = [
 ];
 
 #[derive(clap::Args)]
+#[command(
+    override_usage = "seglab compare --data FILE... --segment 'NAME=DEFINITION'... [--baseline NAME] \
+                      [--json | --html OUT] [OPTIONS]"
+)]
 #[command(after_help = "\
 Every segment is compared with the baseline: by default \"Everyone else\" (the users in none of the \
 segments), or the first segment when the segments cover everyone. --a/--b are shorthands for one or two \

@@ -12,6 +12,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
+#[command(
+    override_usage = "seglab segment --data FILE... [OPTIONS] 'DEFINITION'\n       \
+                            seglab segment [OPTIONS] -s 'DEFINITION' FILE..."
+)]
 #[command(after_help = "\
 The definition is the last argument, in quotes: `seglab segment --data users.csv events.csv 'plan = \"pro\"'`. \
 When it is not given with -s, the last plain argument, or else the last --data value, is taken as the \
