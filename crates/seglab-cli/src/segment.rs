@@ -196,6 +196,18 @@ struct Members<'a> {
 }
 
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
+    if args
+        .members_csv
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-")
+        && (args.count || args.ids || args.json)
+    {
+        return Err(CliError::Usage(
+            "--members-csv - writes the rows to standard output, which --count, --ids or --json also use; \
+             write the rows to a file instead"
+                .to_owned(),
+        ));
+    }
     let request = resolve(args)?;
     let definition = request.definition.as_str();
     let expr = parse(definition)?;
