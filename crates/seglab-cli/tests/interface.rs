@@ -229,6 +229,16 @@ fn segment_errors() {
         USERS,
         r#"plan = "pro""#,
     ]);
+    let stderr = failure_of(&[
+        "segment",
+        "--members-csv",
+        "-",
+        "--ids",
+        "--data",
+        USERS,
+        r#"plan = "pro""#,
+    ]);
+    assert!(stderr.contains("standard output"), "{stderr}");
 }
 
 /// The members' rows as CSV: the same rows Python selects, every cell as in the file, and text that a
