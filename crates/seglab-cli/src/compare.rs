@@ -1,24 +1,51 @@
-//! `seglab compare FILE... --a EXPR [--b EXPR]`: two segments side by side on every column, with the
-//! differences that hold up after a false-discovery correction, largest first.
+//! `seglab compare --data FILE... --segment 'NAME=DEFINITION'...`: up to eight segments and everyone
+//! else side by side on every column, with the differences against the baseline that hold up after a
+//! false-discovery correction, largest first; as text, as JSON, or as a self-contained HTML report.
 
 use crate::data::{self, DataArgs};
 use crate::error::CliError;
+use crate::impact_args::parse_named;
 use crate::output::thousands;
+use crate::report;
 use crate::segment::{Defines, parse, segment_error};
-use seglab_core::Table;
-use seglab_core::compare::{self, CompareOptions, Comparison, Group};
+use seglab_core::compare::{self, CompareOptions, Comparison, Group, MAX_GROUPS};
 use seglab_core::join::{self, MeasureSpec};
 use seglab_core::segment::{self as seg, Condition, Expr, SegmentSet};
+use seglab_core::{Bitset, Table};
 use serde::Serialize;
 use std::io::Write;
+use std::path::PathBuf;
+
+/// The name of the automatic group of users in none of the segments.
+pub const EVERYONE_ELSE: &str = "Everyone else";
+
+/// Colours of the segments in charts, in order; "Everyone else" is grey.
+const COLORS: [&str; MAX_GROUPS] = [
+    "#4063d8", "#d0663b", "#389826", "#9558b2", "#c49a00", "#1f9aa8", "#cb3c78", "#6b7280",
+];
 
 #[derive(clap::Args)]
+#[command(
+    override_usage = "seglab compare --data FILE... --segment 'NAME=DEFINITION'... [--baseline NAME] \
+                      [--json | --html OUT] [OPTIONS]"
+)]
+#[command(after_help = "\
+Every segment is compared with the baseline: by default \"Everyone else\" (the users in none of the \
+segments), or the first segment when the segments cover everyone. --a/--b are shorthands for one or two \
+unnamed segments; with --b, B is the baseline and there is no \"Everyone else\".")]
 pub struct Args {
-    /// The segment to look at, e.g. `converted = yes`.
-    #[arg(long = "a", value_name = "EXPR")]
-    a: String,
-    /// The segment to compare it with; everyone not in the first when left out.
-    #[arg(long = "b", value_name = "EXPR")]
+    /// A segment to compare, as NAME=DEFINITION, e.g. `--segment 'Enterprise=plan = "enterprise"'`;
+    /// 1 to 8 of them. Later segments may refer to earlier ones with `in segment "NAME"`.
+    #[arg(short, long = "segment", value_name = "NAME=DEFINITION", value_parser = parse_named)]
+    segments: Vec<(String, String)>,
+    /// The group the others are measured against: a segment's NAME or "Everyone else".
+    #[arg(long, value_name = "NAME")]
+    baseline: Option<String>,
+    /// Shorthand: one segment given by its definition alone (named after it).
+    #[arg(long = "a", value_name = "EXPR", conflicts_with = "segments")]
+    a: Option<String>,
+    /// Shorthand: a second segment for --a, which is then the baseline.
+    #[arg(long = "b", value_name = "EXPR", requires = "a")]
     b: Option<String>,
     /// How many significant differences to list, largest first; 0 lists them all.
     #[arg(long, value_name = "N", default_value_t = 15)]
@@ -27,9 +54,13 @@ pub struct Args {
     /// (`count(Login)`, `active_days`, `avg(nps.score)`, ...).
     #[arg(long)]
     no_measures: bool,
-    /// Print the whole comparison (every column's summary per group, every test) as JSON.
-    #[arg(long)]
+    /// Print the whole comparison as JSON: per column each group's summary, per difference the test,
+    /// statistic, p-value, adjusted p-value and effect size.
+    #[arg(long, conflicts_with = "html")]
     json: bool,
+    /// Write a self-contained HTML report (no scripts, no external files) to OUT.
+    #[arg(long, value_name = "OUT")]
+    html: Option<PathBuf>,
     #[command(flatten)]
     defines: Defines,
     #[command(flatten)]
@@ -50,26 +81,240 @@ struct Report<'a> {
     join_notes: &'a [String],
 }
 
-pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
-    let a_expr = parse(&args.a)?;
-    let b_expr = args.b.as_deref().map(parse).transpose()?;
-    let segments = args.defines.set()?;
-    let data = data::load(&args.data)?;
-    let a =
-        seg::evaluate(&a_expr, &data.dataset, &segments).map_err(|e| segment_error(&args.a, &e))?;
-    let b = match (&b_expr, &args.b) {
-        (Some(expr), Some(text)) => Some(
-            seg::evaluate(expr, &data.dataset, &segments).map_err(|e| segment_error(text, &e))?,
-        ),
-        _ => None,
+/// A segment on the command line: its name, its definition and its members.
+struct Named {
+    name: String,
+    definition: String,
+    expr: Expr,
+    members: Bitset,
+}
+
+/// The segments asked for, evaluated; later ones may refer to earlier ones by name.
+fn segments_of(
+    args: &Args,
+    data: &data::Data,
+    set: &mut SegmentSet,
+) -> Result<Vec<Named>, CliError> {
+    let named: Vec<(Option<String>, String)> = match &args.a {
+        Some(a) => std::iter::once(a)
+            .chain(&args.b)
+            .map(|d| (None, d.clone()))
+            .collect(),
+        None => args
+            .segments
+            .iter()
+            .map(|(n, d)| (Some(n.clone()), d.clone()))
+            .collect(),
     };
+    if named.is_empty() {
+        return Err(CliError::Usage(
+            "no segment to compare; give one to eight with --segment 'NAME=DEFINITION', e.g. \
+             --segment 'Enterprise=plan = \"enterprise\"'"
+                .to_owned(),
+        ));
+    }
+    if named.len() > MAX_GROUPS {
+        return Err(CliError::Usage(format!(
+            "{} segments given; Seglab compares at most {MAX_GROUPS} at once (and everyone else)",
+            named.len()
+        )));
+    }
+    let mut out: Vec<Named> = Vec::with_capacity(named.len());
+    for (name, definition) in named {
+        let expr = match (&name, parse(&definition)) {
+            (_, Ok(expr)) => expr,
+            (Some(name), Err(error)) => {
+                // `--segment 'plan = "pro"'` splits at the first `=` into a name and a broken definition.
+                let whole = format!("{name}={definition}");
+                if seg::parse(&whole).is_ok() {
+                    return Err(CliError::Usage(format!(
+                        "--segment takes NAME=DEFINITION; name the segment, e.g. --segment 'Pro={whole}'"
+                    )));
+                }
+                return Err(error.in_named(name));
+            }
+            (None, Err(error)) => return Err(error),
+        };
+        let members = seg::evaluate(&expr, &data.dataset, set).map_err(|e| {
+            let error = segment_error(&definition, &e);
+            match &name {
+                Some(name) => error.in_named(name),
+                None => error,
+            }
+        })?;
+        // Named segments can be referred to by later ones; a shorthand's name is only a label.
+        let name = if let Some(name) = name {
+            check_name(&name, &out)?;
+            if set.get(&name).is_some() {
+                return Err(CliError::Usage(format!(
+                    "\"{name}\" is both a --define and a --segment; give them different names"
+                )));
+            }
+            set.insert_parsed(&name, Ok(expr.clone()));
+            name
+        } else {
+            let name = group_name(&expr);
+            check_name(&name, &out)?;
+            name
+        };
+        out.push(Named {
+            name,
+            definition,
+            expr,
+            members,
+        });
+    }
+    Ok(out)
+}
+
+/// A group name must be new and must not be the automatic group's.
+fn check_name(name: &str, earlier: &[Named]) -> Result<(), CliError> {
+    if name.eq_ignore_ascii_case(EVERYONE_ELSE) {
+        return Err(CliError::Usage(format!(
+            "\"{EVERYONE_ELSE}\" is the name of the users in none of the segments; name the segment otherwise"
+        )));
+    }
+    if earlier.iter().any(|n| n.name == name) {
+        return Err(CliError::Usage(format!(
+            "two segments are named \"{name}\"; give each its own name"
+        )));
+    }
+    Ok(())
+}
+
+/// The index of the baseline among the groups (the segments, then "Everyone else" when `rest`).
+fn baseline_of(args: &Args, segments: &[Named], rest: bool) -> Result<usize, CliError> {
+    let Some(wanted) = &args.baseline else {
+        return Ok(if args.b.is_some() {
+            1
+        } else if rest {
+            segments.len()
+        } else {
+            0
+        });
+    };
+    let wanted = wanted.trim();
+    if let Some(i) = segments.iter().position(|s| s.name == wanted).or_else(|| {
+        segments
+            .iter()
+            .position(|s| s.name.eq_ignore_ascii_case(wanted))
+    }) {
+        return Ok(i);
+    }
+    if wanted.eq_ignore_ascii_case(EVERYONE_ELSE) {
+        return if rest {
+            Ok(segments.len())
+        } else if args.b.is_some() {
+            Err(CliError::Usage(
+                "with --b there is no \"Everyone else\"; leave out --b to compare with everyone else"
+                    .to_owned(),
+            ))
+        } else {
+            Err(CliError::Usage(
+                "every user is in one of the segments, so \"Everyone else\" is empty; choose a segment as the baseline"
+                    .to_owned(),
+            ))
+        };
+    }
+    let names: Vec<String> = segments
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .chain(rest.then(|| format!("\"{EVERYONE_ELSE}\"")))
+        .collect();
+    Err(CliError::Usage(format!(
+        "--baseline \"{wanted}\" is not one of the groups: {}",
+        names.join(", ")
+    )))
+}
+
+pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
+    let mut set = args.defines.set()?;
+    let data = data::load(&args.data)?;
+    let segments = segments_of(args, &data, &mut set)?;
 
     // The columns the segments are defined by differ by construction; testing them would only crowd out
     // the findings that say something.
     let mut defining = Vec::new();
-    for expr in std::iter::once(&a_expr).chain(&b_expr) {
-        defining_columns(expr, &segments, &mut Vec::new(), &mut defining);
+    for segment in &segments {
+        defining_columns(&segment.expr, &set, &mut Vec::new(), &mut defining);
     }
+    let table = compared_table(args, &data, &defining)?;
+
+    // "Everyone else" joins unless --b was given or the segments cover everyone.
+    let mut covered = Bitset::new(data.dataset.users());
+    for segment in &segments {
+        covered.or_inplace(&segment.members);
+    }
+    let rest = args.b.is_none() && covered.count() < data.dataset.users();
+    let baseline = baseline_of(args, &segments, rest)?;
+    let groups: Vec<Group<'_>> = segments
+        .iter()
+        .zip(COLORS)
+        .map(|(segment, color)| Group {
+            name: segment.name.clone(),
+            color: color.to_owned(),
+            members: &segment.members,
+        })
+        .collect();
+    let options = CompareOptions {
+        baseline,
+        include_rest: rest,
+        ..CompareOptions::default()
+    };
+    let comparison = compare::compare(&table, &groups, &options)?;
+
+    if let Some(path) = &args.html {
+        let definitions: Vec<&str> = segments.iter().map(|s| s.definition.as_str()).collect();
+        let page = report::render(&report::Report {
+            comparison: &comparison,
+            definitions: &definitions,
+            left_out: &defining,
+            notes: &data.notes,
+            files: &args
+                .data
+                .all_files()
+                .iter()
+                .map(|f| {
+                    f.file_name().map_or_else(
+                        || f.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        });
+        std::fs::write(path, page).map_err(|e| CliError::write(path, e))?;
+    }
+    if args.json {
+        let report = Report {
+            comparison: &comparison,
+            left_out: &defining,
+            join_notes: &data.notes,
+        };
+        serde_json::to_writer_pretty(&mut *out, &report)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for note in &data.notes {
+        eprintln!("note: {note}");
+    }
+    write_human(out, &comparison, args.top)?;
+    if !defining.is_empty() {
+        let names: Vec<String> = defining.iter().map(|d| format!("`{d}`")).collect();
+        writeln!(
+            out,
+            "not compared: {}, which the segments are defined by",
+            names.join(", ")
+        )?;
+    }
+    if let Some(path) = &args.html {
+        eprintln!("report written to {}", path.display());
+    }
+    Ok(())
+}
+
+/// The population's columns except those the segments are defined by, with the per-user measures of the
+/// events and surveys unless `--no-measures`.
+fn compared_table(args: &Args, data: &data::Data, defining: &[String]) -> Result<Table, CliError> {
     let defined_by = |name: &str| defining.iter().any(|d| d.eq_ignore_ascii_case(name));
     let kept = data
         .dataset
@@ -95,49 +340,7 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
             }
         }
     }
-    let mut groups = vec![Group {
-        name: group_name(&a_expr),
-        color: "#4063d8".to_owned(),
-        members: &a,
-    }];
-    if let (Some(b), Some(expr)) = (&b, &b_expr) {
-        groups.push(Group {
-            name: group_name(expr),
-            color: "#d0663b".to_owned(),
-            members: b,
-        });
-    }
-    // The second group (B, or everyone else) is the baseline the first is measured against.
-    let options = CompareOptions {
-        baseline: 1,
-        include_rest: b.is_none(),
-        ..CompareOptions::default()
-    };
-    let comparison = compare::compare(&table, &groups, &options)?;
-
-    if args.json {
-        let report = Report {
-            comparison: &comparison,
-            left_out: &defining,
-            join_notes: &data.notes,
-        };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    for note in &data.notes {
-        eprintln!("note: {note}");
-    }
-    write_human(out, &comparison, args.top)?;
-    if !defining.is_empty() {
-        let names: Vec<String> = defining.iter().map(|d| format!("`{d}`")).collect();
-        writeln!(
-            out,
-            "not compared: {}, which the segments are defined by",
-            names.join(", ")
-        )?;
-    }
-    Ok(())
+    Ok(table)
 }
 
 fn write_human(out: &mut impl Write, comparison: &Comparison, top: usize) -> std::io::Result<()> {

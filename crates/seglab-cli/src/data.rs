@@ -7,11 +7,17 @@ use seglab_core::join::{self, JoinPlan, Source};
 use seglab_core::segment::SqlTables;
 use std::path::PathBuf;
 
-/// The files and how to join them, shared by `segment` and `compare`.
+/// The files and how to join them, shared by every subcommand that reads a dataset.
+///
+/// Files come after `--data` (`--data users.csv events.csv`) or, as before, as plain arguments; both may be
+/// mixed and at least one file is needed.
 #[derive(clap::Args, Clone, Debug)]
 pub struct DataArgs {
     /// The CSV files: a user file (CRM export), and optionally an event log and survey files joined to it.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(long = "data", value_name = "FILE", num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// The same files given without `--data`.
+    #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     /// "Now" for windows like "in the last 30 days", as `2025-06-30` or `2025-06-30T12:00:00Z`
     /// (default: the latest time in the data).
@@ -44,8 +50,37 @@ impl Data {
     }
 }
 
+impl DataArgs {
+    /// The files given after `--data`, in order.
+    pub fn data(&self) -> &[PathBuf] {
+        &self.data
+    }
+
+    /// The files given as plain arguments, in order.
+    pub fn positional(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// Every file: the plain arguments, then the `--data` values.
+    pub fn all_files(&self) -> Vec<PathBuf> {
+        self.files.iter().chain(&self.data).cloned().collect()
+    }
+}
+
+/// Loads every file of `args`.
 pub fn load(args: &DataArgs) -> Result<Data, CliError> {
-    let files = load::read_all(&args.files, &args.read)?;
+    load_files(args, &args.all_files())
+}
+
+/// Loads `paths` (the files of `args`, some of which a subcommand may have taken for itself) with the
+/// reading and joining options of `args`.
+pub fn load_files(args: &DataArgs, paths: &[PathBuf]) -> Result<Data, CliError> {
+    if paths.is_empty() {
+        return Err(CliError::Usage(
+            "no files given; name them after --data, e.g. `--data users.csv events.csv`".to_owned(),
+        ));
+    }
+    let files = load::read_all(paths, &args.read)?;
     for (i, file) in files.iter().enumerate() {
         if let Some(other) = files[..i].iter().find(|f| f.name == file.name) {
             return Err(CliError::Usage(format!(

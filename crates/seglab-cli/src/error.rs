@@ -31,6 +31,12 @@ pub enum CliError {
     /// Arguments that clap accepted but that do not make sense together.
     #[error("{0}")]
     Usage(String),
+    /// An output file (`--members-csv`, `--html`) could not be written.
+    #[error("{path}: cannot write the file: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -47,6 +53,13 @@ impl CliError {
         }
     }
 
+    pub fn write(path: &Path, source: std::io::Error) -> Self {
+        Self::Write {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
     pub fn read(path: &Path, source: std::io::Error) -> Self {
         Self::Read {
             path: path.display().to_string(),
@@ -57,7 +70,7 @@ impl CliError {
     /// 2 for anything about the input (the convention of `grep` and `diff` for trouble), 1 for output.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Self::Output(_) => 1,
+            Self::Output(_) | Self::Write { .. } => 1,
             _ => 2,
         }
     }

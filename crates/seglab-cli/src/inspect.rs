@@ -11,7 +11,10 @@ use std::path::PathBuf;
 #[derive(clap::Args)]
 pub struct Args {
     /// The CSV files to inspect.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(long = "data", value_name = "FILE", num_args = 1..)]
+    data: Vec<PathBuf>,
+    /// The same files given without `--data`.
+    #[arg(value_name = "FILE", required_unless_present = "data")]
     files: Vec<PathBuf>,
     /// Print JSON (`files[].path`, `rows`, `columns[].name`, `columns[].type`, ...) instead of a table.
     #[arg(long)]
@@ -51,7 +54,8 @@ struct ColumnSummary {
 }
 
 pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
-    let files = load::read_all(&args.files, &args.read)?;
+    let paths: Vec<PathBuf> = args.files.iter().chain(&args.data).cloned().collect();
+    let files = load::read_all(&paths, &args.read)?;
     let report = Report {
         files: files.iter().map(summarize).collect(),
     };

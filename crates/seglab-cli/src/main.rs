@@ -14,7 +14,9 @@ mod funnel;
 mod impact_args;
 mod inspect;
 mod load;
+mod members_csv;
 mod output;
+mod report;
 mod retention;
 mod rfm;
 mod score;
@@ -41,7 +43,7 @@ enum Command {
     Inspect(inspect::Args),
     /// Count the users in a segment, list them, or print the segment as SQL.
     Segment(segment::Args),
-    /// Compare two segments on every column, with confidence intervals.
+    /// Compare 1 to 8 segments and everyone else on every column, as text, JSON or an HTML report.
     Compare(compare::Args),
     /// Measure an experiment: each arm's outcome and lift over control, overall and per segment.
     Experiment(experiment::Args),
