@@ -118,7 +118,7 @@ fn ensure_chromium() -> Result<(), String> {
 
 fn ensure_python_packages() -> Result<(), String> {
     let check = Command::new("python3")
-        .args(["-c", "import scipy, statsmodels, duckdb, pandas"])
+        .args(["-c", "import scipy, statsmodels, duckdb, pandas, sklearn"])
         .stderr(std::process::Stdio::null())
         .status();
     if check.is_ok_and(|s| s.success()) {
