@@ -119,6 +119,8 @@ impl Engine {
                     .collect(),
             },
             Request::Compare { segments, selected } => self.compare(&segments, &selected),
+            // Timing is the worker's (it has the browser's clock); here the request is answered once.
+            Request::Time { request, .. } => self.handle(*request),
         }
     }
 

@@ -218,6 +218,8 @@ impl AppState {
                 self.compare_error.set(Some(message));
             }
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
+            // Only benchmarks ask for timings.
+            Response::Timed { .. } => {}
         }
     }
 
