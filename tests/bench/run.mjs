@@ -38,7 +38,7 @@ function serve() {
     if (!file.startsWith(dir)) { res.writeHead(403).end(); return; }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
     fs.readFile(file, (err, body) => {
-      if (err) { res.writeHead(404).end('not found'); return; }
+      if (err) { console.error(`not found: ${pathname}`); res.writeHead(404).end('not found'); return; }
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       res.end(body);
     });
@@ -172,9 +172,11 @@ async function loads(browser, url, files, page, index, file) {
       try {
         const r = await page.evaluate(([t, i]) => window.bench.load(t, i), [tool, index]);
         (entry.times[tool] ??= []).push(r.ms);
+        if (r.parts) for (const [k, v] of Object.entries(r.parts)) ((entry.parts ??= {})[k] ??= []).push(v);
         entry.rows[tool] = r.rows;
         entry.columns[tool] = r.columns;
-        console.error(`${label} run ${run + 1} ${tool}: ${fmt(r.ms)} (${r.rows} rows, ${r.columns} columns)`);
+        const split = r.parts ? ` [chunks read and parsed ${fmt(r.parts.chunks)}, then typing, profiling and joining ${fmt(r.parts.finish)}]` : '';
+        console.error(`${label} run ${run + 1} ${tool}: ${fmt(r.ms)} (${r.rows} rows, ${r.columns} columns)${split}`);
       } catch (error) {
         const crashed = page.isClosed() || /crash|Target closed|closed/i.test(error.message);
         entry.failed[tool] = crashed ? `the page crashed (out of memory): ${error.message.split('\n')[0]}` : error.message.split('\n')[0];
@@ -307,6 +309,10 @@ function report() {
       return `${t === 'duckdb' ? 'duckdb-wasm' : t} ${fmt(med[t])}${ratio}${partial}`;
     });
     lines.push(`${e.label} (${(e.bytes / 1e6).toFixed(0)} MB, ${(e.rows.seglab ?? e.rows.duckdb ?? 0).toLocaleString('en-US')} rows): ${parts.join(', ')}`);
+    if (e.parts) {
+      e.parts_median = Object.fromEntries(Object.entries(e.parts).map(([k, xs]) => [k, median(xs)]));
+      lines.push(`  seglab's load split: chunks read and parsed ${fmt(e.parts_median.chunks)}, then typing, profiling and joining ${fmt(e.parts_median.finish)}`);
+    }
   }
   for (const qm of results.queries) {
     qm.median = { seglab_worker: median(qm.seglab_worker), seglab_round_trip: median(qm.seglab_round_trip), duckdb: median(qm.duckdb) };
