@@ -297,6 +297,7 @@ function sizes() {
 function report() {
   const lines = [];
   lines.push(`Seglab benchmark: medians of ${RUNS} interleaved runs, one headless Chromium session`);
+  lines.push('ratios are the other tool\'s time over Seglab\'s: above 1x Seglab is faster, below 1x it is slower');
   if (results.engines) lines.push(`DuckDB-WASM ${results.engines.duckdb.version} (${results.engines.duckdb.bundle}, single thread)`);
   for (const e of results.loads) {
     const med = Object.fromEntries(Object.entries(e.times).map(([t, xs]) => [t, median(xs)]));
@@ -304,6 +305,7 @@ function report() {
     const base = med.seglab;
     const parts = ['seglab', 'duckdb', 'udsv', 'papaparse'].filter((t) => t in med || t in e.failed).map((t) => {
       if (!(t in med)) return `${t} failed (${e.failed[t]})`;
+      // The ratio is the tool's time over Seglab's: above 1, Seglab is faster.
       const ratio = t !== 'seglab' && base ? ` (${(med[t] / base).toFixed(1)}x)` : '';
       const partial = e.failed[t] ? ` [${e.times[t].length} runs, then failed]` : '';
       return `${t === 'duckdb' ? 'duckdb-wasm' : t} ${fmt(med[t])}${ratio}${partial}`;
