@@ -3,6 +3,7 @@
 //! Each command installs what it needs when it is missing, so that a fresh machine with rustup's Rust and
 //! access to the package registries needs nothing else.
 
+mod bench;
 mod gen_data;
 mod site;
 mod test;
@@ -17,7 +18,9 @@ commands:
   serve      build the app and serve it at http://127.0.0.1:8080 (rebuilds on change)
   test       formatting, clippy, native tests, wasm tests and end-to-end tests in headless Chromium
   dist       build the deployable static site into dist/
-  gen-data   write the sample dataset (--users N --out DIR)";
+  gen-data   write the sample dataset (--users N --out DIR)
+  bench      measure Seglab in headless Chromium against DuckDB-WASM, uDSV and PapaParse
+             (--users N --events M[,M...] --quick); results in bench-data/results.json";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         "dist" => site::dist().map(|_| ()),
         "test" => test::run_all(rest),
         "gen-data" => gen_data::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -106,7 +106,7 @@ pub fn path_with_node_bin() -> String {
     format!("{}:{path}", bin.display())
 }
 
-fn ensure_chromium() -> Result<(), String> {
+pub fn ensure_chromium() -> Result<(), String> {
     let have = |p: &str| std::path::Path::new(p).exists();
     if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") {
         return Ok(());

@@ -193,6 +193,8 @@ impl Engine {
                     });
                 Response::Retention { result }
             }
+            // Timing is the worker's (it has the browser's clock); here the request is answered once.
+            Request::Time { request, .. } => self.handle(*request),
         }
     }
 

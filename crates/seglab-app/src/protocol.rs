@@ -48,6 +48,9 @@ pub enum Request {
         index: usize,
         dialect: Dialect,
     },
+    /// Answer `request` `runs` times in a row, timing each answer inside the worker with
+    /// `performance.now()`; answered with `Timed`. For `cargo xtask bench`; the page never sends it.
+    Time { request: Box<Request>, runs: usize },
 }
 
 /// One column's profile as the Data view shows it.
@@ -167,6 +170,12 @@ pub enum Response {
     },
     Failed {
         message: String,
+    },
+    /// The answer to `Time`: milliseconds per run (the computation only, not the message passing), and
+    /// the last run's response.
+    Timed {
+        ms: Vec<f64>,
+        last: Box<Response>,
     },
 }
 

@@ -241,7 +241,8 @@ impl AppState {
                 );
                 self.ready.set(true);
             }
-            Response::Reload { .. } => {}
+            // Handled inside the worker, or only sent to the benchmark page.
+            Response::Reload { .. } | Response::Timed { .. } => {}
             Response::Funnel { result } => self.funnel.set(Some(result)),
             Response::Retention { result } => self.retention.set(Some(result)),
             Response::Progress {
@@ -305,6 +306,7 @@ impl AppState {
             }
             Response::Sql { name, sql, .. } => self.sql.set(Some((name, sql))),
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
+            // Only benchmarks ask for timings.
         }
     }
 

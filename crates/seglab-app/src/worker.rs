@@ -56,6 +56,7 @@ fn on_message(event: MessageEvent) {
             }),
         },
         Request::Cancel => CANCEL.set(true),
+        Request::Time { request, runs } => reply(&time(&request, runs)),
         other => {
             if let Request::Remove { name } = &other {
                 FILES.with_borrow_mut(|files| files.retain(|(n, _)| n != name));
@@ -78,6 +79,38 @@ fn on_message(event: MessageEvent) {
             }
         }
     }
+}
+
+/// Answers `request` `runs` times (at least once), timing each answer with `performance.now()`.
+fn time(request: &Request, runs: usize) -> Response {
+    let mut ms = Vec::with_capacity(runs.max(1));
+    let mut last = Response::Failed {
+        message: "nothing was timed".into(),
+    };
+    for _ in 0..runs.max(1) {
+        let start = now();
+        last = ENGINE.with_borrow_mut(|engine| engine.handle(request.clone()));
+        ms.push(now() - start);
+    }
+    Response::Timed {
+        ms,
+        last: Box::new(last),
+    }
+}
+
+/// The worker's `performance.now()` in milliseconds (`Date.now()` when it is unavailable).
+fn now() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &"performance".into())
+        .ok()
+        .and_then(|performance| {
+            let now: js_sys::Function = js_sys::Reflect::get(&performance, &"now".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            now.call0(&performance).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 fn reply(response: &Response) {
