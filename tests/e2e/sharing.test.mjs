@@ -138,3 +138,25 @@ print(json.dumps(both))`, USERS], { encoding: 'utf8' }));
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('Discover finds groups with unusual conversion and saves one as a segment', async () => {
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await pickFiles(page, [USERS]);
+  await page.getByTestId('file-card').waitFor();
+  await page.getByRole('combobox', { name: 'Target' }).selectOption('converted');
+  await page.getByRole('button', { name: 'Find segments' }).click();
+  const rules = page.getByTestId('rules');
+  await rules.waitFor();
+  assert.ok(await rules.locator('tbody tr').count() > 0);
+  const before = await page.getByTestId('segment').count();
+  await rules.getByRole('button', { name: 'Save as segment' }).first().click();
+  await page.getByTestId('segment').nth(before).waitFor();
+  const size = page.getByTestId('segment-size').nth(before);
+  await size.filter({ hasText: 'users' }).waitFor();
+  const users = Number((await size.textContent()).split(' ')[0].replaceAll(',', ''));
+  const listed = Number((await rules.locator('tbody tr').first().locator('td').nth(1).textContent()).replaceAll(',', ''));
+  assert.equal(users, listed, 'the saved segment has exactly the members the rule listed');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

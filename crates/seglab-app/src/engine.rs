@@ -2,7 +2,8 @@
 //! request. Pure Rust over seglab-core (no browser APIs), so it is tested natively.
 
 use crate::protocol::{
-    ColumnView, DatasetView, FileView, Request, Response, SegmentErrorView, SegmentView,
+    ColumnView, DatasetView, DiscoveryView, FileView, Request, Response, RuleView,
+    SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::impact::{
@@ -10,6 +11,7 @@ use seglab_core::impact::{
 };
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
+use seglab_core::models::{self, DiscoverOptions, Target};
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
 use seglab_core::share::TypeOverride;
 use seglab_core::{Bitset, ColumnType, Dataset};
@@ -115,6 +117,38 @@ impl Engine {
             Request::Cancel => Response::Failed {
                 message: "nothing to cancel".into(),
             },
+            Request::Discover { target } => {
+                let target = Target {
+                    column: target,
+                    threshold: None,
+                };
+                let result = models::discover(
+                    &self.dataset,
+                    &target,
+                    &DiscoverOptions::default(),
+                    &mut |_| true,
+                )
+                .map(|d| DiscoveryView {
+                    target: d.target,
+                    overall_rate: d.overall_rate,
+                    known: d.known,
+                    rules: d
+                        .rules
+                        .into_iter()
+                        .map(|r| RuleView {
+                            definition: r.definition,
+                            size: r.size,
+                            rate: r.rate,
+                            ci: r.ci,
+                            lift: r.lift,
+                            notable: r.notable,
+                        })
+                        .collect(),
+                    notes: d.notes,
+                })
+                .map_err(|e| e.to_string());
+                Response::Discovery { result }
+            }
             Request::SetTypes { overrides } => {
                 let before: Vec<Vec<(String, ColumnType)>> = self
                     .files

@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
             <pages::segments::SegmentsPage/>
             <pages::compare::ComparePage/>
             <pages::impact::ImpactPage/>
+            <pages::models::ModelsPage/>
         </main>
     }
 }

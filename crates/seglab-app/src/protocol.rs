@@ -29,6 +29,8 @@ pub enum Request {
         monthly: bool,
         return_event: Option<String>,
     },
+    /// Readable segments with unusually high or low rates of a yes/no `target` column.
+    Discover { target: String },
     /// Column types chosen by the user over the inferred ones; the files they concern are read again.
     SetTypes {
         overrides: Vec<seglab_core::share::TypeOverride>,
@@ -92,6 +94,27 @@ pub struct DatasetView {
     pub coverage: Vec<seglab_core::join::Coverage>,
     /// Files that could not be joined, and why.
     pub problems: Vec<String>,
+}
+
+/// A discovered rule, without its member list (the page re-evaluates the definition when it is saved).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    pub definition: String,
+    pub size: usize,
+    pub rate: f64,
+    pub ci: seglab_core::stats::Interval,
+    pub lift: f64,
+    pub notable: bool,
+}
+
+/// What discovery found for a target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiscoveryView {
+    pub target: String,
+    pub overall_rate: f64,
+    pub known: usize,
+    pub rules: Vec<RuleView>,
+    pub notes: Vec<String>,
 }
 
 /// A segment's evaluation: its size, or why it could not be evaluated.
@@ -161,6 +184,9 @@ pub enum Response {
     },
     Retention {
         result: Result<seglab_core::impact::RetentionResult, String>,
+    },
+    Discovery {
+        result: Result<DiscoveryView, String>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

@@ -62,6 +62,8 @@ pub struct AppState {
     /// The last funnel and retention the engine computed, or why not.
     pub funnel: RwSignal<Option<Result<seglab_core::impact::FunnelResult, String>>>,
     pub retention: RwSignal<Option<Result<seglab_core::impact::RetentionResult, String>>>,
+    /// The last discovery the engine ran, or why it could not.
+    pub discovery: RwSignal<Option<Result<crate::protocol::DiscoveryView, String>>>,
     /// Column types the user chose over the inferred ones.
     pub types: RwSignal<Vec<TypeOverride>>,
     /// Which segments the comparison shows (indices into `segments`).
@@ -86,6 +88,7 @@ impl AppState {
             overlap: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
             types: RwSignal::new(Vec::new()),
+            discovery: RwSignal::new(None),
             funnel: RwSignal::new(None),
             retention: RwSignal::new(None),
             sql_for: RwSignal::new(None),
@@ -243,6 +246,7 @@ impl AppState {
             }
             // Handled inside the worker, or only sent to the benchmark page.
             Response::Reload { .. } | Response::Timed { .. } => {}
+            Response::Discovery { result } => self.discovery.set(Some(result)),
             Response::Funnel { result } => self.funnel.set(Some(result)),
             Response::Retention { result } => self.retention.set(Some(result)),
             Response::Progress {

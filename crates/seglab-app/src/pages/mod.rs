@@ -3,4 +3,5 @@
 pub mod compare;
 pub mod data;
 pub mod impact;
+pub mod models;
 pub mod segments;
