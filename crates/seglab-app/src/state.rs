@@ -177,6 +177,16 @@ impl AppState {
         }
         self.segments.set(shared.segments);
         self.compared.set(shared.compared);
+        // Sent now, so that it reaches the worker before any file the user drops: requests wait in order
+        // until the worker is ready.
+        if !shared.types.is_empty() {
+            browser::post(
+                &Request::SetTypes {
+                    overrides: shared.types.clone(),
+                },
+                None,
+            );
+        }
         self.types.set(shared.types);
     }
 
@@ -234,16 +244,7 @@ impl AppState {
     /// Applies a response from the worker.
     pub fn apply(self, response: Response) {
         match response {
-            Response::Ready => {
-                // Types restored from a link apply to the files the user is about to drop.
-                browser::post(
-                    &Request::SetTypes {
-                        overrides: self.types.get_untracked(),
-                    },
-                    None,
-                );
-                self.ready.set(true);
-            }
+            Response::Ready => self.ready.set(true),
             // Handled inside the worker, or only sent to the benchmark page.
             Response::Reload { .. } | Response::Timed { .. } => {}
             Response::Discovery { result } => self.discovery.set(Some(result)),
