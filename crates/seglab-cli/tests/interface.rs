@@ -6,46 +6,16 @@
 //! adjustment, Python's `html.parser` for the report's structure, and the comparison's own JSON for what
 //! the report must rank.
 
+mod common;
+
+use common::{array, json_of, python, seglab, stdout_of, text};
 use serde_json::Value;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 const USERS: &str = "web/sample/users.csv";
 const EVENTS: &str = "web/sample/events.csv";
 const NPS: &str = "web/sample/nps.csv";
-
-fn seglab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_seglab"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run seglab: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = seglab(args);
-    assert!(
-        output.status.success(),
-        "seglab {args:?} failed: {}",
-        text(&output.stderr)
-    );
-    text(&output.stdout)
-}
-
-fn json_of(args: &[&str]) -> Value {
-    let stdout = stdout_of(args);
-    serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("seglab {args:?} printed no JSON ({e}): {stdout}"))
-}
 
 /// Runs seglab expecting exit code 2 and returns its standard error.
 fn failure_of(args: &[&str]) -> String {
@@ -55,28 +25,6 @@ fn failure_of(args: &[&str]) -> String {
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     assert!(output.stdout.is_empty(), "{args:?}: printed output");
     stderr
-}
-
-/// Runs a Python script with `args` and parses the JSON it prints.
-fn python(script: &str, args: &[&str]) -> Value {
-    let output = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap_or_else(|e| panic!("python3 is needed for this test: {e}"));
-    assert!(
-        output.status.success(),
-        "python3 failed: {}",
-        text(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("python3 printed no JSON: {e}"))
-}
-
-fn array(value: &Value) -> &[Value] {
-    value.as_array().map_or(&[], Vec::as_slice)
 }
 
 /// A scratch file path for this test binary.
