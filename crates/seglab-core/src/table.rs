@@ -214,6 +214,66 @@ impl Column {
         column
     }
 
+    /// A whole-number column from optional values (`None` is missing).
+    pub fn integers(name: impl Into<String>, values: &[Option<i64>]) -> Self {
+        let data = values.iter().map(|v| v.unwrap_or(0)).collect();
+        Self::new(
+            name,
+            ColumnType::Integer,
+            ColumnData::Integer(data),
+            validity(values),
+        )
+    }
+
+    /// A decimal column from optional values.
+    pub fn decimals(name: impl Into<String>, values: &[Option<f64>]) -> Self {
+        let data = values.iter().map(|v| v.unwrap_or(0.0)).collect();
+        Self::new(
+            name,
+            ColumnType::Decimal,
+            ColumnData::Decimal(data),
+            validity(values),
+        )
+    }
+
+    /// A yes/no column from optional values.
+    pub fn booleans(name: impl Into<String>, values: &[Option<bool>]) -> Self {
+        let bits = Bitset::from_fn(values.len(), |i| values[i] == Some(true));
+        Self::new(
+            name,
+            ColumnType::Boolean,
+            ColumnData::Boolean(bits),
+            validity(values),
+        )
+    }
+
+    /// A dictionary-encoded text column of type `ty` (Category, Text or Id), codes in order of first
+    /// appearance.
+    pub fn dictionary(name: impl Into<String>, ty: ColumnType, values: &[Option<&str>]) -> Self {
+        let mut dict = Dictionary::default();
+        let mut codes: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        for v in values {
+            let code = match v {
+                None => 0,
+                Some(s) => *codes.entry(s).or_insert_with(|| {
+                    dict.values.push(s);
+                    (dict.values.len() - 1) as u32
+                }),
+            };
+            dict.codes.push(code);
+        }
+        Self::new(name, ty, ColumnData::Dictionary(dict), validity(values))
+    }
+
+    /// A text column of type `ty` stored as plain strings.
+    pub fn strings(name: impl Into<String>, ty: ColumnType, values: &[Option<&str>]) -> Self {
+        let mut strings = StringColumn::with_capacity(values.len(), 0);
+        for v in values {
+            strings.push(v.unwrap_or(""));
+        }
+        Self::new(name, ty, ColumnData::Strings(strings), validity(values))
+    }
+
     fn type_fits_storage(&self) -> bool {
         matches!(
             (self.ty, &self.data),
@@ -297,6 +357,10 @@ impl Column {
         };
         data + self.valid.words().len() * 8 + self.name.capacity()
     }
+}
+
+fn validity<T>(values: &[Option<T>]) -> Bitset {
+    Bitset::from_fn(values.len(), |i| values[i].is_some())
 }
 
 /// A table: equally long columns with unique names.

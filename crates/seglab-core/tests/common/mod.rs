@@ -2,74 +2,30 @@
 #![allow(dead_code)]
 
 use seglab_core::Bitset;
-use seglab_core::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
+use seglab_core::table::{Column, ColumnData, ColumnType};
 
 fn valid<T>(values: &[Option<T>]) -> Bitset {
     Bitset::from_fn(values.len(), |i| values[i].is_some())
 }
 
 pub fn int(name: &str, values: &[Option<i64>]) -> Column {
-    let data = values.iter().map(|v| v.unwrap_or(0)).collect();
-    Column::new(
-        name,
-        ColumnType::Integer,
-        ColumnData::Integer(data),
-        valid(values),
-    )
+    Column::integers(name, values)
 }
 
 pub fn dec(name: &str, values: &[Option<f64>]) -> Column {
-    let data = values.iter().map(|v| v.unwrap_or(0.0)).collect();
-    Column::new(
-        name,
-        ColumnType::Decimal,
-        ColumnData::Decimal(data),
-        valid(values),
-    )
+    Column::decimals(name, values)
 }
 
 pub fn boolean(name: &str, values: &[Option<bool>]) -> Column {
-    let data = Bitset::from_fn(values.len(), |i| values[i] == Some(true));
-    Column::new(
-        name,
-        ColumnType::Boolean,
-        ColumnData::Boolean(data),
-        valid(values),
-    )
+    Column::booleans(name, values)
 }
 
 pub fn category(name: &str, ty: ColumnType, values: &[Option<&str>]) -> Column {
-    let mut dict = Dictionary::default();
-    let mut seen: Vec<&str> = Vec::new();
-    for v in values {
-        let code = match v {
-            None => 0,
-            Some(s) => {
-                if let Some(p) = seen.iter().position(|x| x == s) {
-                    p
-                } else {
-                    seen.push(s);
-                    dict.values.push(s);
-                    seen.len() - 1
-                }
-            }
-        };
-        dict.codes.push(code as u32);
-    }
-    Column::new(name, ty, ColumnData::Dictionary(dict), valid(values))
+    Column::dictionary(name, ty, values)
 }
 
 pub fn text(name: &str, values: &[Option<&str>]) -> Column {
-    let mut strings = StringColumn::with_capacity(values.len(), 0);
-    for v in values {
-        strings.push(v.unwrap_or(""));
-    }
-    Column::new(
-        name,
-        ColumnType::Text,
-        ColumnData::Strings(strings),
-        valid(values),
-    )
+    Column::strings(name, ColumnType::Text, values)
 }
 
 /// Days since 1970-01-01 of `YYYY-MM-DD`.

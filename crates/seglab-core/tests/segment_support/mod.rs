@@ -3,8 +3,7 @@
 
 use seglab_core::segment::time::days_from_civil;
 use seglab_core::{
-    Bitset, Column, ColumnData, ColumnType, Dataset, Dictionary, EventLog, Linked, StringColumn,
-    Table,
+    Bitset, Column, ColumnData, ColumnType, Dataset, Dictionary, EventLog, Linked, Table,
 };
 
 pub fn day(text: &str) -> i32 {
@@ -32,33 +31,15 @@ fn valid<T>(values: &[Option<T>]) -> Bitset {
 }
 
 pub fn integer(name: &str, values: &[Option<i64>]) -> Column {
-    let data = values.iter().map(|v| v.unwrap_or(0)).collect();
-    Column::new(
-        name,
-        ColumnType::Integer,
-        ColumnData::Integer(data),
-        valid(values),
-    )
+    Column::integers(name, values)
 }
 
 pub fn decimal(name: &str, values: &[Option<f64>]) -> Column {
-    let data = values.iter().map(|v| v.unwrap_or(0.0)).collect();
-    Column::new(
-        name,
-        ColumnType::Decimal,
-        ColumnData::Decimal(data),
-        valid(values),
-    )
+    Column::decimals(name, values)
 }
 
 pub fn boolean(name: &str, values: &[Option<bool>]) -> Column {
-    let bits = Bitset::from_fn(values.len(), |i| values[i] == Some(true));
-    Column::new(
-        name,
-        ColumnType::Boolean,
-        ColumnData::Boolean(bits),
-        valid(values),
-    )
+    Column::booleans(name, values)
 }
 
 pub fn date(name: &str, values: &[Option<&str>]) -> Column {
@@ -100,21 +81,12 @@ pub fn dictionary(values: &[Option<&str>]) -> Dictionary {
 
 /// A dictionary-encoded text column of type `ty` (Category, Text or Id).
 pub fn category(name: &str, ty: ColumnType, values: &[Option<&str>]) -> Column {
-    Column::new(
-        name,
-        ty,
-        ColumnData::Dictionary(dictionary(values)),
-        valid(values),
-    )
+    Column::dictionary(name, ty, values)
 }
 
 /// A text column stored as plain strings.
 pub fn strings(name: &str, ty: ColumnType, values: &[Option<&str>]) -> Column {
-    let mut col = StringColumn::default();
-    for v in values {
-        col.push(v.unwrap_or(""));
-    }
-    Column::new(name, ty, ColumnData::Strings(col), valid(values))
+    Column::strings(name, ty, values)
 }
 
 /// One event: user row, name, time (seconds) and property cells.
