@@ -69,17 +69,12 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         segments,
     };
     let result = impact::before_after(&data.dataset, &spec)?;
-    if args.json {
-        let report = Report {
-            result: &result,
-            join_notes: &data.notes,
-        };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
+    let report = Report {
+        result: &result,
+        join_notes: &data.notes,
+    };
+    if crate::impact_args::json_or_notes(out, args.json, &report, &data.notes)? {
         return Ok(());
-    }
-    for note in &data.notes {
-        eprintln!("note: {note}");
     }
     writeln!(
         out,

@@ -150,17 +150,12 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         column => Covariate::Column(column.to_owned()),
     });
     let result = impact::experiment(&data.dataset, &spec)?;
-    if args.json {
-        let report = Report {
-            experiment: &result,
-            join_notes: &data.notes,
-        };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
+    let report = Report {
+        experiment: &result,
+        join_notes: &data.notes,
+    };
+    if crate::impact_args::json_or_notes(out, args.json, &report, &data.notes)? {
         return Ok(());
-    }
-    for note in &data.notes {
-        eprintln!("note: {note}");
     }
     write_human(out, &result)
 }

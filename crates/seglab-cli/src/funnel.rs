@@ -60,17 +60,12 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         baseline: args.baseline,
     };
     let result = impact::funnel(&data.dataset, &spec)?;
-    if args.json {
-        let report = Report {
-            funnel: &result,
-            join_notes: &data.notes,
-        };
-        serde_json::to_writer_pretty(&mut *out, &report)?;
-        writeln!(out)?;
+    let report = Report {
+        funnel: &result,
+        join_notes: &data.notes,
+    };
+    if crate::impact_args::json_or_notes(out, args.json, &report, &data.notes)? {
         return Ok(());
-    }
-    for note in &data.notes {
-        eprintln!("note: {note}");
     }
     writeln!(
         out,

@@ -104,3 +104,22 @@ pub fn duration(seconds: Option<f64>) -> String {
         Some(s) => format!("{:.1}d", s / 86_400.0),
     }
 }
+
+/// With `--json`, writes `report` and says so (`true`); otherwise prints the join's notes to stderr, ahead
+/// of the text output.
+pub fn json_or_notes(
+    out: &mut dyn std::io::Write,
+    json: bool,
+    report: &impl serde::Serialize,
+    notes: &[String],
+) -> Result<bool, CliError> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, report)?;
+        writeln!(out)?;
+        return Ok(true);
+    }
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    Ok(false)
+}
