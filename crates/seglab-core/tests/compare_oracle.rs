@@ -2,14 +2,13 @@
 //! test recomputed from the raw values by scipy and statsmodels (`tests/data/compare_oracle.py`).
 
 mod common;
+mod python_oracle;
 
 use common::{Rng, boolean, category, dec, int};
 use seglab_core::compare::{self, CompareOptions, Group, TestKind};
 use seglab_core::table::{ColumnData, ColumnType, Table};
 use seglab_core::{Bitset, Column, Value};
 use serde_json::{Value as Json, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 fn generated(rows: usize, seed: u64) -> Table {
     let mut rng = Rng(seed);
@@ -90,27 +89,8 @@ fn check(table: &Table, sets: &[Bitset], options: &CompareOptions) -> (usize, Ve
         "columns": table.columns().iter().map(|c| (c.name().to_owned(), column_json(c))).collect::<serde_json::Map<_, _>>(),
     });
     let input = json!({"data": data, "comparison": comparison});
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/compare_oracle.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start python3 (needed for the scipy oracle): {e}"));
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(input.to_string().as_bytes())
-        .expect("write to python3");
-    drop(stdin);
-    let output = child.wait_with_output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "the oracle failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
     let triples: Vec<(String, Option<f64>, Option<f64>)> =
-        serde_json::from_slice(&output.stdout).expect("JSON triples");
+        python_oracle::run("compare_oracle.py", &input);
     let mut failures = Vec::new();
     for (label, ours, reference) in &triples {
         match (ours, reference) {

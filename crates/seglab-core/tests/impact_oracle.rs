@@ -3,6 +3,7 @@
 //! with a reference computed independently in one `python3` process (`data/impact_oracle.py`).
 
 mod common;
+mod python_oracle;
 
 use common::{Rng, boolean, category, dec};
 use seglab_core::Bitset;
@@ -13,8 +14,6 @@ use seglab_core::impact::{
 };
 use seglab_core::table::{ColumnType, Table};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 struct Case {
     dataset: Dataset,
@@ -192,30 +191,7 @@ fn flatten(result: &ExperimentResult) -> Vec<Option<f64>> {
 }
 
 fn reference(inputs: &[Value]) -> Vec<Vec<Option<f64>>> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/impact_oracle.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start python3 (needed for the scipy oracle; install python3 with scipy and statsmodels): {e}"));
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(
-            serde_json::to_string(inputs)
-                .expect("cases serialise")
-                .as_bytes(),
-        )
-        .expect("write cases to python3");
-    drop(stdin);
-    let output = child.wait_with_output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "the scipy oracle failed (are numpy, scipy and statsmodels installed?):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("python3 prints a JSON list")
+    python_oracle::run("impact_oracle.py", &inputs)
 }
 
 fn close(ours: f64, theirs: f64) -> bool {

@@ -3,12 +3,11 @@
 //! and RFM of the shipped sample against the same computed with pandas from the CSV files.
 
 mod models_support;
+mod python_oracle;
 
 use models_support::sample;
 use seglab_core::models::{self, RfmOptions, ScoreDefinition};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// A fixed-seed generator for the cases.
 struct Lcg(u64);
@@ -24,28 +23,7 @@ impl Lcg {
 }
 
 fn oracle(request: &Value) -> Value {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/models_oracle.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start python3 (needed for the scikit-learn and pandas oracle): {e}")
-        });
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(request.to_string().as_bytes())
-        .expect("write to python3");
-    drop(stdin);
-    let output = child.wait_with_output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "the oracle failed (pip install -r tests/requirements.txt):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON answer")
+    python_oracle::run("models_oracle.py", request)
 }
 
 #[test]

@@ -3,10 +3,10 @@
 //! Cases are generated from fixed seeds, sent as JSON to one `python3` process running
 //! `tests/data/stats_oracle.py`, and compared to a relative 1e-9 (absolute 1e-12 near zero).
 
+mod python_oracle;
+
 use seglab_core::stats::{self, dist};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 /// splitmix64: a small deterministic generator, so the cases are the same on every run.
 struct Rng(u64);
@@ -61,34 +61,11 @@ fn ok<T>(result: Result<T, stats::NotEnough>, what: &str) -> T {
 }
 
 fn reference(cases: &[Case]) -> Vec<Vec<Option<f64>>> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/stats_oracle.py");
     let input: Vec<Value> = cases
         .iter()
         .map(|c| json!({"kind": c.kind, "args": c.args}))
         .collect();
-    let mut child = Command::new("python3")
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start python3 (needed for the scipy oracle; install python3 with scipy and statsmodels): {e}"));
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(
-            serde_json::to_string(&input)
-                .expect("cases serialise")
-                .as_bytes(),
-        )
-        .expect("write cases to python3");
-    drop(stdin);
-    let output = child.wait_with_output().expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "the scipy oracle failed (are scipy and statsmodels installed?):\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("python3 prints a JSON list")
+    python_oracle::run("stats_oracle.py", &input)
 }
 
 fn close(ours: f64, theirs: f64) -> bool {
