@@ -46,6 +46,7 @@ pub fn DropZone() -> impl IntoView {
             class="drop-zone"
             class:dragging=move || dragging.get()
             data-testid="drop-zone"
+            data-engine-ready=move || if state.ready.get() { "true" } else { "false" }
             on:dragover=move |ev: web_sys::DragEvent| { ev.prevent_default(); dragging.set(true); }
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
@@ -57,7 +58,7 @@ pub fn DropZone() -> impl IntoView {
                     "Choose files…"
                     <input type="file" multiple accept=".csv,.tsv,.txt,text/csv" class="visually-hidden" data-testid="file-input" on:change=on_pick/>
                 </label>
-                <button class="button secondary" on:click=try_sample>"Try sample data"</button>
+                <button type="button" class="button secondary" on:click=try_sample>"Try sample data"</button>
             </div>
         </div>
     }

@@ -20,7 +20,7 @@ pub fn Notices() -> impl IntoView {
                     view! {
                         <div class=class role=role>
                             <span>{notice.text}</span>
-                            <button class="link" on:click=move |_| state.dismiss(id) aria-label="Dismiss message">"×"</button>
+                            <button class="link" on:click=move |_| { state.dismiss(id); crate::shell::focus_after_removal(".notices button", "#main"); } aria-label="Dismiss message">"×"</button>
                         </div>
                     }
                 }
