@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve, launch, openPage, pickFiles, SAMPLE, FIXTURES } from './harness.mjs';
+import { serve, launch, openPage, pickFiles, dropFiles, SAMPLE, FIXTURES } from './harness.mjs';
 
 let site, browser;
 before(async () => { site = await serve(); browser = await launch(); });
@@ -12,20 +12,37 @@ after(async () => { await browser?.close(); await site?.close(); });
 test('no request leaves the page while files are loaded and analysed', async () => {
   const errors = [];
   const page = await openPage(browser, site.url, errors);
+  // The initial load ends when the offline cache holds the site and the network is quiet.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller?.state === 'activated', null, { timeout: 60000 });
   await page.waitForLoadState('networkidle');
+  // Everything the page, its engine worker and its service worker ask for, from now on.
   const requests = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('websocket', (w) => requests.push(w.url()));
-  await pickFiles(page, ['users.csv', 'events.csv', 'nps.csv'].map((f) => path.join(SAMPLE, f)));
+  const context = page.context();
+  context.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
+  page.on('request', (r) => requests.push(`${r.method()} ${r.url()}`));
+  page.on('websocket', (w) => requests.push(`websocket ${w.url()}`));
+  page.on('worker', (w) => requests.push(`worker ${w.url()}`));
+  const beacons = () => page.evaluate(() => performance.getEntriesByType('resource').length);
+  const resourcesBefore = await beacons();
+
+  await pickFiles(page, ['users.csv', 'events.csv'].map((f) => path.join(SAMPLE, f)));
+  await page.locator('[data-testid="file-card"]').nth(1).waitFor();
+  await dropFiles(page, [path.join(SAMPLE, 'nps.csv')]);
   await page.locator('[data-testid="file-card"]').nth(2).waitFor();
   await page.getByRole('button', { name: 'Add segment' }).click();
   await page.getByTestId('segment-definition').fill('plan = "pro" and did "Export report" at least 2 times');
   await page.getByTestId('comparison').waitFor();
-  await page.waitForTimeout(500);
+  await page.getByRole('button', { name: 'Add segment' }).click();
+  await page.getByTestId('segment-definition').nth(1).fill('plan = "trial" ignoring case');
+  await page.getByTestId('segment-size').nth(1).filter({ hasText: 'users' }).waitFor({ timeout: 15000 });
+  await page.getByTestId('comparison').waitFor();
+  await page.waitForTimeout(1000);
   assert.deepEqual(requests, [], 'the page made requests after load');
+  assert.equal(await beacons(), resourcesBefore, 'no resource was fetched after load');
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  assert.match(csp, /connect-src 'self'/);
+  assert.match(csp, /connect-src 'self';/);
   assert.match(csp, /default-src 'none'/);
+  assert.doesNotMatch(csp, /https?:|\*/, 'no other origin is allowed');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -36,23 +36,135 @@ pub fn dist() -> Result<PathBuf, String> {
         build()?;
     }
     add_content_security_policy(&dist.join("index.html"))?;
-    for entry in std::fs::read_dir(&dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
-        .flatten()
-    {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "wasm") {
-            let size = entry.metadata().map_or(0, |m| m.len());
-            println!(
-                "{}: {} KB",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                size / 1024
-            );
-        }
-    }
+    write_service_worker(&dist)?;
+    report_sizes(&dist)?;
     println!("The static site is in {}", dist.display());
     Ok(dist)
 }
+
+/// Prints each wasm and script file's size, raw and gzipped (what a static host sends).
+fn report_sizes(dist: &Path) -> Result<(), String> {
+    let mut total = 0;
+    for relative in site_files(dist)? {
+        if !(relative.ends_with(".wasm") || relative.ends_with(".js")) {
+            continue;
+        }
+        let path = dist.join(&relative);
+        let raw = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let gzipped = gzipped_size(&path)?;
+        if relative.ends_with(".wasm") {
+            total += gzipped;
+        }
+        println!(
+            "{relative}: {} KB, {} KB gzipped",
+            raw / 1024,
+            gzipped / 1024
+        );
+    }
+    println!("wasm in total: {} KB gzipped", total / 1024);
+    Ok(())
+}
+
+fn gzipped_size(path: &Path) -> Result<u64, String> {
+    let output = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("gzip {}: {e}", path.display()))?;
+    if !output.status.success() {
+        return Err(format!("gzip {} failed", path.display()));
+    }
+    Ok(output.stdout.len() as u64)
+}
+
+/// Every file of the built site, as paths relative to `dist` with `/` separators, sorted.
+fn site_files(dist: &Path) -> Result<Vec<String>, String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), String> {
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let entry = entry.map_err(|e| format!("{}: {e}", dir.display()))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            if entry.path().is_dir() {
+                walk(&entry.path(), &format!("{relative}/"), out)?;
+            } else {
+                out.push(relative);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dist, "", &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+/// Writes `sw.js`, the service worker that makes the page work offline once it has been opened: on install
+/// it stores every file of the site (hashed names, so a new build is a new set) in a cache named after the
+/// build, and answers the site's own requests from there. It never fetches anything the page did not ask
+/// for, and it caches nothing but the site's files.
+fn write_service_worker(dist: &Path) -> Result<(), String> {
+    use sha2::Digest as _;
+    let files: Vec<String> = site_files(dist)?
+        .into_iter()
+        .filter(|f| f != "sw.js")
+        .collect();
+    let mut digest = sha2::Sha256::new();
+    for file in &files {
+        digest.update(file.as_bytes());
+        digest.update(
+            std::fs::read(dist.join(file))
+                .map_err(|e| format!("{}: {e}", dist.join(file).display()))?,
+        );
+    }
+    let version: String = digest
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut list = String::from("  './',\n");
+    for file in &files {
+        let _ = writeln!(list, "  './{file}',");
+    }
+    let script = SERVICE_WORKER
+        .replace("__VERSION__", &version)
+        .replace("__FILES__", list.trim_end());
+    let path = dist.join("sw.js");
+    std::fs::write(&path, script).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+const SERVICE_WORKER: &str = r"// Seglab's offline cache, written by `cargo xtask dist`. It stores the site's own files and answers the
+// site's own requests from them; it never caches or sees the files a user opens (they are read locally).
+const CACHE = 'seglab-__VERSION__';
+const FILES = [
+__FILES__
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('seglab-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  // A shared link carries segments in its query string: any page address opens the cached page.
+  const lookup = request.mode === 'navigate'
+    ? caches.match('./', { cacheName: CACHE, ignoreSearch: true })
+    : caches.match(request, { cacheName: CACHE, ignoreSearch: true });
+  event.respondWith(lookup.then((cached) => cached || fetch(request)));
+});
+";
 
 /// Writes the Content-Security-Policy into the built `index.html`: the page may load its own files and
 /// connect to its own origin only, and run no script but its own, Trunk's start-up script included by hash.
