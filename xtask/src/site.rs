@@ -46,13 +46,17 @@ pub fn dist() -> Result<PathBuf, String> {
 fn report_sizes(dist: &Path) -> Result<(), String> {
     let mut total = 0;
     for relative in site_files(dist)? {
-        if !(relative.ends_with(".wasm") || relative.ends_with(".js")) {
+        let path = dist.join(&relative);
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if extension != "wasm" && extension != "js" {
             continue;
         }
-        let path = dist.join(&relative);
         let raw = std::fs::metadata(&path).map_or(0, |m| m.len());
         let gzipped = gzipped_size(&path)?;
-        if relative.ends_with(".wasm") {
+        if extension == "wasm" {
             total += gzipped;
         }
         println!(
@@ -119,12 +123,10 @@ fn write_service_worker(dist: &Path) -> Result<(), String> {
                 .map_err(|e| format!("{}: {e}", dist.join(file).display()))?,
         );
     }
-    let version: String = digest
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let mut version = String::new();
+    for b in digest.finalize().iter().take(8) {
+        let _ = write!(version, "{b:02x}");
+    }
     let mut list = String::from("  './',\n");
     for file in &files {
         let _ = writeln!(list, "  './{file}',");

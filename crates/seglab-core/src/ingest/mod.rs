@@ -495,15 +495,15 @@ impl Running {
                 },
             });
         }
-        let encoding =
-            match &options.encoding {
-                Some(label) => encoding_rs::Encoding::for_label(label.trim().as_bytes())
-                    .ok_or_else(|| IngestError::UnknownEncoding {
-                        file: file.to_owned(),
-                        label: label.clone(),
-                    })?,
-                None => decode::guess(prefix, whole),
-            };
+        let encoding = match &options.encoding {
+            Some(label) => {
+                decode::for_label(label).ok_or_else(|| IngestError::UnknownEncoding {
+                    file: file.to_owned(),
+                    label: label.clone(),
+                })?
+            }
+            None => decode::guess(prefix, whole),
+        };
         let mut warnings = Vec::new();
         let text = decode::decode_all(encoding, prefix, whole);
         if text.iter().all(u8::is_ascii_whitespace) && whole {
