@@ -30,6 +30,8 @@ pub fn run_all(_args: &[String]) -> Result<(), String> {
         "clippy",
         "-p",
         "seglab-app",
+        "-p",
+        "seglab-worker",
         "--target",
         "wasm32-unknown-unknown",
         "--",

@@ -163,7 +163,7 @@ pub fn register_offline_cache() {
         return;
     }
     let Ok(register) = js_sys::Reflect::get(&container, &JsValue::from_str("register"))
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
+        .and_then(JsCast::dyn_into::<js_sys::Function>)
     else {
         return;
     };
