@@ -363,6 +363,17 @@ impl CsvReader {
             }
         };
         run.push(&[], true)?;
+        if let Some(encoding) = run.decoder.switched_to() {
+            run.encoding = encoding.name().to_lowercase();
+            run.warnings.push(Diagnostic {
+                line: None,
+                column: None,
+                message: format!(
+                    "the first MiB is plain ASCII, but bytes further on are not UTF-8: the file was read as {}",
+                    run.encoding
+                ),
+            });
+        }
         let parser = run.parser.finish()?;
         if parser.header.is_none() && parser.rows == 0 {
             return Err(IngestError::Empty {
@@ -391,7 +402,7 @@ impl CsvReader {
         let Parsed {
             encoding,
             dialect,
-            parser,
+            mut parser,
             names,
             mut warnings,
         } = parsed;
@@ -414,7 +425,10 @@ impl CsvReader {
         let mut columns = Vec::with_capacity(names.len());
         let mut profiles = Vec::with_capacity(names.len());
         let mut used_overrides = vec![false; self.options.type_overrides.len()];
-        for (i, (name, arena)) in names.iter().zip(&parser.columns).enumerate() {
+        // Each column's raw cells are dropped as soon as it is typed, so that the raw and the typed
+        // form of the whole file are never held at once.
+        let arenas = std::mem::take(&mut parser.columns);
+        for (i, (name, mut arena)) in names.iter().zip(arenas).enumerate() {
             let forced = find_override(
                 &self.options.type_overrides,
                 name,
@@ -422,8 +436,14 @@ impl CsvReader {
                 i,
                 &mut used_overrides,
             );
-            let (column, profile) =
-                infer::build(name, arena, parser.rows, forced, &context, &mut warnings);
+            let (column, profile) = infer::build(
+                name,
+                &mut arena,
+                parser.rows,
+                forced,
+                &context,
+                &mut warnings,
+            );
             columns.push(column);
             profiles.push(profile);
         }
@@ -504,6 +524,11 @@ impl Running {
                     })?,
                 None => decode::guess(prefix, whole),
             };
+        // A prefix of plain ASCII says little: non-ASCII bytes further on settle the encoding.
+        let provisional = options.encoding.is_none()
+            && !whole
+            && encoding == encoding_rs::UTF_8
+            && prefix.is_ascii();
         let mut warnings = Vec::new();
         let text = decode::decode_all(encoding, prefix, whole);
         if text.iter().all(u8::is_ascii_whitespace) && whole {
@@ -534,7 +559,11 @@ impl Running {
             record_bytes: sniffed.record_bytes,
             encoding: encoding.name().to_lowercase(),
             dialect: sniffed.dialect,
-            decoder: decode::Decoder::new(encoding),
+            decoder: if provisional {
+                decode::Decoder::provisional()
+            } else {
+                decode::Decoder::new(encoding)
+            },
             parser,
             warnings,
         })
