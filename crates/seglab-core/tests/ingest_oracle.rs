@@ -6,6 +6,7 @@
 
 use seglab_core::ingest::{CsvReader, RawTable, ReadOptions, read_csv, read_raw};
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -158,7 +159,7 @@ fn latin1_accents_after_the_first_mib_read_like_python_csv() {
     for (name, ascii_rows) in [("latin1_late.csv", 40_000), ("latin1_later.csv", 90_000)] {
         let mut text = String::from("user_id;name;city;mrr\n");
         for i in 0..ascii_rows {
-            text.push_str(&format!("u{i:06};Anna Berg;Oslo;{},50\n", i % 1000));
+            let _ = writeln!(text, "u{i:06};Anna Berg;Oslo;{},50", i % 1000);
         }
         for (i, (name, city)) in [
             ("Åsa Öberg", "Malmö"),
@@ -168,7 +169,7 @@ fn latin1_accents_after_the_first_mib_read_like_python_csv() {
         .iter()
         .enumerate()
         {
-            text.push_str(&format!("x{i:06};{name};{city};12,5\n"));
+            let _ = writeln!(text, "x{i:06};{name};{city};12,5");
         }
         let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&text);
         assert!(!unmappable && bytes.len() > 1 << 20);
