@@ -11,10 +11,10 @@ use super::parse::{Arena, RowLines};
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
+use crate::hash::hash64;
 use crate::ingest::ColumnProfile;
 use crate::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
-use std::hash::BuildHasher as _;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Stray values listed per column; the rest are counted.
 const LISTED: usize = 5;
@@ -839,7 +839,7 @@ fn text_column(
         total_len += text.len();
         if let Some(hashes) = &mut hashes {
             spaces = spaces || memchr::memchr(b' ', text.as_bytes()).is_some();
-            hashes.add(FxBuildHasher.hash_one(text));
+            hashes.add(hash64(text.as_bytes()));
             continue;
         }
         let next = order.len() as u32;
@@ -852,7 +852,7 @@ fn text_column(
         if hashing && present == 10_000 && order.len() * 4 > present * 3 {
             let mut distinct = Distinct::new();
             for t in &order {
-                distinct.add(FxBuildHasher.hash_one(t));
+                distinct.add(hash64(t.as_bytes()));
             }
             hashes = Some(distinct);
             map = FxHashMap::default();

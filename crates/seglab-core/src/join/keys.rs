@@ -1,9 +1,8 @@
 //! Join keys compared as text: trimmed, optionally case-folded, looked up in one hash map built once.
 
 use crate::table::{Column, ColumnData, StringColumn};
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
-use std::hash::BuildHasher as _;
 
 /// A row (or unit) whose key cell is empty.
 pub(crate) const MISSING: u32 = u32::MAX;
@@ -47,7 +46,7 @@ fn normalize_str<'s>(raw: &'s str, ignore_case: bool, buf: &'s mut String) -> Op
 
 /// The hash of a normalised key's text.
 pub(crate) fn text_hash(key: &str) -> u64 {
-    FxBuildHasher.hash_one(key.as_bytes())
+    crate::hash::hash64(key.as_bytes())
 }
 
 /// The rows with a key and whether every key among them is distinct, decided from 64-bit hashes of
