@@ -10,7 +10,14 @@
 //!
 //! Decisions a user may want to know about (also stated in the report when they apply):
 //! - The encoding is guessed from the first MiB: a BOM, the NUL pattern of UTF-16, valid UTF-8, else
-//!   Windows-1252. Bytes invalid in the guessed encoding later on become U+FFFD, with their lines.
+//!   Windows-1252. When the first MiB is plain ASCII the guess stays open: the MiB starting at the first
+//!   non-ASCII byte settles it (and the report says so). Bytes invalid in the guessed encoding later on
+//!   become U+FFFD, with their lines.
+//! - Fields quoted with single quotes (`'Smith, John'`) are read that way when the sniffed text quotes
+//!   fields with `'` and never with `"`.
+//! - Dates may name their month in English (`1 Mar 2025`, `01-Mar-2025`, `March 1, 2025`). Whole numbers
+//!   written `YYYYMMDD` are dates when every one is a valid date from 1800 to 2200 under a header that says
+//!   date, or from 1970 to 2100 under any other header (identifiers with an id-like header stay ids).
 //! - Lines starting with `#` are comments only when the file's first line does.
 //! - Blank lines are not rows (as in pandas); how many were skipped between rows is reported.
 //! - Percentages are read as the number written: `12%` becomes 12, not 0.12.

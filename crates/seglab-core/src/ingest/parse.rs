@@ -64,7 +64,7 @@ impl Arena {
     }
 
     fn push(&mut self, field: &[u8]) -> bool {
-        append(&mut self.bytes, field);
+        self.bytes.extend_from_slice(field);
         let Ok(end) = u32::try_from(self.bytes.len()) else {
             return false;
         };
@@ -79,31 +79,6 @@ impl Arena {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         self.ends.shrink_to_fit();
     }
-}
-
-/// Appends `src` to `dst`. Short fields (most of them) go word by word: on wasm32 a copy of variable
-/// length compiles to `memory.copy`, a call into the engine that costs more than copying a dozen bytes.
-#[inline]
-fn append(dst: &mut Vec<u8>, src: &[u8]) {
-    if src.len() > 64 {
-        dst.extend_from_slice(src);
-        return;
-    }
-    let end = dst.len() + src.len();
-    let mut words = src.chunks_exact(8);
-    for word in words.by_ref() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        dst.extend_from_slice(&w);
-    }
-    // The last bytes as one word, then cut back: a byte loop would be turned into `memcpy` again.
-    let tail = words
-        .remainder()
-        .iter()
-        .enumerate()
-        .fold(0u64, |w, (i, &b)| w | u64::from(b) << (8 * i));
-    dst.extend_from_slice(&tail.to_le_bytes());
-    dst.truncate(end);
 }
 
 /// Maps data rows to the physical line where they start; stored sparsely, as the rows where the
@@ -332,27 +307,33 @@ impl Parser {
     /// first line that needs `csv-core`: quotes, a comment, a stray CR, or no line end yet.
     fn fast_path(&mut self, input: &[u8]) -> Result<usize, IngestError> {
         let mut taken = 0;
-        let room = self.ends.len() - 1;
-        // `None` hands the line to csv-core: it needs quoting, has no line end yet, or has more fields
-        // than the buffer holds (csv-core grows it).
-        while let Some((len, next, fields)) = scan_line(
-            &input[taken..],
-            self.delimiter,
-            self.quote,
-            &mut self.ends[..room],
-        ) {
-            let line = &input[taken..taken + len];
+        while let Some(len) = memchr::memchr(b'\n', &input[taken..]) {
+            let mut line = &input[taken..taken + len];
+            if let Some(i) = memchr::memchr2(self.quote, b'\r', line) {
+                if i + 1 != line.len() || line[i] != b'\r' {
+                    break;
+                }
+                line = &line[..i];
+            }
             if line.len() > self.out.len() || self.comment.is_some_and(|c| line.first() == Some(&c))
             {
                 break;
             }
             let line_no = self.line_now();
-            taken += next;
-            self.sink.consumed += next as u64;
+            taken += len + 1;
+            self.sink.consumed += len as u64 + 1;
             self.fast_lines += 1;
             if line.is_empty() {
                 continue;
             }
+            let room = self.ends.len() - 1;
+            let Some(fields) = find_delimiters(line, self.delimiter, &mut self.ends[..room]) else {
+                // Too many fields for the buffer: give the line back to csv-core, which grows it.
+                taken -= len + 1;
+                self.sink.consumed -= len as u64 + 1;
+                self.fast_lines -= 1;
+                break;
+            };
             self.ends[fields] = line.len();
             self.sink
                 .record(line, &self.ends[..=fields], 1, line_no, line_no)?;
@@ -621,85 +602,35 @@ impl Sink {
     }
 }
 
-/// The high bit of each byte of `x` that is zero, and no other bit (no carries cross bytes, unlike the
-/// shorter `(x - 0x01..) & !x & 0x80..` trick).
-fn zero_bytes(x: u64) -> u64 {
+/// Writes the positions of `delimiter` in `line` to `out`; `None` when there are more than fit.
+/// Eight bytes at a time: most fields are short, and a search call per field costs more than the field.
+fn find_delimiters(line: &[u8], delimiter: u8, out: &mut [usize]) -> Option<usize> {
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
-}
-
-/// One line at the start of `input`, scanned eight bytes at a time for its end, its delimiters (written
-/// to `out`), quotes and carriage returns: `(length without the line end, where the next line starts,
-/// delimiters)`, or `None` when the line needs the general parser (a quote, a CR other than one just
-/// before the `\n`, no `\n` in `input`, or more delimiters than `out` holds). One pass instead of a
-/// search per line, per stop byte and per field, which matters most where there is no SIMD.
-fn scan_line(
-    input: &[u8],
-    delimiter: u8,
-    quote: u8,
-    out: &mut [usize],
-) -> Option<(usize, usize, usize)> {
-    let splat = |b: u8| u64::from_ne_bytes([b; 8]);
-    let (delimiters, quotes, newlines, crs) =
-        (splat(delimiter), splat(quote), splat(b'\n'), splat(b'\r'));
+    let pattern = u64::from_ne_bytes([delimiter; 8]);
     let mut found = 0;
-    let (mut stops, mut first_stop) = (0u32, 0usize);
-    let end_of_line = |end: usize, stops: u32, first_stop: usize, found: usize| match stops {
-        0 => Some((end, end + 1, found)),
-        1 if first_stop + 1 == end && input[first_stop] == b'\r' => {
-            Some((first_stop, end + 1, found))
-        }
-        _ => None,
-    };
-    let mut words = input.chunks_exact(8);
+    let mut words = line.chunks_exact(8);
     let mut base = 0;
     for word in words.by_ref() {
         let mut bytes = [0u8; 8];
         bytes.copy_from_slice(word);
-        let x = u64::from_le_bytes(bytes);
-        let newline = zero_bytes(x ^ newlines);
-        // Only the bytes before the first line end belong to this line.
-        let before = if newline == 0 {
-            u64::MAX
-        } else {
-            (newline & newline.wrapping_neg()) - 1
-        };
-        let stop = (zero_bytes(x ^ quotes) | zero_bytes(x ^ crs)) & before;
-        if stop != 0 {
-            if stops == 0 {
-                first_stop = base + (stop.trailing_zeros() / 8) as usize;
-            }
-            stops += stop.count_ones();
-        }
-        let mut hits = zero_bytes(x ^ delimiters) & before;
+        let x = u64::from_le_bytes(bytes) ^ pattern;
+        // The high bit of each byte of `hits` is set exactly where `x` has a zero byte (no carries
+        // cross bytes, unlike the shorter `(x - 0x01..) & !x & 0x80..` trick).
+        let mut hits = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
         while hits != 0 {
             *out.get_mut(found)? = base + (hits.trailing_zeros() / 8) as usize;
             found += 1;
             hits &= hits - 1;
         }
-        if newline != 0 {
-            let end = base + (newline.trailing_zeros() / 8) as usize;
-            return end_of_line(end, stops, first_stop, found);
-        }
         base += 8;
     }
     for (i, &b) in words.remainder().iter().enumerate() {
-        let at = base + i;
-        if b == b'\n' {
-            return end_of_line(at, stops, first_stop, found);
-        }
-        if b == quote || b == b'\r' {
-            if stops == 0 {
-                first_stop = at;
-            }
-            stops += 1;
-        }
         if b == delimiter {
-            *out.get_mut(found)? = at;
+            *out.get_mut(found)? = base + i;
             found += 1;
         }
     }
-    None
+    Some(found)
 }
 
 /// Final column names: the header's, trimmed, with empty names filled and repeated ones numbered.
@@ -748,59 +679,34 @@ pub(crate) fn column_names(
 
 #[cfg(test)]
 mod tests {
-    use super::scan_line;
-
-    /// What `scan_line` must find, searched for byte by byte.
-    fn plain(
-        input: &[u8],
-        delimiter: u8,
-        quote: u8,
-        room: usize,
-    ) -> Option<(usize, usize, Vec<usize>)> {
-        let newline = input.iter().position(|&b| b == b'\n')?;
-        let mut line = &input[..newline];
-        if let Some(i) = line.iter().position(|&b| b == quote || b == b'\r') {
-            if i + 1 != line.len() || line[i] != b'\r' {
-                return None;
-            }
-            line = &line[..i];
-        }
-        let found: Vec<usize> = (0..line.len()).filter(|&i| line[i] == delimiter).collect();
-        (found.len() <= room).then_some((line.len(), newline + 1, found))
-    }
+    use super::find_delimiters;
 
     #[test]
-    fn lines_scanned_word_by_word_match_a_plain_search() {
-        // Bytes next to the delimiter that differ from it by one bit, high bytes, UTF-8, line ends,
-        // quotes and every length.
-        let alphabet = [
-            b',', b'-', b'.', b'm', 0x80, 0xAC, 0xFF, 0x00, b';', 0x2D, b'\n', b'\r', b'"', b'\'',
-            0x0B,
-        ];
+    fn delimiters_found_word_by_word_match_a_plain_search() {
+        // Bytes next to the delimiter that differ from it by one bit, high bytes, UTF-8 and every length.
+        let alphabet = [b',', b'-', b'.', b'm', 0x80, 0xAC, 0xFF, 0x00, b';', 0x2D];
         let mut state = 12_345u64;
         for len in 0..80 {
-            for _ in 0..40 {
-                let input: Vec<u8> = (0..len)
+            for _ in 0..20 {
+                let line: Vec<u8> = (0..len)
                     .map(|_| {
                         state = state
                             .wrapping_mul(6_364_136_223_846_793_005)
                             .wrapping_add(1);
-                        let pick = (state >> 33) as usize;
-                        // Mostly ordinary bytes, so that lines run long enough to span words.
-                        if pick % 4 == 0 {
-                            alphabet[pick / 4 % alphabet.len()]
-                        } else {
-                            b'a'
-                        }
+                        alphabet[(state >> 33) as usize % alphabet.len()]
                     })
                     .collect();
-                for (delimiter, quote) in [(b',', b'"'), (b';', b'\''), (0xFF, b'"')] {
-                    for room in [0, 2, 100] {
-                        let mut out = vec![0; room];
-                        let got = scan_line(&input, delimiter, quote, &mut out)
-                            .map(|(len, next, n)| (len, next, out[..n].to_vec()));
-                        assert_eq!(got, plain(&input, delimiter, quote, room), "{input:?}");
-                    }
+                for delimiter in [b',', b';', 0xFF] {
+                    let want: Vec<usize> =
+                        (0..line.len()).filter(|&i| line[i] == delimiter).collect();
+                    let mut out = vec![0; 100];
+                    let found = find_delimiters(&line, delimiter, &mut out).expect("room");
+                    assert_eq!(&out[..found], &want[..], "{line:?}");
+                    let mut small = vec![0; want.len().saturating_sub(1)];
+                    assert_eq!(
+                        find_delimiters(&line, delimiter, &mut small).is_none(),
+                        !want.is_empty()
+                    );
                 }
             }
         }
