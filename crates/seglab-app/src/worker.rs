@@ -150,13 +150,15 @@ async fn load(name: &str, file: &File) -> Response {
             };
         }
     };
+    // The next chunk is requested before this one is parsed, so that the browser reads it meanwhile.
+    let mut next = (total > 0.0).then(|| start_read(file, 0.0, CHUNK.min(total)));
     let mut offset = 0.0;
-    while offset < total {
+    while let Some(pending) = next.take() {
         if CANCEL.get() {
             return Response::Cancelled { name: name.into() };
         }
         let end = (offset + CHUNK).min(total);
-        let chunk = match read_slice(file, offset, end).await {
+        let chunk = match finish_read(pending).await {
             Ok(chunk) => chunk,
             Err(message) => {
                 return Response::LoadFailed {
@@ -165,6 +167,9 @@ async fn load(name: &str, file: &File) -> Response {
                 };
             }
         };
+        if end < total {
+            next = Some(start_read(file, end, (end + CHUNK).min(total)));
+        }
         match reader.feed(&chunk) {
             Ok(progress) => reply(&Response::Progress {
                 name: name.into(),
@@ -187,11 +192,17 @@ async fn load(name: &str, file: &File) -> Response {
     ENGINE.with_borrow_mut(|engine| engine.finish_load(name, total as u64, reader))
 }
 
-async fn read_slice(file: &File, start: f64, end: f64) -> Result<Vec<u8>, String> {
+/// Starts reading bytes `start..end` of `file`; the browser reads while the worker goes on.
+fn start_read(file: &File, start: f64, end: f64) -> Result<JsFuture, String> {
     let blob = file
         .slice_with_f64_and_f64(start, end)
         .map_err(|e| format!("could not read the file: {e:?}"))?;
-    let buffer = JsFuture::from(blob.array_buffer())
+    Ok(JsFuture::from(blob.array_buffer()))
+}
+
+/// The bytes of a read started by [`start_read`].
+async fn finish_read(read: Result<JsFuture, String>) -> Result<Vec<u8>, String> {
+    let buffer = read?
         .await
         .map_err(|e| format!("could not read the file: {e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())

@@ -6,6 +6,7 @@
 pub mod bitset;
 pub mod compare;
 pub mod dataset;
+mod hash;
 pub mod impact;
 pub mod ingest;
 pub mod join;

@@ -6,6 +6,7 @@
 
 use crate::bitset::Bitset;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The type Seglab inferred (or the user chose) for a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,6 +91,21 @@ impl StringColumn {
         Self {
             offsets,
             bytes: String::with_capacity(bytes),
+        }
+    }
+
+    /// Strings from their text back to back and `len + 1` offsets into it (the first 0, the last the
+    /// text's length, never decreasing, each on a character boundary); the parts back when they do not
+    /// fit that.
+    pub fn from_parts(offsets: Vec<u32>, bytes: String) -> Result<Self, (Vec<u32>, String)> {
+        let fits = offsets.first() == Some(&0)
+            && offsets.last().map(|&end| end as usize) == Some(bytes.len())
+            && offsets.windows(2).all(|w| w[0] <= w[1])
+            && offsets.iter().all(|&o| bytes.is_char_boundary(o as usize));
+        if fits {
+            Ok(Self { offsets, bytes })
+        } else {
+            Err((offsets, bytes))
         }
     }
 
@@ -183,11 +199,14 @@ impl Value<'_> {
 }
 
 /// A named, typed column.
+///
+/// The values are shared between clones: the joined dataset holds the population file's columns without
+/// copying them, so a loaded file costs its memory once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Column {
     name: String,
     ty: ColumnType,
-    data: ColumnData,
+    data: Arc<ColumnData>,
     valid: Bitset,
 }
 
@@ -197,7 +216,7 @@ impl Column {
         let column = Self {
             name: name.into(),
             ty,
-            data,
+            data: Arc::new(data),
             valid,
         };
         debug_assert_eq!(
@@ -276,7 +295,7 @@ impl Column {
 
     fn type_fits_storage(&self) -> bool {
         matches!(
-            (self.ty, &self.data),
+            (self.ty, self.data()),
             (ColumnType::Integer, ColumnData::Integer(_))
                 | (ColumnType::Decimal, ColumnData::Decimal(_))
                 | (ColumnType::Boolean, ColumnData::Boolean(_))
@@ -290,7 +309,7 @@ impl Column {
     }
 
     fn data_len(&self) -> usize {
-        match &self.data {
+        match self.data() {
             ColumnData::Integer(v) | ColumnData::DateTime(v) => v.len(),
             ColumnData::Decimal(v) => v.len(),
             ColumnData::Boolean(v) => v.len(),
@@ -334,7 +353,7 @@ impl Column {
         if !self.valid.get(row) {
             return Value::Null;
         }
-        match &self.data {
+        match self.data() {
             ColumnData::Integer(v) => Value::Integer(v[row]),
             ColumnData::Decimal(v) => Value::Decimal(v[row]),
             ColumnData::Boolean(v) => Value::Boolean(v.get(row)),
@@ -347,7 +366,7 @@ impl Column {
 
     /// Bytes held on the heap, for the memory budget.
     pub fn heap_bytes(&self) -> usize {
-        let data = match &self.data {
+        let data = match self.data() {
             ColumnData::Integer(v) | ColumnData::DateTime(v) => v.capacity() * 8,
             ColumnData::Decimal(v) => v.capacity() * 8,
             ColumnData::Boolean(v) => v.words().len() * 8,

@@ -221,6 +221,48 @@ fn quoted_fields_with_doubled_quotes_and_newlines() {
 }
 
 #[test]
+fn single_quoted_fields() {
+    check(
+        "single_quotes.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        single_quotes.csv | utf-8 | "," | header: true | rows: 4
+        id: id missing=0 distinct=4 e.g. ["1", "2", "3"]
+        name: text missing=0 distinct=4 e.g. ["Smith, John", "O'Brien", "Lee, Ann"]
+        city: text missing=0 distinct=4 e.g. ["Oslo", "Bergen", "Tromsø"]
+        note: text missing=1 distinct=3 e.g. ["said 'hi'", "plain", "two\nlines"]
+        - fields are quoted with single quotes ('like this'): read that way
+        "1" | "Smith, John" | "Oslo" | "said 'hi'"
+        "2" | "O'Brien" | "Bergen" | "plain"
+        "3" | "Lee, Ann" | "Tromsø" | ·
+        "4" | "Ann" | "Stavanger, Rogaland" | "two\nlines"
+    "#]],
+    );
+}
+
+#[test]
+fn dates_with_month_names_and_compact_dates() {
+    check(
+        "month_names.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        month_names.csv | utf-8 | "," | header: true | rows: 4
+        order_id: id missing=0 distinct=4 e.g. ["A1", "A2", "A3"]
+        ordered: date missing=0 distinct=4 e.g. ["1 Mar 2025", "15 Feb 2025", "28-Feb-2025"]
+        shipped: date missing=0 distinct=4 e.g. ["March 3, 2025", "February 17, 2025", "Mar 1, 2025"]
+        paid_on: date missing=1 distinct=3 e.g. ["20250305", "20250220", "20250301"]
+          ! 8-digit numbers read as dates written YYYYMMDD
+        invoice_no: integer missing=0 distinct=4 e.g. ["20251399", "20250099", "20250101"]
+        amount: decimal missing=0 distinct=4 e.g. ["10.5", "20", "7.25"]
+        "A1" | 2025-03-01 | 2025-03-03 | 2025-03-05 | 20251399 | 10.5
+        "A2" | 2025-02-15 | 2025-02-17 | 2025-02-20 | 20250099 | 20
+        "A3" | 2025-02-28 | 2025-03-01 | 2025-03-01 | 20250101 | 7.25
+        "A4" | 2024-01-02 | 2024-01-06 | · | 20251231 | 3
+    "#]],
+    );
+}
+
+#[test]
 fn backslash_escaped_quotes() {
     check(
         "backslash_escape.csv",

@@ -8,7 +8,7 @@
 //! it the decoders and tables of the CJK and other legacy encodings stay out of the binary (the web
 //! page's engine), which saves about 150 KB gzipped.
 
-use super::IngestError;
+use super::{IngestError, SNIFF_BYTES};
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 
 const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
@@ -22,6 +22,11 @@ pub(crate) fn guess(prefix: &[u8], whole: bool) -> &'static Encoding {
     if let Some(encoding) = utf16_without_bom(prefix) {
         return encoding;
     }
+    utf8_or_legacy(prefix, whole)
+}
+
+/// UTF-8, unless most non-ASCII bytes of `prefix` are invalid UTF-8 (then Windows-1252).
+fn utf8_or_legacy(prefix: &[u8], whole: bool) -> &'static Encoding {
     let mut rest = prefix;
     let (mut invalid, mut multibyte) = (0usize, 0usize);
     loop {
@@ -95,6 +100,12 @@ pub(crate) fn decode_all(encoding: &'static Encoding, bytes: &[u8], last: bool) 
 /// A streaming decoder to UTF-8.
 pub(crate) struct Decoder {
     inner: Option<Other>,
+    /// UTF-8 guessed from a prefix of plain ASCII: the guess is settled at the first non-ASCII byte, from
+    /// the [`SNIFF_BYTES`] that start there, held in `held` until they have all arrived.
+    provisional: bool,
+    held: Vec<u8>,
+    /// Whether a provisional guess was settled as Windows-1252.
+    switched: bool,
     started: bool,
     /// The first bytes, while fewer than a BOM's three.
     head: Vec<u8>,
@@ -113,6 +124,9 @@ impl Decoder {
         let inner = (encoding != UTF_8).then(|| Other::new(encoding));
         Self {
             inner,
+            provisional: false,
+            held: Vec::new(),
+            switched: false,
             started: false,
             head: Vec::new(),
             carry: Vec::new(),
@@ -122,6 +136,21 @@ impl Decoder {
         }
     }
 
+    /// A UTF-8 decoder for a file whose first [`SNIFF_BYTES`] are plain ASCII (no BOM), which may still
+    /// turn out to be Windows-1252 further on.
+    pub(crate) fn provisional() -> Self {
+        Self {
+            provisional: true,
+            started: true,
+            ..Self::new(UTF_8)
+        }
+    }
+
+    /// The encoding the text was finally decoded with, when a provisional guess was changed.
+    pub(crate) fn switched_to(&self) -> Option<&'static Encoding> {
+        self.switched.then_some(WINDOWS_1252)
+    }
+
     /// Decodes `input` and hands the UTF-8 text to `sink` with the stream offsets of replaced bytes.
     pub(crate) fn decode(
         &mut self,
@@ -129,6 +158,9 @@ impl Decoder {
         last: bool,
         sink: &mut Sink<'_>,
     ) -> Result<(), IngestError> {
+        if self.provisional {
+            return self.decode_provisional(input, last, sink);
+        }
         if self.inner.is_some() {
             return self.decode_other(input, last, sink);
         }
@@ -149,6 +181,45 @@ impl Decoder {
             return self.decode_utf8(input, last, sink);
         }
         self.decode_utf8(input, last, sink)
+    }
+
+    /// ASCII passes on as it is (it reads the same in both encodings); from the first other byte on, the
+    /// input is held until the bytes that settle the encoding are in.
+    fn decode_provisional(
+        &mut self,
+        input: &[u8],
+        last: bool,
+        sink: &mut Sink<'_>,
+    ) -> Result<(), IngestError> {
+        let mut input = input;
+        if self.held.is_empty() {
+            let ascii = if input.is_ascii() {
+                input.len()
+            } else {
+                input
+                    .iter()
+                    .position(|&b| !b.is_ascii())
+                    .unwrap_or(input.len())
+            };
+            self.clean_or_slow(&input[..ascii], sink)?;
+            input = &input[ascii..];
+            if input.is_empty() && !last {
+                return Ok(());
+            }
+        }
+        self.held.extend_from_slice(input);
+        if self.held.len() < SNIFF_BYTES && !last {
+            return Ok(());
+        }
+        let window = &self.held[..self.held.len().min(SNIFF_BYTES)];
+        let at_end = last && self.held.len() <= SNIFF_BYTES;
+        self.provisional = false;
+        if utf8_or_legacy(window, at_end) != UTF_8 {
+            self.inner = Some(Other::Windows1252);
+            self.switched = true;
+        }
+        let held = std::mem::take(&mut self.held);
+        self.decode(&held, last, sink)
     }
 
     fn decode_utf8(

@@ -11,10 +11,10 @@ use super::parse::{Arena, RowLines};
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
+use crate::hash::hash64;
 use crate::ingest::ColumnProfile;
 use crate::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
-use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
-use std::hash::BuildHasher as _;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Stray values listed per column; the rest are counted.
 const LISTED: usize = 5;
@@ -40,31 +40,31 @@ fn trim_cell(cell: &str) -> &str {
 
 /// What one scan over a column found.
 #[derive(Default)]
-struct Scan<'a> {
+struct Scan {
     present: usize,
-    examples: Vec<&'a str>,
+    examples: Vec<String>,
     bool_words: usize,
     bool_digits: usize,
     dot_ok: usize,
     comma_ok: usize,
     /// Values like `1,234`: thousands under a decimal point, a decimal under a decimal comma.
-    comma_ambiguous: Option<&'a str>,
+    comma_ambiguous: Option<String>,
     date_ok: usize,
-    dates: DateStats<'a>,
+    dates: DateStats,
 }
 
 /// Which date orders the values rule out.
-#[derive(Default, Clone, Copy)]
-struct DateStats<'a> {
+#[derive(Default, Clone)]
+struct DateStats {
     not_day_first: usize,
     not_month_first: usize,
     has_time: bool,
     /// A value that reads differently day-first and month-first.
-    ambiguous: Option<&'a str>,
+    ambiguous: Option<String>,
 }
 
-impl<'a> DateStats<'a> {
-    fn add(&mut self, date: &values::DateCell, text: &'a str) {
+impl DateStats {
+    fn add(&mut self, date: &values::DateCell, text: &str) {
         self.has_time |= date.time.is_some();
         let (day, month) = (date.fits_day_first(), date.fits_month_first());
         self.not_day_first += usize::from(!day);
@@ -74,7 +74,7 @@ impl<'a> DateStats<'a> {
             && self.ambiguous.is_none()
             && matches!(date.date, DatePart::Either { a, b, .. } if a != b)
         {
-            self.ambiguous = Some(text);
+            self.ambiguous = Some(text.to_owned());
         }
     }
 
@@ -88,7 +88,7 @@ impl<'a> DateStats<'a> {
 }
 
 /// Scans the first `sample` rows; a type stops being tried once more than `rows / 1000` values missed it.
-fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan<'_> {
+fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan {
     let mut s = Scan::default();
     let tolerance = rows / 1000;
     for text in arena.cells().take(sample).map(trim_cell) {
@@ -97,8 +97,8 @@ fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan<'_> {
             continue;
         }
         s.present += 1;
-        if s.examples.len() < 3 && !s.examples.contains(&text) {
-            s.examples.push(text);
+        if s.examples.len() < 3 && !s.examples.iter().any(|e| e == text) {
+            s.examples.push(text.to_owned());
         }
         if values::bool_word(bytes).is_some() {
             s.bool_words += 1;
@@ -118,7 +118,7 @@ fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan<'_> {
                 && s.comma_ambiguous.is_none()
                 && bytes.contains(&b',')
             {
-                s.comma_ambiguous = Some(text);
+                s.comma_ambiguous = Some(text.to_owned());
             }
             if dot.is_some() || comma.is_some() {
                 continue;
@@ -195,7 +195,7 @@ impl<'c> Strays<'c> {
 /// Types and converts one column.
 pub(crate) fn build(
     name: &str,
-    arena: &Arena,
+    arena: &mut Arena,
     rows: usize,
     forced: Option<ColumnType>,
     ctx: &Context<'_>,
@@ -222,7 +222,7 @@ fn profile(
     name: &str,
     column: &Column,
     distinct: usize,
-    s: &Scan<'_>,
+    s: &Scan,
     notes: Vec<String>,
 ) -> ColumnProfile {
     ColumnProfile {
@@ -230,7 +230,7 @@ fn profile(
         ty: column.ty(),
         missing: column.missing(),
         distinct,
-        examples: s.examples.iter().map(|e| (*e).to_owned()).collect(),
+        examples: s.examples.clone(),
         warnings: notes,
     }
 }
@@ -242,11 +242,11 @@ type Converted = (ColumnType, ColumnData, Bitset, usize);
 #[allow(clippy::too_many_arguments)]
 fn attempt(
     name: &str,
-    arena: &Arena,
+    arena: &mut Arena,
     rows: usize,
     forced: Option<ColumnType>,
     ctx: &Context<'_>,
-    s: &Scan<'_>,
+    s: &Scan,
     verify: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<(Column, ColumnProfile)> {
@@ -352,7 +352,7 @@ fn attempt(
             if verify && (strays.count > 0 || !settled || !time_agrees) {
                 return None;
             }
-            if let Some(example) = stats.ambiguous
+            if let Some(example) = &stats.ambiguous
                 && stats.not_day_first == 0
                 && stats.not_month_first == 0
             {
@@ -388,7 +388,7 @@ fn attempt(
 /// time-like header, else integers or decimals.
 fn numeric_column(
     name: &str,
-    arena: &Arena,
+    arena: &mut Arena,
     rows: usize,
     forced: Option<ColumnType>,
     n: Numbers,
@@ -406,6 +406,9 @@ fn numeric_column(
         }
         *strays = Strays::new(strays.column, "text");
         return text(arena, rows, Some(ColumnType::Id), notes);
+    }
+    if guessing && let Some(col) = compact_dates(name, &n, notes) {
+        return col;
     }
     if guessing
         && n.ints.is_some()
@@ -597,6 +600,32 @@ fn numbers(
     n
 }
 
+/// Integers written `YYYYMMDD` (`20250301`), every one a valid date: from 1800 to 2200 under a header
+/// that says date, else only from 1970 to 2100, so that identifiers and amounts stay numbers.
+fn compact_dates(name: &str, n: &Numbers, notes: &mut Vec<String>) -> Option<Converted> {
+    let ints = n.ints.as_ref()?;
+    if n.present == 0 || n.max_digits != 8 {
+        return None;
+    }
+    let years = if values::is_date_name(name) {
+        1800..=2200
+    } else {
+        1970..=2100
+    };
+    let mut days = vec![0i32; ints.len()];
+    for row in n.valid.iter() {
+        days[row] = values::compact_date(ints[row], years.clone())? as i32;
+    }
+    notes.push("8-digit numbers read as dates written YYYYMMDD".to_owned());
+    let distinct = count_distinct(n.valid.iter().map(|row| days[row] as u64));
+    Some((
+        ColumnType::Date,
+        ColumnData::Date(days),
+        n.valid.clone(),
+        distinct,
+    ))
+}
+
 /// Integers under a time-like header, all in the plausible range of epoch seconds or milliseconds.
 fn epoch(n: &Numbers, notes: &mut Vec<String>) -> Option<Converted> {
     let ints = n.ints.as_ref()?;
@@ -648,14 +677,14 @@ fn boolean(arena: &Arena, rows: usize, lines: &RowLines, strays: &mut Strays<'_>
     )
 }
 
-fn dates<'a>(
-    arena: &'a Arena,
+fn dates(
+    arena: &Arena,
     rows: usize,
     ty: ColumnType,
     day_first: bool,
     lines: &RowLines,
     strays: &mut Strays<'_>,
-) -> (Converted, DateStats<'a>) {
+) -> (Converted, DateStats) {
     let mut valid = Bitset::new(rows);
     let mut seconds = Vec::with_capacity(rows);
     let mut stats = DateStats::default();
@@ -769,7 +798,7 @@ fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
 
 /// Category, Text or Id: dictionary-encoded when values repeat, plain strings when mostly distinct.
 fn text(
-    arena: &Arena,
+    arena: &mut Arena,
     rows: usize,
     chosen: Option<ColumnType>,
     notes: &mut Vec<String>,
@@ -778,7 +807,7 @@ fn text(
 }
 
 fn text_column(
-    arena: &Arena,
+    arena: &mut Arena,
     rows: usize,
     chosen: Option<ColumnType>,
     notes: &mut Vec<String>,
@@ -794,17 +823,23 @@ fn text_column(
     // Mostly distinct values (ids, emails, free text) are stored as plain strings; counting them needs
     // only their hashes, which is much cheaper than a map from every string to its code.
     let mut hashes: Option<Distinct> = None;
-    for (row, text) in arena.cells().map(trim_cell).enumerate() {
+    // Whether some cell is stored differently from how it is written (trimmed, or a missing marker
+    // stored empty); when none is, plain strings take over the raw cells without a copy.
+    let mut rewritten = false;
+    for (row, cell) in arena.cells().enumerate() {
+        let text = trim_cell(cell);
         if values::is_missing(text.as_bytes()) {
+            rewritten |= !cell.is_empty();
             codes.push(0);
             continue;
         }
+        rewritten |= text.len() != cell.len();
         valid.set(row, true);
         present += 1;
         total_len += text.len();
         if let Some(hashes) = &mut hashes {
-            spaces |= text.bytes().any(|b| b == b' ');
-            hashes.add(FxBuildHasher.hash_one(text));
+            spaces = spaces || memchr::memchr(b' ', text.as_bytes()).is_some();
+            hashes.add(hash64(text.as_bytes()));
             continue;
         }
         let next = order.len() as u32;
@@ -817,7 +852,7 @@ fn text_column(
         if hashing && present == 10_000 && order.len() * 4 > present * 3 {
             let mut distinct = Distinct::new();
             for t in &order {
-                distinct.add(FxBuildHasher.hash_one(t));
+                distinct.add(hash64(t.as_bytes()));
             }
             hashes = Some(distinct);
             map = FxHashMap::default();
@@ -863,10 +898,18 @@ fn text_column(
         ColumnData::Dictionary(Dictionary { values, codes })
     } else {
         drop(codes);
-        let mut strings = StringColumn::with_capacity(rows, total_len);
-        for (row, text) in arena.cells().map(trim_cell).enumerate() {
-            strings.push(if valid.get(row) { text } else { "" });
-        }
+        let taken = if rewritten {
+            None
+        } else {
+            arena.take_strings()
+        };
+        let strings = taken.unwrap_or_else(|| {
+            let mut strings = StringColumn::with_capacity(rows, total_len);
+            for (row, text) in arena.cells().map(trim_cell).enumerate() {
+                strings.push(if valid.get(row) { text } else { "" });
+            }
+            strings
+        });
         ColumnData::Strings(strings)
     };
     (ty, data, valid, distinct)

@@ -10,7 +10,14 @@
 //!
 //! Decisions a user may want to know about (also stated in the report when they apply):
 //! - The encoding is guessed from the first MiB: a BOM, the NUL pattern of UTF-16, valid UTF-8, else
-//!   Windows-1252. Bytes invalid in the guessed encoding later on become U+FFFD, with their lines.
+//!   Windows-1252. When the first MiB is plain ASCII the guess stays open: the MiB starting at the first
+//!   non-ASCII byte settles it (and the report says so). Bytes invalid in the guessed encoding later on
+//!   become U+FFFD, with their lines.
+//! - Fields quoted with single quotes (`'Smith, John'`) are read that way when the sniffed text quotes
+//!   fields with `'` and never with `"`.
+//! - Dates may name their month in English (`1 Mar 2025`, `01-Mar-2025`, `March 1, 2025`). Whole numbers
+//!   written `YYYYMMDD` are dates when every one is a valid date from 1800 to 2200 under a header that says
+//!   date, or from 1970 to 2100 under any other header (identifiers with an id-like header stay ids).
 //! - Lines starting with `#` are comments only when the file's first line does.
 //! - Blank lines are not rows (as in pandas); how many were skipped between rows is reported.
 //! - Percentages are read as the number written: `12%` becomes 12, not 0.12.
@@ -363,6 +370,17 @@ impl CsvReader {
             }
         };
         run.push(&[], true)?;
+        if let Some(encoding) = run.decoder.switched_to() {
+            run.encoding = encoding.name().to_lowercase();
+            run.warnings.push(Diagnostic {
+                line: None,
+                column: None,
+                message: format!(
+                    "the first MiB is plain ASCII, but bytes further on are not UTF-8: the file was read as {}",
+                    run.encoding
+                ),
+            });
+        }
         let parser = run.parser.finish()?;
         if parser.header.is_none() && parser.rows == 0 {
             return Err(IngestError::Empty {
@@ -391,7 +409,7 @@ impl CsvReader {
         let Parsed {
             encoding,
             dialect,
-            parser,
+            mut parser,
             names,
             mut warnings,
         } = parsed;
@@ -414,7 +432,10 @@ impl CsvReader {
         let mut columns = Vec::with_capacity(names.len());
         let mut profiles = Vec::with_capacity(names.len());
         let mut used_overrides = vec![false; self.options.type_overrides.len()];
-        for (i, (name, arena)) in names.iter().zip(&parser.columns).enumerate() {
+        // Each column's raw cells are dropped as soon as it is typed, so that the raw and the typed
+        // form of the whole file are never held at once.
+        let arenas = std::mem::take(&mut parser.columns);
+        for (i, (name, mut arena)) in names.iter().zip(arenas).enumerate() {
             let forced = find_override(
                 &self.options.type_overrides,
                 name,
@@ -422,8 +443,14 @@ impl CsvReader {
                 i,
                 &mut used_overrides,
             );
-            let (column, profile) =
-                infer::build(name, arena, parser.rows, forced, &context, &mut warnings);
+            let (column, profile) = infer::build(
+                name,
+                &mut arena,
+                parser.rows,
+                forced,
+                &context,
+                &mut warnings,
+            );
             columns.push(column);
             profiles.push(profile);
         }
@@ -504,6 +531,11 @@ impl Running {
             }
             None => decode::guess(prefix, whole),
         };
+        // A prefix of plain ASCII says little: non-ASCII bytes further on settle the encoding.
+        let provisional = options.encoding.is_none()
+            && !whole
+            && encoding == encoding_rs::UTF_8
+            && prefix.is_ascii();
         let mut warnings = Vec::new();
         let text = decode::decode_all(encoding, prefix, whole);
         if text.iter().all(u8::is_ascii_whitespace) && whole {
@@ -534,7 +566,11 @@ impl Running {
             record_bytes: sniffed.record_bytes,
             encoding: encoding.name().to_lowercase(),
             dialect: sniffed.dialect,
-            decoder: decode::Decoder::new(encoding),
+            decoder: if provisional {
+                decode::Decoder::provisional()
+            } else {
+                decode::Decoder::new(encoding)
+            },
             parser,
             warnings,
         })

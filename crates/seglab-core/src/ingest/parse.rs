@@ -4,6 +4,7 @@
 //! rows to the column count and logs what it had to repair.
 
 use super::{Diagnostic, Dialect, IngestError, sniff};
+use crate::table::StringColumn;
 use std::collections::VecDeque;
 
 /// The most lines listed per kind of problem; the rest are counted.
@@ -39,6 +40,27 @@ impl Arena {
             self.ends[row - 1] as usize
         };
         self.text.get(start..self.ends[row] as usize).unwrap_or("")
+    }
+
+    /// The cells as a string column, leaving the arena empty; `None` (and the arena as it was) when the
+    /// cells do not fit one (never expected: they are cut at ASCII delimiters of valid UTF-8).
+    pub(crate) fn take_strings(&mut self) -> Option<StringColumn> {
+        let mut offsets = Vec::with_capacity(self.ends.len() + 1);
+        offsets.push(0);
+        offsets.extend_from_slice(&self.ends);
+        let mut text = std::mem::take(&mut self.text);
+        // The arena was reserved from an estimate of the file's size; give back what it did not use.
+        text.shrink_to_fit();
+        match StringColumn::from_parts(offsets, text) {
+            Ok(strings) => {
+                self.ends = Vec::new();
+                Some(strings)
+            }
+            Err((_, text)) => {
+                self.text = text;
+                None
+            }
+        }
     }
 
     fn push(&mut self, field: &[u8]) -> bool {

@@ -120,12 +120,13 @@ const SAMPLE_RECORDS: usize = 200;
 /// Sniffs the dialect from decoded text. Fails with the delimiter when the user chose an unusable one.
 pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<Sniffed, u8> {
     let cr_only = memchr::memchr(b'\n', text).is_none() && memchr::memchr(b'\r', text).is_some();
-    let escape = backslash_escapes(text).then_some(b'\\');
+    let quote = guess_quote(text);
+    let escape = backslash_escapes(text, quote).then_some(b'\\');
     let comment = text_has_comment_lines(text).then_some(b'#');
     let mut warnings = Vec::new();
     let base = Dialect {
         delimiter: b',',
-        quote: b'"',
+        quote,
         escape,
         comment,
         fixed_width: None,
@@ -148,6 +149,11 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
     if escape.is_some() {
         warnings.push(note(
             "quotes inside quoted fields are escaped with a backslash (\\\"): read that way",
+        ));
+    }
+    if dialect.quote == b'\'' && dialect.fixed_width.is_none() {
+        warnings.push(note(
+            "fields are quoted with single quotes ('like this'): read that way",
         ));
     }
     let records = sample(text, whole, &dialect, SAMPLE_RECORDS);
@@ -194,9 +200,46 @@ fn note(message: &str) -> Diagnostic {
     }
 }
 
+/// The quote character: `'` when fields are quoted with single quotes and never with double quotes,
+/// else `"`. A quoted field opens at a line start or after a delimiter and closes on the same line
+/// before a delimiter or a line end, so apostrophes inside words (`O'Brien`, `'s-Hertogenbosch`) do not
+/// count.
+fn guess_quote(text: &[u8]) -> u8 {
+    if quoted_fields(text, b'"').0 == 0 && quoted_fields(text, b'\'').1 > 0 {
+        b'\''
+    } else {
+        b'"'
+    }
+}
+
+/// Quotes that open a field, and the fields among them that also close on the same line.
+fn quoted_fields(text: &[u8], quote: u8) -> (usize, usize) {
+    let boundary =
+        |b: Option<&u8>| matches!(b, None | Some(b',' | b';' | b'\t' | b'|' | b'\n' | b'\r'));
+    let (mut opened, mut count) = (0, 0);
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(quote, &text[from..]).map(|i| from + i) {
+        from = i + 1;
+        if !boundary(i.checked_sub(1).map(|p| &text[p])) {
+            continue;
+        }
+        opened += 1;
+        let line_end =
+            memchr::memchr2(b'\n', b'\r', &text[i + 1..]).map_or(text.len(), |e| i + 1 + e);
+        let closes = memchr::memchr_iter(quote, &text[i + 1..line_end])
+            .map(|j| i + 1 + j)
+            .find(|&j| boundary(text.get(j + 1)));
+        if let Some(j) = closes {
+            count += 1;
+            from = j + 1;
+        }
+    }
+    (opened, count)
+}
+
 /// `\"` inside the text, not followed by a delimiter or a line end (a Windows path like `"C:\"`).
-fn backslash_escapes(text: &[u8]) -> bool {
-    memchr::memmem::find_iter(text, b"\\\"").any(|i| {
+fn backslash_escapes(text: &[u8], quote: u8) -> bool {
+    memchr::memmem::find_iter(text, &[b'\\', quote]).any(|i| {
         let next = text.get(i + 2).copied();
         !matches!(
             next,

@@ -415,12 +415,21 @@ fn number_at(s: &[u8], max: usize) -> Option<(u32, usize, &[u8])> {
 }
 
 /// Reads a date or date-time: `2025-03-01`, `2025-03-01T14:00:00Z`, `2025-03-01 14:00`, `01/03/2025`,
-/// `3/1/25 2:00 PM`, `1.3.2025`.
+/// `3/1/25 2:00 PM`, `1.3.2025`, and with English month names `1 Mar 2025`, `01-Mar-2025`,
+/// `March 1, 2025`, `Sat, 1 Mar 2025 14:00:00 +0000`.
 pub(crate) fn parse_date(s: &[u8]) -> Option<DateCell> {
     if let Some(cell) = iso_fast(s) {
         return Some(cell);
     }
+    if s.first().is_some_and(u8::is_ascii_alphabetic) {
+        return month_first_named(s);
+    }
     let (a, a_len, rest) = number_at(s, 4)?;
+    if let [b' ' | b'-' | b'/', tail @ ..] = rest
+        && tail.first().is_some_and(u8::is_ascii_alphabetic)
+    {
+        return day_first_named(a, a_len, rest);
+    }
     let (&sep, rest) = rest.split_first()?;
     if !matches!(sep, b'-' | b'/' | b'.') {
         return None;
@@ -475,6 +484,153 @@ pub(crate) fn parse_date(s: &[u8]) -> Option<DateCell> {
         time: Some(time),
         offset,
     })
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"january",
+    b"february",
+    b"march",
+    b"april",
+    b"may",
+    b"june",
+    b"july",
+    b"august",
+    b"september",
+    b"october",
+    b"november",
+    b"december",
+];
+const WEEKDAYS: [&[u8]; 7] = [
+    b"monday",
+    b"tuesday",
+    b"wednesday",
+    b"thursday",
+    b"friday",
+    b"saturday",
+    b"sunday",
+];
+
+/// The leading word of `s` (ASCII letters) and the rest.
+fn word_at(s: &[u8]) -> (&[u8], &[u8]) {
+    let n = s.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    s.split_at(n)
+}
+
+/// `word` as a name from `names`: written in full or cut to three letters or more (`Mar`, `Sept`),
+/// ignoring case; the index.
+fn name_index(word: &[u8], names: &[&[u8]]) -> Option<usize> {
+    if word.len() < 3 {
+        return None;
+    }
+    names
+        .iter()
+        .position(|name| name.len() >= word.len() && name[..word.len()].eq_ignore_ascii_case(word))
+}
+
+/// An English month name (`Mar`, `Mar.`, `March`) at the front of `s`: the month and the rest.
+fn month_at(s: &[u8]) -> Option<(u32, &[u8])> {
+    let (word, rest) = word_at(s);
+    let month = name_index(word, &MONTHS)? as u32 + 1;
+    let rest = if word.len() < MONTHS[month as usize - 1].len() {
+        rest.strip_prefix(b".").unwrap_or(rest)
+    } else {
+        rest
+    };
+    Some((month, rest))
+}
+
+/// A four-digit year, or two digits after a `-` (`01-Mar-25`), at the front of `s`.
+fn year_at(s: &[u8], short: bool) -> Option<(i32, &[u8])> {
+    let (year, len, rest) = number_at(s, 4)?;
+    let year = match len {
+        4 => year,
+        2 if short => {
+            if year < 70 {
+                2000 + year
+            } else {
+                1900 + year
+            }
+        }
+        _ => return None,
+    };
+    Some((year as i32, rest))
+}
+
+/// `1 Mar 2025`, `1 March 2025`, `01-Mar-2025`, `01-Mar-25`, `1/Mar/2025`: the day already read.
+fn day_first_named(day: u32, day_len: usize, rest: &[u8]) -> Option<DateCell> {
+    let (&sep, rest) = rest.split_first()?;
+    if day_len > 2 {
+        return None;
+    }
+    let (month, rest) = month_at(rest)?;
+    let rest = match (sep, rest) {
+        (b' ', [b',', b' ', tail @ ..]) => tail,
+        (_, [s, tail @ ..]) if *s == sep => tail,
+        _ => return None,
+    };
+    let (year, rest) = year_at(rest, sep == b'-')?;
+    named_date(year, month, day, rest)
+}
+
+/// `March 1, 2025`, `Mar 1 2025`, `Sat, 1 Mar 2025` and `Saturday, March 1, 2025`.
+fn month_first_named(s: &[u8]) -> Option<DateCell> {
+    let (word, after) = word_at(s);
+    if name_index(word, &WEEKDAYS).is_some() {
+        let after = after.strip_prefix(b".").unwrap_or(after);
+        let after = after.strip_prefix(b",").unwrap_or(after);
+        let after = after.strip_prefix(b" ")?;
+        return match after.first() {
+            Some(b) if b.is_ascii_digit() => {
+                let (day, day_len, rest) = number_at(after, 2)?;
+                day_first_named(day, day_len, rest)
+            }
+            _ => month_first_named(after),
+        };
+    }
+    let (month, rest) = month_at(s)?;
+    let rest = rest.strip_prefix(b" ")?;
+    let (day, _, rest) = number_at(rest, 2)?;
+    let rest = rest.strip_prefix(b",").unwrap_or(rest);
+    let rest = rest.strip_prefix(b" ")?;
+    let (year, rest) = year_at(rest, false)?;
+    named_date(year, month, day, rest)
+}
+
+/// A date read with its month name, and the time that may follow it (`, 14:00` or ` 2:00 PM`).
+fn named_date(year: i32, month: u32, day: u32, rest: &[u8]) -> Option<DateCell> {
+    if !valid_date(year, month, day) {
+        return None;
+    }
+    let date = DatePart::Ymd(year, month, day);
+    let rest = rest.strip_prefix(b",").unwrap_or(rest);
+    if rest.is_empty() {
+        return Some(DateCell {
+            date,
+            time: None,
+            offset: 0,
+        });
+    }
+    if rest.first() != Some(&b' ') {
+        return None;
+    }
+    let (time, offset) = parse_time(trim(rest))?;
+    Some(DateCell {
+        date,
+        time: Some(time),
+        offset,
+    })
+}
+
+/// An integer written `YYYYMMDD` as days since 1970-01-01, when it is a valid date in `years`.
+pub(crate) fn compact_date(value: i64, years: std::ops::RangeInclusive<i32>) -> Option<i64> {
+    if !(10_000_101..=99_991_231).contains(&value) {
+        return None;
+    }
+    let year = (value / 10_000) as i32;
+    let month = (value / 100 % 100) as u32;
+    let day = (value % 100) as u32;
+    (years.contains(&year) && valid_date(year, month, day))
+        .then(|| days_from_civil(i64::from(year), month, day))
 }
 
 /// `2025-03-01` and `2025-03-01T14:00:00Z` (the forms machines write) without the general parser.
@@ -569,6 +725,15 @@ fn parse_zone(s: &[u8]) -> Option<i64> {
         [] | [b'Z' | b'z'] => Some(0),
         _ if s.eq_ignore_ascii_case(b"utc") || s.eq_ignore_ascii_case(b"gmt") => Some(0),
         [sign @ (b'+' | b'-'), rest @ ..] => {
+            // `+0100` as RFC 2822 writes it, else `+01:00` or `+01`.
+            let mut colon = [b':'; 5];
+            let rest = match rest {
+                [h1, h2, m1, m2] if rest.iter().all(u8::is_ascii_digit) => {
+                    (colon[0], colon[1], colon[3], colon[4]) = (*h1, *h2, *m1, *m2);
+                    &colon[..]
+                }
+                _ => rest,
+            };
             let (h, h_len, rest) = number_at(rest, 2)?;
             let rest = rest.strip_prefix(b":").unwrap_or(rest);
             let m = if rest.is_empty() {
@@ -667,6 +832,18 @@ pub(crate) fn is_bool_name(name: &str) -> bool {
     })
 }
 
+/// Header names that announce dates: `date`, `signup_date`, `dob`, `birthday`, `created_on`, …
+pub(crate) fn is_date_name(name: &str) -> bool {
+    let words = words(name);
+    let last = words.last().map_or("", String::as_str);
+    words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "date" | "dob" | "birthday" | "birthdate" | "day" | "dt" | "yyyymmdd"
+        )
+    }) || last == "on"
+}
+
 /// Header names under which integers may be epoch seconds or milliseconds.
 pub(crate) fn is_epoch_name(name: &str) -> bool {
     let words = words(name);
@@ -723,6 +900,49 @@ mod tests {
         assert_eq!(secs("2025-02-30"), None);
         assert_eq!(secs("13/13/2025"), None);
         assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        let day = |s: &str| parse_date(s.as_bytes()).and_then(|d| d.days(true));
+        let first_of_march = Some(days_from_civil(2025, 3, 1));
+        for written in [
+            "1 Mar 2025",
+            "01 March 2025",
+            "1 mar. 2025",
+            "01-Mar-2025",
+            "01-MAR-25",
+            "1/Mar/2025",
+            "March 1, 2025",
+            "Mar 1 2025",
+            "Mar 1, 2025",
+            "Sat, 1 Mar 2025",
+            "Saturday, March 1, 2025",
+        ] {
+            assert_eq!(day(written), first_of_march, "{written}");
+        }
+        assert_eq!(day("Sept 30, 2025"), Some(days_from_civil(2025, 9, 30)));
+        assert_eq!(
+            secs("Sat, 01 Mar 2025 14:30:00 +0100"),
+            Some(days_from_civil(2025, 3, 1) * 86_400 + 13 * 3600 + 30 * 60)
+        );
+        assert_eq!(
+            secs("March 1, 2025 2:30 PM"),
+            Some(days_from_civil(2025, 3, 1) * 86_400 + 14 * 3600 + 30 * 60)
+        );
+        for not_a_date in [
+            "31 Feb 2025",
+            "1 Ma 2025",
+            "1 Mars 2025",
+            "May be",
+            "March 2025",
+            "1 Mar 25",
+            "Mar 1, 25",
+            "Maybe 1, 2025",
+            "Monday",
+        ] {
+            assert_eq!(day(not_a_date), None, "{not_a_date}");
+        }
+        assert_eq!(compact_date(20_250_301, 1970..=2100), first_of_march);
+        assert_eq!(compact_date(20_250_230, 1970..=2100), None);
+        assert_eq!(compact_date(18_990_101, 1970..=2100), None);
+        assert_eq!(compact_date(123, 1970..=2100), None);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use super::detect::{FileKind, is_email_name};
 use super::gather::gather;
 use super::keys::{
-    EXAMPLES, KeyIndex, MISSING, Normalized, UNMATCHED, is_key_storage, key_text, resolve,
+    EXAMPLES, KeyIndex, MISSING, Normalized, UNMATCHED, all_distinct, is_key_storage, key_text,
+    resolve,
 };
 use super::plan::{JoinLink, JoinPlan};
 use super::time::{column_max, column_times, parse_as_of};
@@ -240,6 +241,10 @@ fn population_report(
         duplicate_examples: Vec::new(),
     };
     if let Some(column) = key.and_then(|k| population.column_loose(k)) {
+        if let Some(missing) = all_distinct(column, is_email_name(column.name())) {
+            report.missing_keys = missing;
+            return report;
+        }
         let normalized = Normalized::new(column, is_email_name(column.name()));
         let index = normalized.index();
         report.missing_keys = index.missing;

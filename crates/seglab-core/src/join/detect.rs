@@ -1,6 +1,6 @@
 //! Guessing what a file is — users, accounts, events, survey answers — from its columns and values.
 
-use super::keys::{Normalized, is_key_storage, key_text};
+use super::keys::{Normalized, all_distinct, is_key_storage, key_text};
 use super::{Source, stem};
 use crate::table::{Column, ColumnData, ColumnType, Table};
 use rustc_hash::FxHashMap;
@@ -117,6 +117,9 @@ pub(crate) fn is_email_name(name: &str) -> bool {
 /// Where a key first repeats: the value and the two rows (1-based), or `None` when every value is distinct.
 fn first_repeat(column: &Column) -> Option<(String, usize, usize)> {
     let ignore_case = is_email_name(column.name());
+    if all_distinct(column, ignore_case).is_some() {
+        return None;
+    }
     let normalized = Normalized::new(column, ignore_case);
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for row in 0..normalized.rows() {

@@ -23,12 +23,132 @@ fn normalize_str<'s>(raw: &'s str, ignore_case: bool, buf: &'s mut String) -> Op
     if trimmed.is_empty() {
         return None;
     }
-    if ignore_case && trimmed.chars().any(char::is_uppercase) {
+    if !ignore_case {
+        return Some(trimmed);
+    }
+    // Most keys are ASCII: fold them byte by byte, without decoding characters.
+    if trimmed.is_ascii() {
+        if !trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Some(trimmed);
+        }
+        buf.clear();
+        buf.push_str(trimmed);
+        buf.make_ascii_lowercase();
+        return Some(buf.as_str());
+    }
+    if trimmed.chars().any(char::is_uppercase) {
         buf.clear();
         buf.extend(trimmed.chars().flat_map(char::to_lowercase));
         return Some(buf.as_str());
     }
     Some(trimmed)
+}
+
+/// The hash of a normalised key's text.
+pub(crate) fn text_hash(key: &str) -> u64 {
+    crate::hash::hash64(key.as_bytes())
+}
+
+/// The rows with a key and whether every key among them is distinct, decided from 64-bit hashes of
+/// the normalised keys: `Some(missing rows)` when no two hashes are equal (so no two keys are), `None`
+/// when some are (a repeat, or very rarely a collision), which the caller settles with the exact index.
+/// Sorting a million hashes costs a fraction of a map from every key to its row.
+pub(crate) fn all_distinct(column: &Column, ignore_case: bool) -> Option<usize> {
+    let valid = column.valid();
+    let mut buf = String::new();
+    let mut missing = 0;
+    let mut hashes: Vec<u64> = Vec::with_capacity(valid.count());
+    match column.data() {
+        ColumnData::Dictionary(dict) => {
+            let per_value: Vec<Option<u64>> = dict
+                .values
+                .iter()
+                .map(|v| normalize_str(v, ignore_case, &mut buf).map(text_hash))
+                .collect();
+            for (row, &code) in dict.codes.iter().enumerate() {
+                match per_value.get(code as usize).copied().flatten() {
+                    Some(hash) if valid.get(row) => hashes.push(hash),
+                    _ => missing += 1,
+                }
+                // More rows than values: some value repeats.
+                if hashes.len() > per_value.len() {
+                    return None;
+                }
+            }
+        }
+        ColumnData::Strings(strings) => {
+            for (row, value) in strings.iter().enumerate() {
+                let key = if valid.get(row) {
+                    normalize_str(value, ignore_case, &mut buf)
+                } else {
+                    None
+                };
+                match key {
+                    Some(key) => hashes.push(text_hash(key)),
+                    None => missing += 1,
+                }
+            }
+        }
+        ColumnData::Integer(values) => {
+            for (row, &value) in values.iter().enumerate() {
+                if valid.get(row) {
+                    hashes.push(value as u64);
+                } else {
+                    missing += 1;
+                }
+            }
+        }
+        _ => return Some(column.len()),
+    }
+    hashes.sort_unstable();
+    hashes.windows(2).all(|w| w[0] != w[1]).then_some(missing)
+}
+
+/// Hashes of a column's normalised keys (case-folded), for testing whether sampled keys of another file
+/// occur in it; integers hash their decimal text, as they compare.
+pub(crate) fn key_hash_set(column: &Column) -> FxHashSet<u64> {
+    let valid = column.valid();
+    let mut buf = String::new();
+    let mut set = FxHashSet::default();
+    match column.data() {
+        ColumnData::Dictionary(dict) => {
+            let mut used = vec![false; dict.values.len()];
+            for (row, &code) in dict.codes.iter().enumerate() {
+                if valid.get(row)
+                    && let Some(slot) = used.get_mut(code as usize)
+                {
+                    *slot = true;
+                }
+            }
+            for (value, used) in dict.values.iter().zip(used) {
+                if used && let Some(key) = normalize_str(value, true, &mut buf) {
+                    set.insert(text_hash(key));
+                }
+            }
+        }
+        ColumnData::Strings(strings) => {
+            set.reserve(strings.len());
+            for (row, value) in strings.iter().enumerate() {
+                if valid.get(row)
+                    && let Some(key) = normalize_str(value, true, &mut buf)
+                {
+                    set.insert(text_hash(key));
+                }
+            }
+        }
+        ColumnData::Integer(values) => {
+            set.reserve(values.len());
+            for (row, value) in values.iter().enumerate() {
+                if valid.get(row) {
+                    buf.clear();
+                    let _ = write!(buf, "{value}");
+                    set.insert(text_hash(&buf));
+                }
+            }
+        }
+        _ => {}
+    }
+    set
 }
 
 /// The key columns' values, normalised once into one string buffer.

@@ -3,9 +3,10 @@
 use super::detect::{
     FileGuess, FileKind, classify, is_email_name, is_user_key_name, key_rank, simple_name,
 };
-use super::keys::{KeyIndex, Normalized, key_text, sample_rows};
+use super::keys::{key_hash_set, key_text, sample_rows, text_hash};
 use super::{JoinError, Source};
 use crate::table::Column;
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 /// How the files join: shown to the user, editable, and carried in the shared link.
@@ -110,11 +111,8 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
             };
         }
     };
-    let normalized: Vec<Normalized<'_>> = targets
-        .iter()
-        .map(|(_, c)| Normalized::new(c, true))
-        .collect();
-    let indexes: Vec<KeyIndex<'_>> = normalized.iter().map(Normalized::index).collect();
+    // The population's key values, hashed once and only when another file needs matching to them.
+    let mut indexes: Option<Vec<FxHashSet<u64>>> = None;
 
     for (i, (source, guess)) in sources.iter().zip(&guesses).enumerate() {
         if Some(i) == population {
@@ -131,7 +129,9 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
                 (key, "user_id".to_owned(), ignore_case)
             })
         } else {
-            best_pair(*source, guess, &targets, &indexes)
+            let indexes = indexes
+                .get_or_insert_with(|| targets.iter().map(|(_, c)| key_hash_set(c)).collect());
+            best_pair(*source, guess, &targets, indexes)
         };
         let Some((key, population_key, ignore_case)) = best else {
             let population = plan
@@ -181,7 +181,7 @@ fn best_pair(
     source: Source<'_>,
     guess: &FileGuess,
     targets: &[(String, &Column)],
-    indexes: &[KeyIndex<'_>],
+    indexes: &[FxHashSet<u64>],
 ) -> Option<(String, String, bool)> {
     let mut best: Option<(f64, String, String, bool)> = None;
     let mut buf = String::new();
@@ -203,7 +203,7 @@ fn best_pair(
                 lower.clear();
                 lower.extend(text.chars().flat_map(char::to_lowercase));
                 sampled += 1;
-                found += usize::from(index.get(&lower).is_some());
+                found += usize::from(index.contains(&text_hash(&lower)));
             }
             if found == 0 {
                 continue;
