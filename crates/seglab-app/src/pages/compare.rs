@@ -216,7 +216,7 @@ fn ComparisonView(
     let for_exports = comparison.clone();
     view! {
         <div data-testid="comparison">
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
                 <table class="compare-groups">
                     <caption>"Compared groups"</caption>
                     <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Users"</th><th scope="col" class="num">"Share of all"</th></tr></thead>
@@ -595,7 +595,7 @@ fn numeric_detail(
         .collect_view();
     view! {
         {chart}
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table">
                 <caption class="visually-hidden">{format!("{name} per group")}</caption>
                 <thead><tr>
@@ -660,7 +660,7 @@ fn categorical_detail(
         .map(|s| view! { <td class="num">{format::count(usize::try_from(s.missing).unwrap_or(usize::MAX))}</td> })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table">
                 <caption class="visually-hidden">{format!("Share of each value of {name} per group, with 95% intervals and counts")}</caption>
                 <thead><tr><th scope="col">"Value"</th>{header}</tr></thead>
@@ -718,7 +718,7 @@ fn boolean_detail(
         .collect_view();
     view! {
         {chart}
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table">
                 <caption class="visually-hidden">{format!("Rate of {name} per group")}</caption>
                 <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Yes"</th><th scope="col" class="num">"Of"</th><th scope="col" class="num">"Rate (95% CI)"</th><th scope="col" class="num">"Missing"</th></tr></thead>
@@ -766,7 +766,7 @@ fn date_detail(
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table">
                 <caption class="visually-hidden">{format!("Dates of {name} per group")}</caption>
                 <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Values"</th><th scope="col" class="num">"Missing"</th><th scope="col" class="num">"Earliest"</th><th scope="col" class="num">"Median"</th><th scope="col" class="num">"Latest"</th><th scope="col">"By month"</th></tr></thead>
@@ -790,7 +790,7 @@ fn OverlapView(
     view! {
         <section class="overlap" aria-labelledby="overlap-title">
             <h3 id="overlap-title">"Overlap"</h3>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
                 <table data-testid="overlap">
                     <caption class="visually-hidden">"Users in both segments, and the Jaccard index"</caption>
                     <thead><tr><th scope="col">"Segment"</th>{names.iter().map(|n| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
@@ -813,8 +813,8 @@ fn OverlapView(
             </div>
             <h4>"Every intersection"</h4>
             <div class="upset-wrap">
-                <div class="table-scroll"><UpSet overlap=upset colors=colors/></div>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table"><UpSet overlap=upset colors=colors/></div>
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
                     <table data-testid="intersections">
                         <caption class="visually-hidden">"Users in exactly these segments and no other"</caption>
                         <thead><tr><th scope="col">"Exactly in"</th><th scope="col" class="num">"Users"</th></tr></thead>
@@ -945,7 +945,7 @@ fn PivotTable(
             .collect_view()
     });
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table" data-testid="pivot">
                 <caption class="visually-hidden">{format!("Share of each value of {column} per group, with 95% intervals and counts")}</caption>
                 <thead><tr><th scope="col">{column.clone()}</th>{header}</tr></thead>
@@ -984,13 +984,14 @@ fn NpsView(
         .map(|c| c.name.clone())
         .collect();
     // A survey score is picked by name when the user has not chosen a column yet.
+    let named = |c: &&String, prefix: &str| {
+        let c = c.to_lowercase();
+        c.contains("nps") && c.starts_with(prefix)
+    };
     let guess = columns
         .iter()
-        .find(|c| {
-            let c = c.to_lowercase();
-            c.contains("nps") && (c.contains("score") || c.starts_with("latest"))
-        })
-        .or_else(|| columns.iter().find(|c| c.to_lowercase().contains("nps")))
+        .find(|c| named(c, "latest("))
+        .or_else(|| columns.iter().find(|c| named(c, "")))
         .cloned();
     Effect::new(move |_| {
         if let Some(guess) = guess
@@ -1093,7 +1094,7 @@ fn nps_table(nps: &NpsComparison, groups: &[GroupInfo]) -> AnyView {
         .collect_view();
     view! {
         {chart}
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
             <table class="compare-table" data-testid="nps">
                 <caption class="visually-hidden">{format!("NPS from {} per group: % promoters (9–10) minus % detractors (0–6)", nps.column)}</caption>
                 <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Answers"</th><th scope="col" class="num">"Promoters"</th><th scope="col" class="num">"Passives"</th><th scope="col" class="num">"Detractors"</th><th scope="col" class="num">"NPS (95% CI)"</th></tr></thead>
