@@ -119,7 +119,10 @@ test('the Compare view: segments, baseline, distinguish, breakdown, NPS, exports
   await screenshotWidths(page, 'compare');
   await page.setViewportSize({ width: 390, height: 900 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(overflow <= 391, `the page is ${overflow} px wide at 390 px`);
+  const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((el) => el.getBoundingClientRect().right > 392 && !el.closest('.table-scroll'))
+    .slice(0, 8).map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)} ${el.closest('section')?.id || el.closest('section')?.getAttribute('aria-labelledby') || ''}`));
+  assert.ok(overflow <= 391, `the page is ${overflow} px wide at 390 px: ${wide.join(' | ')}`);
   await page.setViewportSize({ width: 1280, height: 900 });
 
   // The link reopens the same comparison: both segments compared, Segment 2 the baseline.
