@@ -118,6 +118,52 @@ function compareQueries(comparison) {
   return queries;
 }
 
+/** The comparison panel of 2 segments, one DuckDB query per widget (sizes, mean, median, p90, histogram over
+ * Seglab's edges, the breakdown by a column), against Seglab's `Panel` request answered in the worker. */
+const PANEL_COLUMN = 'arr';
+const PANEL_BY = 'country';
+function panelQueries(edges) {
+  const groups = [`(${SQL_A})`, `(${SQL_B})`];
+  const per = (f) => groups.map((g, i) => f(g, i)).join(', ');
+  const c = q(PANEL_COLUMN);
+  const queries = [
+    `SELECT ${per((g, i) => `count(*) FILTER (WHERE ${g}) AS size${i}`)} FROM u`,
+    `SELECT ${per((g, i) => `avg(${c}) FILTER (WHERE ${g}) AS mean${i}`)} FROM u`,
+    `SELECT ${per((g, i) => `quantile_cont(${c}, 0.5) FILTER (WHERE ${g}) AS median${i}`)} FROM u`,
+    `SELECT ${per((g, i) => `quantile_cont(${c}, 0.9) FILTER (WHERE ${g}) AS p90_${i}`)} FROM u`,
+  ];
+  if (edges.length >= 2) {
+    const bins = edges.length - 1;
+    const width = edges[1] - edges[0];
+    queries.push(`SELECT least(greatest(floor((${c} - ${edges[0]}) / ${width}), 0), ${bins - 1})::INTEGER AS bin, ${per((g, i) => `count(*) FILTER (WHERE ${g}) AS n${i}`)} FROM u WHERE ${c} IS NOT NULL GROUP BY bin ORDER BY bin`);
+  }
+  queries.push(`SELECT ${q(PANEL_BY)} AS value, ${per((g, i) => `count(*) FILTER (WHERE ${g}) AS n${i}`)} FROM u WHERE ${q(PANEL_BY)} IS NOT NULL GROUP BY value ORDER BY n0 + n1 DESC LIMIT 1000`);
+  return queries;
+}
+
+async function panelOf2(page, rows) {
+  const request = { type: 'panel', segments: [SEGMENT_A, SEGMENT_B], selected: [0, 1], column: PANEL_COLUMN, by: PANEL_BY };
+  const first = await page.evaluate((r) => window.bench.seglabTimed(r), request);
+  if (first.last.type !== 'panel' || !first.last.result.Ok) throw new Error(`seglab panel: ${JSON.stringify(first.last).slice(0, 300)}`);
+  const seglabPanel = first.last.result.Ok;
+  const queries = panelQueries(seglabPanel.edges);
+  const check = (await page.evaluate((qs) => window.bench.duck(qs), queries)).results;
+  const sizes = [check[0][0].size0, check[0][0].size1];
+  const means = [check[1][0].mean0, check[1][0].mean1];
+  const agree = seglabPanel.groups.every((g, i) => g.size === sizes[i] && Math.abs((g.mean ?? 0) - (means[i] ?? 0)) <= 1e-6 * Math.max(1, Math.abs(means[i] ?? 0)));
+  results.notes.push(`panel of 2 segments: sizes seglab ${seglabPanel.groups.map((g) => g.size).join('/')}, duckdb ${sizes.join('/')}; means ${agree ? 'agree' : 'DIFFER'}; ${seglabPanel.breakdown.rows.length} ${PANEL_BY} values`);
+  const entry = { name: `panel of 2 segments (count, mean, median, p90, histogram of ${PANEL_COLUMN}, breakdown by ${PANEL_BY}), ${rows.toLocaleString('en-US')} users; ${queries.length} SQL queries`, seglab_worker: [], seglab_round_trip: [], duckdb: [] };
+  for (let run = 0; run < RUNS; run += 1) {
+    const s = await page.evaluate((r) => window.bench.seglabTimed(r), request);
+    entry.seglab_worker.push(s.worker_ms);
+    entry.seglab_round_trip.push(s.round_trip_ms);
+    const d = await page.evaluate((qs) => window.bench.duck(qs), queries);
+    entry.duckdb.push(d.ms);
+    console.error(`panel run ${run + 1}: seglab ${fmtFine(s.worker_ms)} (round trip ${fmtFine(s.round_trip_ms)}) / duckdb ${fmtFine(d.ms)} (${(d.ms / s.worker_ms).toFixed(1)}x)`);
+  }
+  results.queries.push(entry);
+}
+
 // ---- The session -----------------------------------------------------------------------------------
 
 const results = { runs: RUNS, loads: [], queries: [], startup: null, sizes: null, notes: [] };
@@ -231,6 +277,7 @@ async function queries(page, eventsIndex) {
   }
   results.notes.push(`property segment members: seglab ${propertyCounts[0]}, duckdb ${propertyCounts[1]} (${propertyCounts[0] === propertyCounts[1] ? 'agree' : 'DIFFER'})`);
   results.queries.push(property, panel);
+  await panelOf2(page, users.rows);
 
   if (eventsIndex == null) return;
   const events = await page.evaluate((i) => window.bench.keep(i, 'e'), eventsIndex);

@@ -181,7 +181,61 @@ impl Engine {
                     .map(|(view, _)| view)
                     .collect(),
             },
-            Request::Compare { segments, selected } => self.compare(&segments, &selected),
+            Request::Compare {
+                segments,
+                selected,
+                baseline,
+            } => self.compare(&segments, &selected, baseline),
+            Request::Distinguish {
+                segments,
+                selected,
+                a,
+                b,
+            } => self.distinguish(&segments, &selected, a, b),
+            Request::Breakdown {
+                segments,
+                selected,
+                column,
+            } => Response::Breakdown {
+                result: self.compared(&segments, &selected).and_then(|sets| {
+                    compare::breakdown(&self.dataset.population, &sets.groups(), &column)
+                        .map_err(|e| e.to_string())
+                }),
+            },
+            Request::Nps {
+                segments,
+                selected,
+                baseline,
+                column,
+            } => Response::Nps {
+                result: self.compared(&segments, &selected).and_then(|sets| {
+                    let base = sets.position(baseline);
+                    compare::compare_nps(&self.dataset.population, &column, &sets.groups(), base)
+                        .map_err(|e| e.to_string())
+                }),
+            },
+            Request::Members { segments, index } => self.members(&segments, index),
+            Request::Panel {
+                segments,
+                selected,
+                column,
+                by,
+            } => Response::Panel {
+                result: self
+                    .selections(&segments, &selected)
+                    .and_then(|selections| {
+                        let groups: Vec<Group<'_>> = selections
+                            .iter()
+                            .map(|s| Group {
+                                name: s.name.clone(),
+                                color: String::new(),
+                                members: &s.members,
+                            })
+                            .collect();
+                        compare::panel(&self.dataset.population, &groups, &column, &by, PANEL_BINS)
+                            .map_err(|e| e.to_string())
+                    }),
+            },
             Request::Sql {
                 segments,
                 index,
@@ -362,10 +416,16 @@ impl Engine {
         }
     }
 
-    /// The selected segments side by side with everyone else, which is the baseline.
-    fn compare(&self, defs: &[Segment], selected: &[usize]) -> Response {
+    /// The selected segments (in order) and everyone else, with their members, or why one cannot be used.
+    fn compared(&self, defs: &[Segment], selected: &[usize]) -> Result<ComparedSets, String> {
         let evaluated = self.evaluate(defs);
-        let mut groups = Vec::new();
+        let mut sets = ComparedSets {
+            indices: Vec::new(),
+            names: Vec::new(),
+            colors: Vec::new(),
+            members: Vec::new(),
+        };
+        let mut union = Bitset::new(self.dataset.users());
         for &index in selected {
             let Some((view, members)) = evaluated.get(index) else {
                 continue;
@@ -375,27 +435,44 @@ impl Engine {
                     .error
                     .as_ref()
                     .map_or("it has an error", |e| e.message.as_str());
-                return Response::CompareFailed {
-                    message: format!("“{}” cannot be compared yet: {reason}", view.name),
-                };
+                return Err(format!("“{}” cannot be compared yet: {reason}", view.name));
             };
-            groups.push(Group {
-                name: view.name.clone(),
-                color: defs[index].color.clone(),
-                members,
-            });
+            union.or_inplace(members);
+            sets.indices.push(Some(index));
+            sets.names.push(view.name.clone());
+            sets.colors.push(defs[index].color.clone());
+            sets.members.push(members.clone());
         }
+        if sets.members.is_empty() {
+            return Err("choose at least one segment to compare".into());
+        }
+        sets.indices.push(None);
+        sets.names.push(EVERYONE_ELSE.into());
+        sets.colors.push(REST_COLOR.into());
+        sets.members.push(union.not());
+        Ok(sets)
+    }
+
+    /// The selected segments side by side with everyone else; `baseline` is a segment's index, or
+    /// `None` for everyone else.
+    fn compare(&self, defs: &[Segment], selected: &[usize], baseline: Option<usize>) -> Response {
+        let sets = match self.compared(defs, selected) {
+            Ok(sets) => sets,
+            Err(message) => return Response::CompareFailed { message },
+        };
+        let all = sets.groups();
+        let given = &all[..all.len() - 1];
         let options = CompareOptions {
-            baseline: groups.len(),
+            baseline: sets.position(baseline),
             include_rest: true,
             ..CompareOptions::default()
         };
-        let overlap = if groups.len() > 1 {
-            compare::overlap(&groups).ok()
+        let overlap = if given.len() > 1 {
+            compare::overlap(given).ok()
         } else {
             None
         };
-        match compare::compare(&self.dataset.population, &groups, &options) {
+        match compare::compare(&self.dataset.population, given, &options) {
             Ok(comparison) => Response::Comparison {
                 comparison,
                 overlap,
@@ -404,6 +481,100 @@ impl Engine {
                 message: error.to_string(),
             },
         }
+    }
+
+    /// The significant differences between two of the compared groups, largest effect first.
+    fn distinguish(
+        &self,
+        defs: &[Segment],
+        selected: &[usize],
+        a: Option<usize>,
+        b: Option<usize>,
+    ) -> Response {
+        let sets = match self.compared(defs, selected) {
+            Ok(sets) => sets,
+            Err(message) => {
+                return Response::Distinguished {
+                    a: String::new(),
+                    b: String::new(),
+                    result: Err(message),
+                };
+            }
+        };
+        let groups = sets.groups();
+        let (a, b) = (&groups[sets.position(a)], &groups[sets.position(b)]);
+        let result = if a.name == b.name {
+            Err("choose two different groups".to_owned())
+        } else {
+            compare::distinguish(&self.dataset.population, a, b).map_err(|e| e.to_string())
+        };
+        Response::Distinguished {
+            a: a.name.clone(),
+            b: b.name.clone(),
+            result,
+        }
+    }
+
+    /// A segment's members as CSV.
+    fn members(&self, defs: &[Segment], index: usize) -> Response {
+        let Some(def) = defs.get(index) else {
+            return Response::Failed {
+                message: format!("there is no segment number {}", index + 1),
+            };
+        };
+        let csv = match self.evaluate(defs).into_iter().nth(index) {
+            Some((_, Some(members))) => Ok(seglab_core::report::members_csv(
+                &self.dataset.population,
+                &members,
+            )),
+            Some((view, None)) => Err(view
+                .error
+                .map_or_else(|| "it has an error".to_owned(), |e| e.message)),
+            None => Err("it could not be evaluated".to_owned()),
+        };
+        Response::Members {
+            name: def.name.clone(),
+            csv,
+        }
+    }
+}
+
+/// What the automatic last group of a comparison is called, and its colour.
+const EVERYONE_ELSE: &str = "Everyone else";
+const REST_COLOR: &str = "#9ca3af";
+
+/// Histogram bins of the comparison panel.
+const PANEL_BINS: usize = 20;
+
+/// The compared segments and everyone else (last), with their members.
+struct ComparedSets {
+    /// The segment index of each group; `None` for everyone else.
+    indices: Vec<Option<usize>>,
+    names: Vec<String>,
+    colors: Vec<String>,
+    members: Vec<Bitset>,
+}
+
+impl ComparedSets {
+    fn groups(&self) -> Vec<Group<'_>> {
+        self.names
+            .iter()
+            .zip(&self.colors)
+            .zip(&self.members)
+            .map(|((name, color), members)| Group {
+                name: name.clone(),
+                color: color.clone(),
+                members,
+            })
+            .collect()
+    }
+
+    /// The position of the group of segment `index`; everyone else (the last) for `None` or a segment
+    /// not compared.
+    fn position(&self, index: Option<usize>) -> usize {
+        index
+            .and_then(|i| self.indices.iter().position(|&g| g == Some(i)))
+            .unwrap_or(self.indices.len() - 1)
     }
 }
 

@@ -43,6 +43,45 @@ pub enum Request {
     Compare {
         segments: Vec<Segment>,
         selected: Vec<usize>,
+        /// The segment (an index into `segments`, one of `selected`) the others are compared with;
+        /// `None` for everyone else.
+        #[serde(default)]
+        baseline: Option<usize>,
+    },
+    /// What distinguishes `a` from `b` (indices into `segments`; `None` for everyone else, the users
+    /// in none of `segments[selected]`); answered with `Distinguished`.
+    Distinguish {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        a: Option<usize>,
+        b: Option<usize>,
+    },
+    /// `segments[selected]` and everyone else broken down by a column; answered with `Breakdown`.
+    Breakdown {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        column: String,
+    },
+    /// The NPS of `segments[selected]` and everyone else from a column of 0–10 answers, each against
+    /// the baseline (as in `Compare`); answered with `Nps`.
+    Nps {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        baseline: Option<usize>,
+        column: String,
+    },
+    /// The members of `segments[index]` as CSV (formula-injection escaped); answered with `Members`.
+    Members {
+        segments: Vec<Segment>,
+        index: usize,
+    },
+    /// The comparison panel of `segments[selected]` alone: sizes, mean, median, 90th percentile and a
+    /// histogram of the numeric `column`, and a breakdown by `by`; answered with `Panel`.
+    Panel {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        column: String,
+        by: String,
     },
     /// `segments[index]` as a SQL query for a warehouse; answered with `Sql`.
     Sql {
@@ -178,6 +217,26 @@ pub enum Response {
     /// Why the comparison cannot be shown (e.g. a compared segment has an error), in words for the page.
     CompareFailed {
         message: String,
+    },
+    /// The significant differences between two groups, largest effect first.
+    Distinguished {
+        a: String,
+        b: String,
+        result: Result<Vec<seglab_core::compare::Finding>, String>,
+    },
+    Breakdown {
+        result: Result<seglab_core::compare::Pivot, String>,
+    },
+    Nps {
+        result: Result<seglab_core::compare::NpsComparison, String>,
+    },
+    /// A segment's members as CSV, or why there are none to give.
+    Members {
+        name: String,
+        csv: Result<String, String>,
+    },
+    Panel {
+        result: Result<seglab_core::compare::Panel, String>,
     },
     Funnel {
         result: Result<seglab_core::impact::FunnelResult, String>,

@@ -4,7 +4,7 @@ use crate::browser;
 use crate::protocol::{DatasetView, FileView, Request, Response, SegmentView};
 use leptos::prelude::*;
 use seglab_core::ColumnType;
-use seglab_core::compare::Comparison;
+use seglab_core::compare::{Comparison, Finding, NpsComparison, Pivot};
 use seglab_core::segment::Dialect;
 use seglab_core::segment::Segment;
 use seglab_core::share::TypeOverride;
@@ -37,6 +37,9 @@ pub struct LoadProgress {
     pub rows: u64,
 }
 
+/// What distinguishes two groups: their names and the significant differences, or why there are none.
+pub type Distinguished = (String, String, Result<Vec<Finding>, String>);
+
 /// The page's state. Copy: every field is a signal.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -68,6 +71,18 @@ pub struct AppState {
     pub types: RwSignal<Vec<TypeOverride>>,
     /// Which segments the comparison shows (indices into `segments`).
     pub compared: RwSignal<Vec<usize>>,
+    /// The segment the others are compared with (an index into `segments`); `None` for everyone else.
+    pub base: RwSignal<Option<usize>>,
+    /// The two groups "What distinguishes" contrasts (segment indices; `None` for everyone else), and
+    /// what the engine found: (name of a, name of b, the findings or why there are none).
+    pub pair: RwSignal<Option<(Option<usize>, Option<usize>)>>,
+    pub distinguished: RwSignal<Option<Distinguished>>,
+    /// The column the compared segments are broken down by, and the pivot.
+    pub breakdown_by: RwSignal<Option<String>>,
+    pub breakdown: RwSignal<Option<Result<Pivot, String>>>,
+    /// The column of 0–10 answers the NPS is computed from, and the NPS per segment.
+    pub nps_column: RwSignal<Option<String>>,
+    pub nps: RwSignal<Option<Result<NpsComparison, String>>>,
     next_notice: StoredValue<u64>,
 }
 
@@ -87,6 +102,13 @@ impl AppState {
             compare_error: RwSignal::new(None),
             overlap: RwSignal::new(None),
             compared: RwSignal::new(Vec::new()),
+            base: RwSignal::new(None),
+            pair: RwSignal::new(None),
+            distinguished: RwSignal::new(None),
+            breakdown_by: RwSignal::new(None),
+            breakdown: RwSignal::new(None),
+            nps_column: RwSignal::new(None),
+            nps: RwSignal::new(None),
             types: RwSignal::new(Vec::new()),
             discovery: RwSignal::new(None),
             funnel: RwSignal::new(None),
@@ -104,6 +126,7 @@ impl AppState {
             self.notify(NoticeKind::Error, message);
         }
         self.restore_from_url();
+        self.sync_compare_extras();
         Effect::new(move |_| {
             let segments = self.segments.get();
             if let Ok(json) = serde_json::to_string(&crate::components::share_bar::SegmentFile {
@@ -115,6 +138,7 @@ impl AppState {
             browser::replace_query(&crate::pages::segments::encode_state(
                 &segments,
                 &self.compared.get(),
+                self.base.get(),
                 &self.types.get(),
             ));
         });
@@ -133,6 +157,7 @@ impl AppState {
                         &Request::Compare {
                             segments: segments.clone(),
                             selected: compared,
+                            baseline: self.base.get(),
                         },
                         None,
                     );
@@ -148,6 +173,50 @@ impl AppState {
                         None,
                     );
                 }
+            }
+        });
+    }
+
+    /// Sends the Compare view's extra requests (what distinguishes two groups, the breakdown, the NPS)
+    /// whenever the segments or the choices they depend on change.
+    fn sync_compare_extras(self) {
+        Effect::new(move |_| {
+            let segments = self.segments.get();
+            let selected = self.compared.get();
+            if !self.ready.get() || self.files.with(Vec::is_empty) || selected.is_empty() {
+                return;
+            }
+            if let Some((a, b)) = self.pair.get() {
+                browser::post(
+                    &Request::Distinguish {
+                        segments: segments.clone(),
+                        selected: selected.clone(),
+                        a,
+                        b,
+                    },
+                    None,
+                );
+            }
+            if let Some(column) = self.breakdown_by.get() {
+                browser::post(
+                    &Request::Breakdown {
+                        segments: segments.clone(),
+                        selected: selected.clone(),
+                        column,
+                    },
+                    None,
+                );
+            }
+            if let Some(column) = self.nps_column.get() {
+                browser::post(
+                    &Request::Nps {
+                        segments,
+                        selected,
+                        baseline: self.base.get(),
+                        column,
+                    },
+                    None,
+                );
             }
         });
     }
@@ -177,6 +246,7 @@ impl AppState {
         }
         self.segments.set(shared.segments);
         self.compared.set(shared.compared);
+        self.base.set(shared.base);
         // Sent now, so that it reaches the worker before any file the user drops: requests wait in order
         // until the worker is ready.
         if !shared.types.is_empty() {
@@ -246,7 +316,7 @@ impl AppState {
         match response {
             Response::Ready => self.ready.set(true),
             // Handled inside the worker, or only sent to the benchmark page.
-            Response::Reload { .. } | Response::Timed { .. } => {}
+            Response::Reload { .. } | Response::Timed { .. } | Response::Panel { .. } => {}
             Response::Discovery { result } => self.discovery.set(Some(result)),
             Response::Funnel { result } => self.funnel.set(Some(result)),
             Response::Retention { result } => self.retention.set(Some(result)),
@@ -310,6 +380,23 @@ impl AppState {
                 self.compare_error.set(Some(message));
             }
             Response::Sql { name, sql, .. } => self.sql.set(Some((name, sql))),
+            Response::Distinguished { a, b, result } => {
+                self.distinguished.set(Some((a, b, result)));
+            }
+            Response::Breakdown { result } => self.breakdown.set(Some(result)),
+            Response::Nps { result } => self.nps.set(Some(result)),
+            Response::Members { name, csv } => match csv {
+                Ok(csv) => {
+                    let file = format!("{}-members.csv", crate::pages::compare::file_stem(&name));
+                    if let Err(message) = browser::download(&file, "text/csv;charset=utf-8", &csv) {
+                        self.notify(NoticeKind::Error, format!("The download failed: {message}"));
+                    }
+                }
+                Err(message) => self.notify(
+                    NoticeKind::Error,
+                    format!("“{name}” has no members to export: {message}"),
+                ),
+            },
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
             // Only benchmarks ask for timings.
         }

@@ -86,6 +86,7 @@ fn the_sample_loads_joins_and_segments_like_python_counts() {
     let Response::Comparison { comparison, .. } = engine.handle(Request::Compare {
         segments,
         selected: vec![0],
+        baseline: None,
     }) else {
         panic!("expected a comparison")
     };

@@ -3,7 +3,6 @@
 
 use crate::data::{self, DataArgs};
 use crate::error::CliError;
-use crate::members_csv;
 use crate::output::thousands;
 use seglab_core::Value;
 use seglab_core::segment::{self, Dialect, Expr, SegmentError, SegmentSet};
@@ -229,15 +228,12 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let population = data.dataset.users();
     if let Some(path) = &args.members_csv {
         let table = &data.dataset.population;
+        let csv = seglab_core::report::members_csv(table, &members);
         if path.as_os_str() == "-" {
-            members_csv::write(&mut *out, table, &members)?;
+            out.write_all(csv.as_bytes())?;
             return Ok(());
         }
-        let file = std::fs::File::create(path).map_err(|e| CliError::write(path, e))?;
-        let mut file = std::io::BufWriter::new(file);
-        members_csv::write(&mut file, table, &members)
-            .and_then(|()| file.flush())
-            .map_err(|e| CliError::write(path, e))?;
+        std::fs::write(path, csv).map_err(|e| CliError::write(path, e))?;
     }
     if args.count {
         for note in &data.notes {

@@ -11,6 +11,7 @@ pub mod impact;
 pub mod ingest;
 pub mod join;
 pub mod models;
+pub mod report;
 pub mod segment;
 pub mod share;
 pub mod stats;

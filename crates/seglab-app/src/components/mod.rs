@@ -2,8 +2,10 @@
 
 pub mod column_table;
 pub mod drop_zone;
+pub mod error_bars;
 pub mod histogram;
 pub mod join_summary;
 pub mod notices;
 pub mod progress;
 pub mod share_bar;
+pub mod upset;

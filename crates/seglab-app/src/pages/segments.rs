@@ -18,6 +18,8 @@ pub const PALETTE: [&str; 8] = [
 pub struct SharedState {
     pub segments: Vec<Segment>,
     pub compared: Vec<usize>,
+    /// The baseline of the comparison (an index into `segments`); `None` for everyone else.
+    pub base: Option<usize>,
     pub types: Vec<share::TypeOverride>,
 }
 
@@ -25,6 +27,7 @@ pub struct SharedState {
 pub fn encode_state(
     segments: &[Segment],
     compared: &[usize],
+    base: Option<usize>,
     types: &[share::TypeOverride],
 ) -> String {
     if segments.is_empty() && types.is_empty() {
@@ -36,6 +39,9 @@ pub fn encode_state(
             .iter()
             .filter_map(|&i| segments.get(i).map(|s| s.name.clone()))
             .collect(),
+        base: base
+            .filter(|b| compared.contains(b))
+            .and_then(|b| segments.get(b).map(|s| s.name.clone())),
         types: types.to_vec(),
         ..share::PageState::default()
     };
@@ -50,9 +56,14 @@ pub fn decode_state(query: &str) -> (SharedState, Vec<String>) {
         .iter()
         .filter_map(|name| state.segments.iter().position(|s| &s.name == name))
         .collect();
+    let base = state
+        .base
+        .as_ref()
+        .and_then(|name| state.segments.iter().position(|s| &s.name == name));
     let shared = SharedState {
         segments: state.segments,
         compared,
+        base,
         types: state.types,
     };
     (

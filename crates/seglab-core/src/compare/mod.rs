@@ -31,6 +31,7 @@ mod breakdown;
 mod categorical;
 mod numeric;
 mod overlap;
+mod panel;
 mod select;
 mod text;
 
@@ -38,6 +39,7 @@ pub use breakdown::{
     NpsComparison, NpsFinding, Pivot, PivotCell, PivotRow, breakdown, compare_nps, nps,
 };
 pub use overlap::{Intersection, Overlap, overlap};
+pub use panel::{Panel, PanelGroup, panel};
 
 use crate::bitset::Bitset;
 use crate::stats::{self, Interval, NotEnough};

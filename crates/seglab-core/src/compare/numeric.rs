@@ -115,15 +115,15 @@ impl GroupValues {
 }
 
 /// Counts over shared bin edges.
-struct Histogram<'e> {
+pub(crate) struct Histogram<'e> {
     edges: &'e [f64],
     start: f64,
     inverse: f64,
-    counts: Vec<u64>,
+    pub(crate) counts: Vec<u64>,
 }
 
 impl<'e> Histogram<'e> {
-    fn new(edges: &'e [f64]) -> Option<Self> {
+    pub(crate) fn new(edges: &'e [f64]) -> Option<Self> {
         if edges.len() < 2 {
             return None;
         }
@@ -137,7 +137,7 @@ impl<'e> Histogram<'e> {
     }
 
     #[inline]
-    fn add(&mut self, v: f64) {
+    pub(crate) fn add(&mut self, v: f64) {
         let bins = self.counts.len();
         // A float-to-int cast truncates toward zero and saturates negatives at 0: no call to `floor`.
         let mut b = (((v - self.start) * self.inverse) as usize).min(bins - 1);

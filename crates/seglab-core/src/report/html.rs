@@ -3,11 +3,11 @@
 //!
 //! The page shows the groups with their sizes and definitions, the significant findings' sentences ranked
 //! by effect size, and every column's summary per group. Every piece of text from the data (names, values,
-//! definitions) goes through [`escape`]. Rendering is pure (`Comparison` in, `String` out), so the page can
-//! offer the same report later.
+//! definitions) goes through [`escape`]. Rendering is pure (`Comparison` in, `String` out): the command
+//! line writes it to a file and the page offers it as a download.
 
-use crate::output::thousands;
-use seglab_core::compare::{
+use super::thousands;
+use crate::compare::{
     ALPHA, CategoricalSummary, Comparison, DateSummary, Finding, NumericSummary, RateSummary,
     Summary, TestKind,
 };
