@@ -2,8 +2,9 @@
 //!
 //! Builds the release site, generates the benchmark data into `bench-data/` once per size (files already
 //! there are reused), then runs `tests/bench/run.mjs`: one headless Chromium session that measures
-//! loading files, evaluating segments and the comparison panel, interleaved across the tools, and the
-//! landing page's start-up. It prints medians and ratios and writes them to `bench-data/results.json`.
+//! loading files, evaluating segments and the comparison panel, the Impact view's retention table and
+//! 4-step funnel (on the last event file, against the same tables in DuckDB-WASM SQL), interleaved across
+//! the tools, and the landing page's start-up. It prints medians and ratios and writes them to `bench-data/results.json`.
 //! Times are reported, never asserted.
 
 use crate::tools::{ensure_build_tools, ensure_chromium, path_with_node_bin};

@@ -401,10 +401,10 @@ impl Engine {
                     ColumnData::Dictionary(dict) if dict.values.len() <= MAX_ARMS => {
                         let mut used = vec![false; dict.values.len()];
                         for (u, &code) in dict.codes.iter().enumerate() {
-                            if c.valid().get(u) {
-                                if let Some(slot) = used.get_mut(code as usize) {
-                                    *slot = true;
-                                }
+                            if c.valid().get(u)
+                                && let Some(slot) = used.get_mut(code as usize)
+                            {
+                                *slot = true;
                             }
                         }
                         dict.values

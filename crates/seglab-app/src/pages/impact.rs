@@ -7,7 +7,7 @@ mod funnel;
 mod retention;
 
 use crate::browser;
-use crate::protocol::{ChoiceColumn, Request};
+use crate::protocol::{ChoiceColumn, ImpactChoices, Request};
 use crate::state::AppState;
 use leptos::prelude::*;
 use seglab_core::ColumnType;
@@ -19,7 +19,7 @@ pub fn ImpactPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     // The choices follow the loaded data: whenever the dataset changes, ask the engine again.
     Effect::new(move |_| {
-        let _ = state.dataset.get();
+        state.dataset.track();
         if state.ready.get() && !state.files.with(Vec::is_empty) {
             browser::post(&Request::ImpactChoices, None);
         }
@@ -37,9 +37,12 @@ pub fn ImpactPage() -> impl IntoView {
 }
 
 /// The population columns whose type is one of `types`.
-fn columns_of(state: AppState, types: &'static [ColumnType]) -> Signal<Vec<ChoiceColumn>> {
+fn columns_of(
+    choices: RwSignal<ImpactChoices>,
+    types: &'static [ColumnType],
+) -> Signal<Vec<ChoiceColumn>> {
     Signal::derive(move || {
-        state.impact_choices.with(|c| {
+        choices.with(|c| {
             c.columns
                 .iter()
                 .filter(|col| types.contains(&col.ty))
@@ -50,8 +53,8 @@ fn columns_of(state: AppState, types: &'static [ColumnType]) -> Signal<Vec<Choic
 }
 
 /// Event names, most frequent first.
-fn events(state: AppState) -> Signal<Vec<String>> {
-    Signal::derive(move || state.impact_choices.with(|c| c.events.clone()))
+fn events(choices: RwSignal<ImpactChoices>) -> Signal<Vec<String>> {
+    Signal::derive(move || choices.with(|c| c.events.clone()))
 }
 
 /// A labelled drop-down whose first option is `none` (the empty value), then `options` as (value, label).

@@ -16,7 +16,7 @@ pub fn BeforeAfterPanel() -> impl IntoView {
     let event = RwSignal::new(String::new());
     let date = RwSignal::new(String::new());
     let days = RwSignal::new(28u32);
-    let event_names = events(state);
+    let event_names = events(state.impact_choices);
     let run = move |_| {
         let chosen = event.get_untracked();
         browser::post(
@@ -59,11 +59,11 @@ fn BeforeAfterTable(
     view! {
         <div class="impact-result">
             {(!result.warnings.is_empty()).then(|| view! {
-                <ul class="impact-warnings" role="status">
+                <div role="status"><ul class="impact-warnings">
                     {result.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
-                </ul>
+                </ul></div>
             })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table data-testid="before-after">
                     <caption>"Mean events per user before and after, and the difference in differences against everyone else"</caption>
                     <thead><tr>

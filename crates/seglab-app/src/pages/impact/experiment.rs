@@ -46,13 +46,22 @@ pub fn ExperimentPanel() -> impl IntoView {
     let covariate = RwSignal::new(String::new());
     let bonferroni = RwSignal::new(false);
 
-    let variants = columns_of(state, VARIANT_TYPES);
-    let outcomes = columns_of(state, OUTCOME_TYPES);
-    let times = columns_of(state, TIME_TYPES);
-    let event_names = events(state);
+    let variants = columns_of(state.impact_choices, VARIANT_TYPES);
+    let outcomes = columns_of(state.impact_choices, OUTCOME_TYPES);
+    let times = columns_of(state.impact_choices, TIME_TYPES);
+    let event_names = events(state.impact_choices);
+    // The drop-down shows its first column until another is chosen.
+    let variant_name = Signal::derive(move || {
+        let chosen = variant.get();
+        if chosen.is_empty() {
+            variants.with(|cols| cols.first().map(|c| c.name.clone()).unwrap_or_default())
+        } else {
+            chosen
+        }
+    });
     let controls = Signal::derive(move || {
         if by_column.get() {
-            let chosen = variant.get();
+            let chosen = variant_name.get();
             variants.with(|cols| {
                 cols.iter()
                     .find(|c| c.name == chosen)
@@ -71,17 +80,8 @@ pub fn ExperimentPanel() -> impl IntoView {
 
     let run = move |_| {
         let arms = if by_column.get_untracked() {
-            let chosen = variant.get_untracked();
             ArmsChoice::Column {
-                column: if chosen.is_empty() {
-                    variants
-                        .get_untracked()
-                        .first()
-                        .map(|c| c.name.clone())
-                        .unwrap_or_default()
-                } else {
-                    chosen
-                },
+                column: variant_name.get_untracked(),
             }
         } else {
             ArmsChoice::Segments {
@@ -235,9 +235,9 @@ fn ExperimentReadout(
             <p data-testid="arms">{format!("Arms: {arms} (control: {control}; {} users in no arm)", format::count(result.unassigned))}</p>
             <p data-testid="sample-ratio">{srm}</p>
             {(!result.warnings.is_empty()).then(|| view! {
-                <ul class="impact-warnings" role="status" data-testid="experiment-warnings">
+                <div role="status"><ul class="impact-warnings" data-testid="experiment-warnings">
                     {result.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
-                </ul>
+                </ul></div>
             })}
             {result.metrics.into_iter().map(|m| view! { <MetricTable metric=m correction=correction/> }).collect_view()}
         </div>
@@ -264,7 +264,7 @@ fn MetricTable(
     };
     let interactions = metric.interactions.clone();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table data-testid="experiment-metric" data-metric=metric.name.clone()>
                 <caption>{format!("{} — {} of {} users with an outcome", metric.name, if is_rate { "rate" } else { "mean" }, format::count(metric.measured))}</caption>
                 <thead><tr>

@@ -18,7 +18,7 @@ pub fn FunnelPanel() -> impl IntoView {
     ));
     let within = RwSignal::new(14u32);
     let baseline = RwSignal::new(String::from("rest"));
-    let event_names = events(state);
+    let event_names = events(state.impact_choices);
     let run = move |_| {
         let steps: Vec<String> = steps
             .get_untracked()
@@ -76,7 +76,7 @@ fn FunnelTable(
         FunnelBaseline::FirstSegment => "the first compared segment",
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table data-testid="funnel">
                 <caption>{format!("Funnel within {} days of the first step; p-values against {against}, Benjamini–Hochberg adjusted", funnel.within / 86_400)}</caption>
                 <thead><tr>

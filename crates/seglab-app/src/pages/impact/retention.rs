@@ -24,8 +24,11 @@ pub fn RetentionPanel() -> impl IntoView {
     let start = RwSignal::new(String::new());
     let back = RwSignal::new(String::new());
     let periods = RwSignal::new(12u32);
-    let dates = columns_of(state, &[ColumnType::Date, ColumnType::DateTime]);
-    let event_names = events(state);
+    let dates = columns_of(
+        state.impact_choices,
+        &[ColumnType::Date, ColumnType::DateTime],
+    );
+    let event_names = events(state.impact_choices);
     let run = move |_| {
         let some = |s: String| (!s.is_empty()).then_some(s);
         browser::post(
@@ -178,7 +181,7 @@ fn CurveTable(
     unit: &'static str,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table data-testid="retention">
                 <caption>{format!("Retention by {unit} since start, all cohorts together: rate (95% interval), returned / eligible")}</caption>
                 <thead><tr>
@@ -214,7 +217,7 @@ fn Heatmap(
 ) -> impl IntoView {
     let periods = retention.periods;
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="retention-heatmap" data-testid="retention-heatmap" data-segment=segment.segment.clone()>
                 <caption>{format!("{}: share of each {unit}'s cohort who came back, returned / eligible", segment.segment)}</caption>
                 <thead><tr>
