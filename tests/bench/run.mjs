@@ -3,7 +3,8 @@
 // medians and ratios and writes them as JSON. Configuration comes from the environment (set by xtask):
 //   SEGLAB_DIST      the built site
 //   BENCH_USERS      users.csv
-//   BENCH_EVENTS     event files, separated by the path separator ':'
+//   BENCH_EVENTS     event files, separated by the path separator ':'; behavioural segments are timed on
+//                    the first, the retention table and the funnel on the last
 //   BENCH_RUNS       runs per measurement
 //   BENCH_OUT        the JSON results file
 // Times are reported, never asserted.
@@ -301,6 +302,91 @@ async function queries(page, eventsIndex) {
   }
   results.notes.push(`behavioural segment members (as of ${asOf}): seglab ${counts[0]}, duckdb ${counts[1]} (${counts[0] === counts[1] ? 'agree' : 'DIFFER'})`);
   results.queries.push(behaviour);
+  // The Impact view's tables on the largest event file (it replaces the first in Seglab: same file name).
+  const last = EVENTS.length;
+  if (last > eventsIndex) await page.evaluate(() => window.bench.sql('DROP TABLE e'));
+  const big = last > eventsIndex ? await page.evaluate((i) => window.bench.keep(i, 'e_big'), last) : events;
+  const bigAsOf = Date.parse(big.dataset.as_of);
+  if (Number.isNaN(bigAsOf)) throw new Error(`unreadable as-of time ${big.dataset.as_of}`);
+  await impact(page, last > eventsIndex ? 'e_big' : 'e', users.rows, big.rows, Math.floor(bigAsOf / 1000));
+}
+
+// ---- The Impact view's tables: retention and a funnel, in Seglab's worker and in DuckDB's SQL ------------
+
+const PERIODS = 12;
+const WEEK = 7 * 86400;
+const STEPS = ['Create report', 'Export report', 'Invite teammate', 'Upgrade'];
+const WITHIN = 14 * 86400;
+const lit = (s) => `'${s.replaceAll("'", "''")}'`;
+
+// Seconds since the epoch via epoch_us: DuckDB-WASM 1.4's epoch() on TIMESTAMPTZ fails ("function signature
+// mismatch").
+
+/** Weekly cohorts by first event × 12 weeks since, returning with any event: eligible and retained per cell. */
+function retentionSql(e, now) {
+  return `WITH ev AS (SELECT user_id, epoch_us("timestamp") // 1000000 AS t FROM ${e} WHERE epoch_us("timestamp") // 1000000 <= ${now}),
+    st AS (SELECT user_id, s, date_trunc('week', make_timestamp(s * 1000000))::DATE AS cohort,
+                  least((${now} + 1 - s) // ${WEEK}, ${PERIODS}) AS ended
+           FROM (SELECT user_id, min(t) AS s FROM ev GROUP BY user_id)),
+    hits AS (SELECT DISTINCT ev.user_id, (ev.t - st.s) // ${WEEK} AS k FROM ev JOIN st USING (user_id)
+             WHERE ev.t >= st.s AND (ev.t - st.s) // ${WEEK} < st.ended),
+    elig AS (SELECT cohort, p.k, count(*) AS eligible FROM st, range(0, ${PERIODS}) p(k) WHERE p.k < st.ended GROUP BY ALL),
+    kept AS (SELECT cohort, k, count(*) AS retained FROM hits JOIN st USING (user_id) GROUP BY ALL)
+  SELECT cohort, k, eligible, coalesce(retained, 0) AS retained FROM elig LEFT JOIN kept USING (cohort, k) ORDER BY cohort, k`;
+}
+
+/** The 4-step funnel: greedy earliest steps, each strictly later, within 14 days of step 1; reached and median gaps. */
+function funnelSql(e, now) {
+  const ctes = [`ev AS (SELECT user_id, event, epoch_us("timestamp") // 1000000 AS t FROM ${e} WHERE epoch_us("timestamp") // 1000000 <= ${now} AND event IN (${STEPS.map(lit).join(', ')}))`,
+    `s1 AS (SELECT user_id, min(t) AS t1 FROM ev WHERE event = ${lit(STEPS[0])} GROUP BY user_id)`];
+  for (let i = 2; i <= STEPS.length; i += 1) {
+    const prev = Array.from({ length: i - 1 }, (_, j) => `s.t${j + 1}`).join(', ');
+    ctes.push(`s${i} AS (SELECT s.user_id, ${prev}, min(ev.t) AS t${i} FROM s${i - 1} s JOIN ev ON ev.user_id = s.user_id
+      AND ev.event = ${lit(STEPS[i - 1])} AND ev.t > s.t${i - 1} AND ev.t <= s.t1 + ${WITHIN} GROUP BY ALL)`);
+  }
+  const cols = STEPS.map((_, i) => `(SELECT count(*) FROM s${i + 1}) AS n${i + 1}` + (i ? `, (SELECT median(t${i + 1} - t${i}) FROM s${i + 1}) AS m${i + 1}` : ''));
+  return `WITH ${ctes.join(',\n')} SELECT ${cols.join(', ')}`;
+}
+
+async function impact(page, table, userRows, eventRows, now) {
+  const scale = `${userRows.toLocaleString('en-US')} users x ${eventRows.toLocaleString('en-US')} events`;
+  const retention = { type: 'retention', segments: [], selected: [], monthly: false, return_event: null, start_event: null, cohort_column: null, periods: PERIODS };
+  const funnel = { type: 'funnel', segments: [], selected: [], steps: STEPS, within_days: 14 };
+  const r = { name: `retention table, weekly cohorts x ${PERIODS} weeks, ${scale}`, seglab_worker: [], seglab_round_trip: [], duckdb: [] };
+  const f = { name: `4-step funnel within 14 days, ${scale}`, seglab_worker: [], seglab_round_trip: [], duckdb: [] };
+  let retentionAgree = null;
+  let funnelAgree = null;
+  for (let run = 0; run < RUNS; run += 1) {
+    const s = await page.evaluate((req) => window.bench.seglabTimed(req), retention);
+    const got = s.last.result?.Ok;
+    if (!got) throw new Error(`seglab retention: ${JSON.stringify(s.last).slice(0, 300)}`);
+    r.seglab_worker.push(s.worker_ms);
+    r.seglab_round_trip.push(s.round_trip_ms);
+    const d = await page.evaluate((qs) => window.bench.duck(qs), [retentionSql(table, now)]);
+    r.duckdb.push(d.ms);
+    const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+    const everyone = got.segments[0];
+    // Cohorts with at least one ended period (the SQL has no rows for the others).
+    const withCells = got.cohorts.filter((_, c) => everyone.eligible[c * got.periods] > 0).length;
+    const ours = [sum(everyone.eligible), sum(everyone.retained), withCells];
+    const theirs = [sum(d.results[0].map((x) => x.eligible)), sum(d.results[0].map((x) => x.retained)), new Set(d.results[0].map((x) => String(x.cohort))).size];
+    retentionAgree = `seglab eligible/retained/cohorts ${ours.join('/')}, duckdb ${theirs.join('/')} (${JSON.stringify(ours) === JSON.stringify(theirs) ? 'agree' : 'DIFFER'})`;
+
+    const sf = await page.evaluate((req) => window.bench.seglabTimed(req), funnel);
+    const fr = sf.last.result?.Ok;
+    if (!fr) throw new Error(`seglab funnel: ${JSON.stringify(sf.last).slice(0, 300)}`);
+    f.seglab_worker.push(sf.worker_ms);
+    f.seglab_round_trip.push(sf.round_trip_ms);
+    const df = await page.evaluate((qs) => window.bench.duck(qs), [funnelSql(table, now)]);
+    f.duckdb.push(df.ms);
+    const reached = fr.segments[0].steps.map((x) => x.reached);
+    const row = df.results[0][0];
+    const duckReached = STEPS.map((_, i) => row[`n${i + 1}`]);
+    funnelAgree = `seglab reached ${reached.join('/')}, duckdb ${duckReached.join('/')} (${JSON.stringify(reached) === JSON.stringify(duckReached) ? 'agree' : 'DIFFER'})`;
+    console.error(`impact run ${run + 1}: retention seglab ${fmtFine(s.worker_ms)} / duckdb ${fmtFine(d.ms)}; funnel seglab ${fmtFine(sf.worker_ms)} / duckdb ${fmtFine(df.ms)}`);
+  }
+  results.notes.push(`retention: ${retentionAgree}`, `funnel: ${funnelAgree}`);
+  results.queries.push(r, f);
 }
 
 /**

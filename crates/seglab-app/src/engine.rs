@@ -2,18 +2,20 @@
 //! request. Pure Rust over seglab-core (no browser APIs), so it is tested natively.
 
 use crate::protocol::{
-    ColumnView, DatasetView, DiscoveryView, FileView, Request, Response, RuleView,
-    SegmentErrorView, SegmentView,
+    ArmsChoice, ChoiceColumn, ColumnView, DatasetView, DiscoveryView, FileView, ImpactChoices,
+    Request, Response, RuleView, SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::impact::{
-    self, CohortBy, FunnelBaseline, FunnelSpec, Period, RetentionSpec, Selection,
+    self, Assignment, BeforeAfterSpec, CohortBy, ExperimentSpec, FunnelSpec, Period, RetentionSpec,
+    Selection,
 };
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
 use seglab_core::models::{self, DiscoverOptions, Target};
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
 use seglab_core::share::TypeOverride;
+use seglab_core::table::ColumnData;
 use seglab_core::{Bitset, ColumnType, Dataset};
 
 /// The largest file the page takes: past this a tab runs out of memory, and the CLI is the tool.
@@ -246,6 +248,7 @@ impl Engine {
                 selected,
                 steps,
                 within_days,
+                baseline,
             } => {
                 let result = self
                     .selections(&segments, &selected)
@@ -254,7 +257,7 @@ impl Engine {
                             steps,
                             within: i64::from(within_days) * 86_400,
                             segments: selections,
-                            baseline: FunnelBaseline::Rest,
+                            baseline,
                         };
                         impact::funnel(&self.dataset, &spec).map_err(|e| e.to_string())
                     });
@@ -265,22 +268,58 @@ impl Engine {
                 selected,
                 monthly,
                 return_event,
+                start_event,
+                cohort_column,
+                periods,
             } => {
                 let result = self
                     .selections(&segments, &selected)
                     .and_then(|selections| {
                         let spec = RetentionSpec {
                             by: if monthly { Period::Month } else { Period::Week },
-                            cohort: CohortBy::StartEvent,
-                            start_event: None,
+                            cohort: cohort_column.map_or(CohortBy::StartEvent, CohortBy::Column),
+                            start_event,
                             return_event,
-                            periods: None,
+                            periods,
                             segments: selections,
                         };
                         impact::retention(&self.dataset, &spec).map_err(|e| e.to_string())
                     });
                 Response::Retention { result }
             }
+            Request::ImpactChoices => Response::ImpactChoices {
+                choices: self.impact_choices(),
+            },
+            Request::Experiment {
+                segments,
+                selected,
+                arms,
+                control,
+                outcomes,
+                covariate,
+                correction,
+            } => Response::Experiment {
+                result: self.experiment(
+                    &segments,
+                    &selected,
+                    arms,
+                    ExperimentSpec {
+                        control,
+                        covariate,
+                        correction,
+                        ..ExperimentSpec::new(Assignment::Selections(Vec::new()), outcomes)
+                    },
+                ),
+            },
+            Request::BeforeAfter {
+                segments,
+                selected,
+                event,
+                date,
+                days,
+            } => Response::BeforeAfter {
+                result: self.before_after(&segments, &selected, event, &date, days),
+            },
             // Timing is the worker's (it has the browser's clock); here the request is answered once.
             Request::Time { request, .. } => self.handle(*request),
         }
@@ -388,6 +427,120 @@ impl Engine {
                 )),
             })
             .collect()
+    }
+
+    /// Columns by what the Impact view can use them for, and the event names.
+    fn impact_choices(&self) -> ImpactChoices {
+        /// More values than this and a column is no variant column.
+        const MAX_ARMS: usize = 20;
+        let columns = self
+            .dataset
+            .population
+            .columns()
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c.ty(),
+                    ColumnType::Integer
+                        | ColumnType::Decimal
+                        | ColumnType::Boolean
+                        | ColumnType::Date
+                        | ColumnType::DateTime
+                        | ColumnType::Category
+                )
+            })
+            .map(|c| {
+                let mut values: Vec<String> = match c.data() {
+                    ColumnData::Boolean(_) => vec!["false".into(), "true".into()],
+                    ColumnData::Dictionary(dict) if dict.values.len() <= MAX_ARMS => {
+                        let mut used = vec![false; dict.values.len()];
+                        for (u, &code) in dict.codes.iter().enumerate() {
+                            if c.valid().get(u)
+                                && let Some(slot) = used.get_mut(code as usize)
+                            {
+                                *slot = true;
+                            }
+                        }
+                        dict.values
+                            .iter()
+                            .zip(used)
+                            .filter(|(_, used)| *used)
+                            .map(|(v, _)| v.to_owned())
+                            .collect()
+                    }
+                    _ => Vec::new(),
+                };
+                values.sort();
+                ChoiceColumn {
+                    name: c.name().to_owned(),
+                    ty: c.ty(),
+                    values,
+                }
+            })
+            .collect();
+        let events = self.dataset.events.as_ref().map_or_else(Vec::new, |log| {
+            let mut counts = vec![0usize; log.names.len()];
+            for &code in &log.events {
+                if let Some(n) = counts.get_mut(code as usize) {
+                    *n += 1;
+                }
+            }
+            let mut order: Vec<usize> = (0..log.names.len()).collect();
+            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+            order.into_iter().map(|i| log.names[i].clone()).collect()
+        });
+        ImpactChoices {
+            columns,
+            events,
+            as_of: self
+                .dataset
+                .as_of
+                .map(|t| seglab_core::segment::time::format_date(t.div_euclid(86_400) as i32)),
+        }
+    }
+
+    /// The experiment with its arms taken from `arms` and measured in `defs[selected]` and everyone.
+    fn experiment(
+        &self,
+        defs: &[Segment],
+        selected: &[usize],
+        arms: ArmsChoice,
+        mut spec: ExperimentSpec,
+    ) -> Result<impact::ExperimentResult, String> {
+        spec.assignment = match arms {
+            ArmsChoice::Column { column } => Assignment::Column(column),
+            ArmsChoice::Segments { arms } => Assignment::Selections(self.selections(defs, &arms)?),
+        };
+        spec.segments = self.selections(defs, selected)?;
+        impact::experiment(&self.dataset, &spec).map_err(|e| e.to_string())
+    }
+
+    /// Before vs after `date` for each of `defs[selected]` against everyone else.
+    fn before_after(
+        &self,
+        defs: &[Segment],
+        selected: &[usize],
+        event: Option<String>,
+        date: &str,
+        days: u32,
+    ) -> Result<impact::BeforeAfter, String> {
+        let day = parse_day(date).ok_or_else(|| {
+            format!("“{date}” is not a date; give one as YYYY-MM-DD, e.g. 2025-03-01")
+        })?;
+        let segments = self.selections(defs, selected)?;
+        if segments.is_empty() {
+            return Err(
+                "tick “Compare” on at least one segment: each is measured against everyone else"
+                    .into(),
+            );
+        }
+        let spec = BeforeAfterSpec {
+            event,
+            at: i64::from(day) * 86_400,
+            days,
+            segments,
+        };
+        impact::before_after(&self.dataset, &spec).map_err(|e| e.to_string())
     }
 
     /// One segment as SQL over tables named after the files, with the same join the page made.
@@ -576,6 +729,15 @@ impl ComparedSets {
             .and_then(|i| self.indices.iter().position(|&g| g == Some(i)))
             .unwrap_or(self.indices.len() - 1)
     }
+}
+
+/// `YYYY-MM-DD` as days since the epoch.
+fn parse_day(text: &str) -> Option<i32> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    seglab_core::segment::time::days_from_civil(year, month, day)
 }
 
 fn format_time(seconds: i64) -> String {

@@ -21,13 +21,45 @@ pub enum Request {
         selected: Vec<usize>,
         steps: Vec<String>,
         within_days: u32,
+        /// What each segment's conversion is tested against (everyone else by default).
+        #[serde(default)]
+        baseline: seglab_core::impact::FunnelBaseline,
     },
-    /// Retention cohorts by first event, for `segments[selected]` and everyone.
+    /// Retention cohorts, for `segments[selected]` and everyone: by the first `start_event` (any event when
+    /// `None`), or by the date in `cohort_column` when given.
     Retention {
         segments: Vec<Segment>,
         selected: Vec<usize>,
         monthly: bool,
         return_event: Option<String>,
+        #[serde(default)]
+        start_event: Option<String>,
+        #[serde(default)]
+        cohort_column: Option<String>,
+        /// How many periods since the start; by default all that have ended for someone, at most 52.
+        #[serde(default)]
+        periods: Option<usize>,
+    },
+    /// What the Impact view can offer to choose from: columns by what they can be used for, and events.
+    ImpactChoices,
+    /// An experiment readout measured in everyone and `segments[selected]`; answered with `Experiment`.
+    Experiment {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        arms: ArmsChoice,
+        control: Option<String>,
+        outcomes: Vec<seglab_core::impact::OutcomeSpec>,
+        covariate: Option<seglab_core::impact::Covariate>,
+        correction: seglab_core::impact::Correction,
+    },
+    /// Event counts per user in `days` before vs after `date` (`YYYY-MM-DD`), each of `segments[selected]`
+    /// against everyone else; answered with `BeforeAfter`.
+    BeforeAfter {
+        segments: Vec<Segment>,
+        selected: Vec<usize>,
+        event: Option<String>,
+        date: String,
+        days: u32,
     },
     /// Readable segments with unusually high or low rates of a yes/no `target` column.
     Discover { target: String },
@@ -92,6 +124,35 @@ pub enum Request {
     /// Answer `request` `runs` times in a row, timing each answer inside the worker with
     /// `performance.now()`; answered with `Timed`. For `cargo xtask bench`; the page never sends it.
     Time { request: Box<Request>, runs: usize },
+}
+
+/// Who the arms of an experiment are.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ArmsChoice {
+    /// Each value of a variant column is an arm.
+    Column { column: String },
+    /// Each of these segments (indices into the request's segments) is an arm.
+    Segments { arms: Vec<usize> },
+}
+
+/// A population column the Impact view can choose.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceColumn {
+    pub name: String,
+    pub ty: seglab_core::ColumnType,
+    /// The values of a category or boolean column with few of them (the possible arms), sorted.
+    pub values: Vec<String>,
+}
+
+/// What the Impact view offers to choose from.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImpactChoices {
+    pub columns: Vec<ChoiceColumn>,
+    /// Event names, most frequent first.
+    pub events: Vec<String>,
+    /// The dataset's as-of day, `YYYY-MM-DD`.
+    pub as_of: Option<String>,
 }
 
 /// One column's profile as the Data view shows it.
@@ -246,6 +307,15 @@ pub enum Response {
     },
     Discovery {
         result: Result<DiscoveryView, String>,
+    },
+    ImpactChoices {
+        choices: ImpactChoices,
+    },
+    Experiment {
+        result: Result<seglab_core::impact::ExperimentResult, String>,
+    },
+    BeforeAfter {
+        result: Result<seglab_core::impact::BeforeAfter, String>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

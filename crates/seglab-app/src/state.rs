@@ -65,6 +65,10 @@ pub struct AppState {
     /// The last funnel and retention the engine computed, or why not.
     pub funnel: RwSignal<Option<Result<seglab_core::impact::FunnelResult, String>>>,
     pub retention: RwSignal<Option<Result<seglab_core::impact::RetentionResult, String>>>,
+    /// What the Impact view can choose from, and its last experiment and before/after readouts.
+    pub impact_choices: RwSignal<crate::protocol::ImpactChoices>,
+    pub experiment: RwSignal<Option<Result<seglab_core::impact::ExperimentResult, String>>>,
+    pub before_after: RwSignal<Option<Result<seglab_core::impact::BeforeAfter, String>>>,
     /// The last discovery the engine ran, or why it could not.
     pub discovery: RwSignal<Option<Result<crate::protocol::DiscoveryView, String>>>,
     /// Column types the user chose over the inferred ones.
@@ -113,6 +117,9 @@ impl AppState {
             discovery: RwSignal::new(None),
             funnel: RwSignal::new(None),
             retention: RwSignal::new(None),
+            impact_choices: RwSignal::new(crate::protocol::ImpactChoices::default()),
+            experiment: RwSignal::new(None),
+            before_after: RwSignal::new(None),
             sql_for: RwSignal::new(None),
             sql_dialect: RwSignal::new(Dialect::DuckDb),
             sql: RwSignal::new(None),
@@ -320,6 +327,9 @@ impl AppState {
             Response::Discovery { result } => self.discovery.set(Some(result)),
             Response::Funnel { result } => self.funnel.set(Some(result)),
             Response::Retention { result } => self.retention.set(Some(result)),
+            Response::ImpactChoices { choices } => self.impact_choices.set(choices),
+            Response::Experiment { result } => self.experiment.set(Some(result)),
+            Response::BeforeAfter { result } => self.before_after.set(Some(result)),
             Response::Progress {
                 name,
                 bytes,

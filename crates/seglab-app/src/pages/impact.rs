@@ -1,148 +1,176 @@
-//! The Impact section: funnels and retention for the compared segments and everyone, as the engine
-//! computed them.
+//! The Impact section: experiment readouts, before/after comparisons, retention cohorts and funnels for
+//! the segments ticked “Compare” and everyone, as the engine computed them. The page only renders.
+
+mod before_after;
+mod experiment;
+mod funnel;
+mod retention;
 
 use crate::browser;
-use crate::format;
-use crate::protocol::Request;
+use crate::protocol::{ChoiceColumn, ImpactChoices, Request};
 use crate::state::AppState;
 use leptos::prelude::*;
-use seglab_core::impact::{FunnelResult, RetentionResult};
+use seglab_core::ColumnType;
+use seglab_core::stats::Interval;
 
-/// Funnel and retention controls and their results.
+/// The four impact tools, each in its own part of the section.
 #[component]
 pub fn ImpactPage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let steps = RwSignal::new(String::from(
-        "Create report, Export report, Invite teammate, Upgrade",
-    ));
-    let within = RwSignal::new(14u32);
-    let monthly = RwSignal::new(true);
-    let run_funnel = move |_| {
-        let steps: Vec<String> = steps
-            .get_untracked()
-            .split(',')
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect();
-        browser::post(
-            &Request::Funnel {
-                segments: state.segments.get_untracked(),
-                selected: state.compared.get_untracked(),
-                steps,
-                within_days: within.get_untracked(),
-            },
-            None,
-        );
-    };
-    let run_retention = move |_| {
-        browser::post(
-            &Request::Retention {
-                segments: state.segments.get_untracked(),
-                selected: state.compared.get_untracked(),
-                monthly: monthly.get_untracked(),
-                return_event: None,
-            },
-            None,
-        );
-    };
+    // The choices follow the loaded data: whenever the dataset changes, ask the engine again.
+    Effect::new(move |_| {
+        state.dataset.track();
+        if state.ready.get() && !state.files.with(Vec::is_empty) {
+            browser::post(&Request::ImpactChoices, None);
+        }
+    });
     view! {
-        <section class="panel" aria-labelledby="impact-title">
+        <section class="panel impact" aria-labelledby="impact-title">
             <h2 id="impact-title">"Impact"</h2>
-            <p class="hint">"Funnels and retention for the segments ticked “Compare”, next to everyone. Needs an event file."</p>
-            <div class="impact-controls">
-                <label>"Funnel steps (events, in order) "
-                    <input class="wide" prop:value=move || steps.get() on:input=move |ev| steps.set(event_target_value(&ev))/>
-                </label>
-                <label>"within "
-                    <input type="number" min="1" max="3650" class="narrow" prop:value=move || within.get().to_string()
-                        on:input=move |ev| if let Ok(days) = event_target_value(&ev).parse() { within.set(days) }/>
-                    " days"
-                </label>
-                <button class="button secondary" on:click=run_funnel>"Show funnel"</button>
-            </div>
-            {move || state.funnel.get().map(|result| match result {
-                Ok(funnel) => view! { <FunnelTable funnel=funnel/> }.into_any(),
-                Err(message) => view! { <p class="segment-error" role="alert">{message}</p> }.into_any(),
-            })}
-            <div class="impact-controls">
-                <label>
-                    <input type="checkbox" prop:checked=move || monthly.get() on:change=move |_| monthly.update(|m| *m = !*m)/>
-                    " monthly cohorts (weekly otherwise)"
-                </label>
-                <button class="button secondary" on:click=run_retention>"Show retention"</button>
-            </div>
-            {move || state.retention.get().map(|result| match result {
-                Ok(retention) => view! { <RetentionTable retention=retention/> }.into_any(),
-                Err(message) => view! { <p class="segment-error" role="alert">{message}</p> }.into_any(),
-            })}
+            <p class="hint">"Did a change move a segment? Each tool measures everyone and the segments ticked “Compare”. Before/after, retention and funnels need an event file."</p>
+            <experiment::ExperimentPanel/>
+            <before_after::BeforeAfterPanel/>
+            <retention::RetentionPanel/>
+            <funnel::FunnelPanel/>
         </section>
     }
 }
 
-/// Conversion to each step per segment, with intervals and adjusted p-values against everyone else.
+/// The population columns whose type is one of `types`.
+fn columns_of(
+    choices: RwSignal<ImpactChoices>,
+    types: &'static [ColumnType],
+) -> Signal<Vec<ChoiceColumn>> {
+    Signal::derive(move || {
+        choices.with(|c| {
+            c.columns
+                .iter()
+                .filter(|col| types.contains(&col.ty))
+                .cloned()
+                .collect()
+        })
+    })
+}
+
+/// Event names, most frequent first.
+fn events(choices: RwSignal<ImpactChoices>) -> Signal<Vec<String>> {
+    Signal::derive(move || choices.with(|c| c.events.clone()))
+}
+
+/// A labelled drop-down whose first option is `none` (the empty value), then `options` as (value, label).
 #[component]
-fn FunnelTable(
-    /// The funnel the engine computed.
-    funnel: FunnelResult,
+fn Choice(
+    /// The visible label.
+    label: &'static str,
+    /// The option meaning “nothing chosen” or “automatic”; `None` for no such option.
+    #[prop(optional)]
+    none: Option<&'static str>,
+    /// The options, as (value, label).
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    /// The chosen value.
+    value: RwSignal<String>,
+    /// A test hook.
+    #[prop(optional)]
+    testid: &'static str,
 ) -> impl IntoView {
-    let steps = funnel.steps.clone();
     view! {
-        <div class="table-scroll">
-            <table data-testid="funnel">
-                <caption>{format!("Funnel within {} days of the first step", funnel.within / 86_400)}</caption>
-                <thead><tr>
-                    <th scope="col">"Segment"</th>
-                    {steps.iter().map(|s| view! { <th scope="col" class="num">{s.clone()}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>
-                    {funnel.segments.iter().map(|segment| view! {
-                        <tr>
-                            <th scope="row">{format!("{} ({} users)", segment.segment, format::count(segment.users as usize))}</th>
-                            {segment.steps.iter().map(|step| {
-                                let conversion = step.conversion.map_or_else(|| "–".into(), format::percent);
-                                let ci = step.ci.map(|ci| format!(" ({}–{})", format::percent(ci.low), format::percent(ci.high))).unwrap_or_default();
-                                let p = step.adjusted_p.map(|p| if p < 0.001 { " · p < 0.001".to_owned() } else { format!(" · p = {p:.3}") }).unwrap_or_default();
-                                let time = step.median_seconds.map(|s| format!(" · median {}", duration(s))).unwrap_or_default();
-                                view! { <td class="num">{format!("{} · {conversion}{ci}", format::count(step.reached as usize))}<br/><span class="muted">{format!("{time}{p}")}</span></td> }
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <label class="choice">{label}" "
+            <select data-testid=testid on:change=move |ev| value.set(event_target_value(&ev))>
+                {none.map(|text| view! { <option value="" selected=move || value.get().is_empty()>{text}</option> })}
+                {move || options.get().into_iter().map(|(v, text)| {
+                    let chosen = v.clone();
+                    view! { <option value=v selected=move || value.get() == chosen>{text}</option> }
+                }).collect_view()}
+            </select>
+        </label>
     }
 }
 
-/// Retention per period since the first event, per segment, with intervals.
+/// Names as drop-down options, each its own label.
+fn plain(names: Vec<String>) -> Vec<(String, String)> {
+    names.into_iter().map(|n| (n.clone(), n)).collect()
+}
+
+/// A whole number input with a label and a unit.
 #[component]
-fn RetentionTable(
-    /// The retention the engine computed.
-    retention: RetentionResult,
+fn Days(
+    /// The visible label.
+    label: &'static str,
+    /// The number.
+    value: RwSignal<u32>,
+    /// What follows the number, e.g. “days”.
+    unit: &'static str,
+    /// A test hook.
+    #[prop(optional)]
+    testid: &'static str,
 ) -> impl IntoView {
-    let periods = retention.periods.min(12);
     view! {
-        <div class="table-scroll">
-            <table data-testid="retention">
-                <caption>{format!("Retention by {} since the first event ({} cohorts)", if retention.periods > 0 { "period" } else { "–" }, retention.cohorts.len())}</caption>
-                <thead><tr>
-                    <th scope="col">"Segment"</th>
-                    {(0..periods).map(|k| view! { <th scope="col" class="num">{format!("{k}")}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>
-                    {retention.segments.iter().map(|segment| view! {
-                        <tr>
-                            <th scope="row">{segment.segment.clone()}</th>
-                            {segment.curve.iter().take(periods).map(|point| {
-                                let text = point.rate.map_or_else(|| "–".into(), format::percent);
-                                let ci = point.ci.map(|ci| format!("{}–{}", format::percent(ci.low), format::percent(ci.high))).unwrap_or_default();
-                                let shade = point.rate.unwrap_or(0.0);
-                                view! { <td class="num heat" style=format!("--heat: {:.0}%", shade * 100.0) title=ci>{text}</td> }
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <label>{label}" "
+            <input type="number" min="1" max="3650" class="narrow" data-testid=testid prop:value=move || value.get().to_string()
+                on:input=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse::<u32>() && n > 0 { value.set(n) }
+                }/>
+            " "{unit}
+        </label>
+    }
+}
+
+/// An error from the engine, announced.
+fn failure(message: String) -> AnyView {
+    view! { <p class="segment-error" role="alert">{message}</p> }.into_any()
+}
+
+/// A p-value as people read it: `< 0.001` or three decimals.
+fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_owned()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// A signed number with a sensible number of digits.
+fn signed(x: f64) -> String {
+    let text = crate::format::number(x);
+    if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text.replace('-', "−")
+    }
+}
+
+/// A signed fraction as percentage points (rates) or a signed number (means), with its interval.
+fn difference(x: f64, ci: Interval, is_rate: bool) -> String {
+    if is_rate {
+        format!(
+            "{} pts ({} to {})",
+            points(x),
+            points(ci.low),
+            points(ci.high)
+        )
+    } else {
+        format!("{} ({} to {})", signed(x), signed(ci.low), signed(ci.high))
+    }
+}
+
+/// A fraction as signed percentage points with one decimal: `0.034` → `+3.4`.
+fn points(x: f64) -> String {
+    let text = format!("{:.1}", x * 100.0);
+    if x > 0.0 && text != "0.0" {
+        format!("+{text}")
+    } else {
+        text.replace('-', "−")
+    }
+}
+
+/// A signed percentage: `0.12` → `+12.0%`.
+fn signed_percent(x: f64) -> String {
+    let text = crate::format::percent(x);
+    if x > 0.0 {
+        format!("+{text}")
+    } else {
+        text.replace('-', "−")
     }
 }
 
@@ -156,3 +184,6 @@ fn duration(seconds: f64) -> String {
         format!("{:.1} days", seconds / 86_400.0)
     }
 }
+
+/// What a person reads where a number would be meaningless.
+const TOO_FEW: &str = "Too few users to tell";

@@ -63,7 +63,8 @@ mod retention;
 pub use before_after::{BeforeAfter, BeforeAfterSegment, BeforeAfterSpec, before_after};
 pub use experiment::{
     Arm, ArmResult, Assignment, Correction, Covariate, Cuped, ExperimentResult, ExperimentSpec,
-    Exposure, Interaction, Lift, MetricResult, OutcomeKind, OutcomeSpec, SegmentMetric, experiment,
+    Exposure, Interaction, Lift, MetricResult, OutcomeKind, OutcomeSpec, SRM_ALPHA, SegmentMetric,
+    experiment,
 };
 pub use funnel::{FunnelBaseline, FunnelResult, FunnelSegment, FunnelSpec, FunnelStep, funnel};
 pub use retention::{
