@@ -3,7 +3,7 @@
 //! Builds the release site, generates the benchmark data into `bench-data/` once per size (files already
 //! there are reused), then runs `tests/bench/run.mjs`: one headless Chromium session that measures
 //! loading files, evaluating segments, the comparison, the comparison panel of 2 segments (the `Panel`
-//! request against one DuckDB query per widget), the Impact view's retention table and 4-step funnel (on
+//! request against one query per widget), the Impact view's retention table and 4-step funnel (on
 //! the last event file, against the same tables in DuckDB-WASM SQL), interleaved across the tools, and the
 //! landing page's start-up. It prints medians and ratios and writes them to `bench-data/results.json`.
 //! Times are reported, never asserted.
