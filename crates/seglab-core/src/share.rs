@@ -505,7 +505,11 @@ fn read_parameter(state: &mut PageState, key: &str, raw: &str) -> Result<(), Sha
             };
             let value = decode_value(key, value)?;
             if value.trim().is_empty() || event.as_deref().is_some_and(|e| e.trim().is_empty()) {
-                return Err(malformed(key, raw, "value or value~event (e.g. amount~Purchase)"));
+                return Err(malformed(
+                    key,
+                    raw,
+                    "value or value~event (e.g. amount~Purchase)",
+                ));
             }
             state.rfm = Some(RfmSetting { value, event });
             Ok(())
@@ -516,7 +520,11 @@ fn read_parameter(state: &mut PageState, key: &str, raw: &str) -> Result<(), Sha
                 .map(|n| decode_value(key, n))
                 .collect::<Result<Vec<_>, _>>()?;
             if names.iter().any(|n| n.trim().is_empty()) {
-                return Err(malformed(key, raw, "column names, comma-separated (e.g. plan,seats)"));
+                return Err(malformed(
+                    key,
+                    raw,
+                    "column names, comma-separated (e.g. plan,seats)",
+                ));
             }
             state.cluster = names;
             Ok(())

@@ -6,8 +6,8 @@
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 use seglab_core::ColumnType;
-use seglab_core::segment::Segment;
 use seglab_core::models::{Bands, Direction, ScoreDefinition, ScoreMeasure};
+use seglab_core::segment::Segment;
 use seglab_core::share::{self, JoinKey, PageState, RfmSetting, TypeOverride};
 use std::fmt::Write as _;
 
@@ -51,7 +51,8 @@ fn example() -> PageState {
         compare: vec!["Trials".to_owned(), "Converted, 2025".to_owned()],
         base: Some("Trials".to_owned()),
         score: Some(
-            "count(Login, 30d):+:2;seats_used:+:1;days_since_last_seen:-:1;bands:20:45:80".to_owned(),
+            "count(Login, 30d):+:2;seats_used:+:1;days_since_last_seen:-:1;bands:20:45:80"
+                .to_owned(),
         ),
         rfm: Some(RfmSetting {
             value: "amount".to_owned(),
@@ -298,8 +299,8 @@ fn model_name() -> impl Strategy<Value = String> {
 
 /// Model settings as a page would hold them: the score in its canonical text form.
 fn models() -> impl Strategy<Value = (Option<String>, Option<RfmSetting>, Vec<String>)> {
-    let measure = (model_name(), any::<bool>(), 0.01f64..100.0).prop_map(|(name, up, weight)| {
-        ScoreMeasure {
+    let measure =
+        (model_name(), any::<bool>(), 0.01f64..100.0).prop_map(|(name, up, weight)| ScoreMeasure {
             name,
             direction: if up {
                 Direction::HigherIsBetter
@@ -307,8 +308,7 @@ fn models() -> impl Strategy<Value = (Option<String>, Option<RfmSetting>, Vec<St
                 Direction::LowerIsBetter
             },
             weight,
-        }
-    });
+        });
     let bands = prop_oneof![
         Just(Bands::default()),
         (1.0f64..30.0, 31.0f64..60.0, 61.0f64..99.0).prop_map(|(a, b, c)| Bands {
