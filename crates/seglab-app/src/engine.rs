@@ -121,7 +121,7 @@ impl Engine {
                 result: self.discover(target, progress),
             },
             Request::SetModels { settings, outcome } => Response::Models {
-                models: self.set_models(settings, outcome, progress),
+                models: Box::new(self.set_models(settings, outcome, progress)),
             },
             other => self.handle(other),
         }

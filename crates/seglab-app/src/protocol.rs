@@ -301,7 +301,7 @@ pub enum Response {
     },
     /// The models for the settings last sent.
     Models {
-        models: ModelsView,
+        models: Box<ModelsView>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

@@ -336,8 +336,8 @@ impl AppState {
             Response::ModelProgress { task, done } => self.model_progress.set(Some((task, done))),
             Response::Models { models } => {
                 self.model_progress.set(None);
-                let changed = self.models_view.with_untracked(|v| *v != models);
-                self.models_view.set(models);
+                let changed = self.models_view.with_untracked(|v| *v != *models);
+                self.models_view.set(*models);
                 // Segments over model outputs (`health_score >= 75`) change with the model.
                 if changed {
                     self.segments.update(|_| {});

@@ -141,7 +141,7 @@ fn models(engine: &mut Engine, settings: ModelSettings, outcome: Option<&str>) -
         settings,
         outcome: outcome.map(str::to_owned),
     }) {
-        Response::Models { models } => models,
+        Response::Models { models } => *models,
         other => panic!("expected models, got {other:?}"),
     }
 }

@@ -50,7 +50,8 @@ pub fn decode_models(query: &str) -> ModelSettings {
 }
 
 /// Adds a segment to the list, in the next palette colour, and says so.
-fn save_segment(state: AppState, name: String, definition: String) {
+fn save_segment(name: String, definition: String) {
+    let state = expect_context::<AppState>();
     state.segments.update(|s| {
         let color = PALETTE[s.len() % PALETTE.len()];
         s.push(Segment::new(name.clone(), color, definition));
@@ -309,7 +310,7 @@ fn ScoreSection() -> impl IntoView {
 }
 
 /// A band, group or cluster row's Save button.
-fn save_button(state: AppState, group: &ModelGroupView, prefix: &str) -> impl IntoView + use<> {
+fn save_button(group: &ModelGroupView, prefix: &str) -> impl IntoView + use<> {
     let name = if prefix.is_empty() {
         group.name.clone()
     } else {
@@ -318,7 +319,7 @@ fn save_button(state: AppState, group: &ModelGroupView, prefix: &str) -> impl In
     let label = format!("Save {} as a segment", group.name);
     let definition = group.definition.clone();
     view! {
-        <button class="link" aria-label=label on:click=move |_| save_segment(state, name.clone(), definition.clone())>"Save as segment"</button>
+        <button class="link" aria-label=label on:click=move |_| save_segment(name.clone(), definition.clone())>"Save as segment"</button>
     }
 }
 
@@ -328,7 +329,6 @@ fn ScoreResultView(
     /// What the engine computed.
     score: ScoreView,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let total: usize = score.histogram.iter().sum();
     let missing: Vec<String> = score
         .measures
@@ -352,7 +352,7 @@ fn ScoreResultView(
                                 <th scope="row">{band.name.clone()}</th>
                                 <td><code>{band.definition.clone()}</code></td>
                                 <td class="num">{format::count(band.size)}</td>
-                                <td>{save_button(state, &band, "Health")}</td>
+                                <td>{save_button(&band, "Health")}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -474,7 +474,6 @@ fn RfmTable(
     /// What the engine computed.
     rfm: RfmView,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
     view! {
         <p>{format!("{} users scored from {} (as of {}); {} without events are not scored.",
             format::count(rfm.scored), rfm.source, rfm.as_of, format::count(rfm.unscored))}</p>
@@ -489,7 +488,7 @@ fn RfmTable(
                             <td class="num">{score_range(g.recency)}</td>
                             <td class="num">{score_range(g.frequency)}</td>
                             <td class="num">{format::count(g.group.size)}</td>
-                            <td>{save_button(state, &g.group, "RFM")}</td>
+                            <td>{save_button(&g.group, "RFM")}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -563,7 +562,6 @@ fn ClusterList(
     /// What the engine computed.
     clustering: ClusteringView,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let tried = clustering
         .choices
         .iter()
@@ -579,7 +577,7 @@ fn ClusterList(
                     <h4>{format!("{} · {} users", c.group.name, format::count(c.group.size))}</h4>
                     <p class="hint">{c.prototype.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")}</p>
                     <ul>{c.distinguishing.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
-                    {save_button(state, &c.group, "")}
+                    {save_button(&c.group, "")}
                 </li>
             }).collect_view()}
         </ul>
@@ -640,7 +638,6 @@ fn RulesTable(
     /// What the engine found.
     discovery: DiscoveryView,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
     let target = discovery.target.clone();
     view! {
         <p>{format!("Overall: {} of {} users with a known {} ({}).", format::percent(discovery.overall_rate), format::count(discovery.known), discovery.target, "yes")}</p>
@@ -656,7 +653,7 @@ fn RulesTable(
                     {discovery.rules.into_iter().take(15).map(|rule| {
                         let definition = rule.definition.clone();
                         let name = format!("{} lift {:.1}×", target, rule.lift);
-                        let save = move |_| save_segment(state, name.clone(), definition.clone());
+                        let save = move |_| save_segment(name.clone(), definition.clone());
                         view! {
                             <tr class:muted=!rule.notable>
                                 <td><code>{rule.definition.clone()}</code></td>
