@@ -366,8 +366,8 @@ fn ScoreResultView(
                 view! {
                     <div class="backtest" data-testid="backtest">
                         <h4>{format!("Back-test against {}", bt.outcome)}</h4>
-                        <p data-testid="auc">{format!("ROC AUC {:.3} (95% CI {:.3}–{:.3}), over {} users of whom {} are positive.",
-                            bt.auc, bt.ci.low, bt.ci.high, format::count(bt.n), format::count(bt.positives))}</p>
+                        <p data-testid="auc">{format!("ROC AUC {:.3} (95% CI {:.3}–{:.3} by DeLong; {:.3}–{:.3} by Hanley–McNeil), over {} users of whom {} are positive.",
+                            bt.auc, bt.ci_delong.low, bt.ci_delong.high, bt.ci.low, bt.ci.high, format::count(bt.n), format::count(bt.positives))}</p>
                         <p class="hint">"0.5 is no better than chance; 1 would rank every positive user above every negative one."</p>
                         <div class="table-scroll">
                             <table data-testid="deciles">
