@@ -316,7 +316,7 @@ fn save_button(group: &ModelGroupView, prefix: &str) -> impl IntoView + use<> {
     } else {
         format!("{prefix}: {}", group.name)
     };
-    let label = format!("Save {} as a segment", group.name);
+    let label = format!("Save as segment: {}", group.name);
     let definition = group.definition.clone();
     view! {
         <button class="link" aria-label=label on:click=move |_| save_segment(name.clone(), definition.clone())>"Save as segment"</button>
