@@ -17,6 +17,8 @@ thread_local! {
     // A worker drops messages that arrive before its wasm has started and installed its handler, so
     // requests wait here until it says it is ready.
     static WAITING: RefCell<Option<Vec<js_sys::Array>>> = const { RefCell::new(Some(Vec::new())) };
+    // The files the worker was given, to give a restarted worker.
+    static SENT_FILES: RefCell<Vec<(String, File)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts the engine worker and routes its responses to `on_response`.
@@ -47,6 +49,16 @@ pub fn post(request: &Request, file: Option<&File>) {
     let Ok(message) = serde_wasm_bindgen::to_value(request) else {
         return;
     };
+    match (request, file) {
+        (Request::Load { name }, Some(file)) => SENT_FILES.with_borrow_mut(|files| {
+            files.retain(|(n, _)| n != name);
+            files.push((name.clone(), file.clone()));
+        }),
+        (Request::Remove { name }, _) => {
+            SENT_FILES.with_borrow_mut(|files| files.retain(|(n, _)| n != name));
+        }
+        _ => {}
+    }
     let envelope = js_sys::Array::of2(&message, file.map_or(&JsValue::NULL, |f| f.as_ref()));
     let waiting = WAITING.with_borrow_mut(|waiting| match waiting {
         Some(queue) => {
@@ -66,6 +78,25 @@ fn send(envelope: &js_sys::Array) {
             let _ = worker.post_message(envelope);
         }
     });
+}
+
+/// Ends the worker, stopping whatever it computes (a computation cannot be interrupted by a message), and
+/// starts a new one with the same response handler. Returns the files the old worker had been given,
+/// which the caller sends again.
+pub fn restart_worker() -> Result<Vec<(String, File)>, String> {
+    if let Some(old) = WORKER.with(|slot| slot.borrow_mut().take()) {
+        old.terminate();
+    }
+    let worker = Worker::new("./seglab-worker_loader.js")
+        .map_err(|e| format!("could not start the engine again: {e:?}"))?;
+    ON_MESSAGE.with(|slot| {
+        if let Some(handler) = slot.borrow().as_ref() {
+            worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        }
+    });
+    WAITING.with_borrow_mut(|waiting| *waiting = Some(Vec::new()));
+    WORKER.with(|slot| *slot.borrow_mut() = Some(worker));
+    Ok(SENT_FILES.with_borrow_mut(std::mem::take))
 }
 
 /// The worker is ready: send what waited, in order, and send directly from now on.

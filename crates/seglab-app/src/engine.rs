@@ -1,9 +1,13 @@
 //! The engine as the worker runs it: the loaded files, the dataset joined from them, and the answer to each
 //! request. Pure Rust over seglab-core (no browser APIs), so it is tested natively.
 
+mod models;
+
+pub use models::{CLUSTER_COLUMN, Progress, RFM_COLUMNS, uses_model_column};
+
 use crate::protocol::{
-    ArmsChoice, ChoiceColumn, ColumnView, DatasetView, DiscoveryView, FileView, ImpactChoices,
-    Request, Response, RuleView, SegmentErrorView, SegmentView,
+    ArmsChoice, ChoiceColumn, ColumnView, DatasetView, FileView, ImpactChoices, Request, Response,
+    SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::impact::{
@@ -12,7 +16,6 @@ use seglab_core::impact::{
 };
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
-use seglab_core::models::{self, DiscoverOptions, Target};
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
 use seglab_core::share::TypeOverride;
 use seglab_core::table::ColumnData;
@@ -41,6 +44,8 @@ pub struct Engine {
     view: DatasetView,
     /// Column types the user chose; applied whenever a file is read.
     overrides: Vec<TypeOverride>,
+    /// The health score, RFM and clusters, whose outputs are population columns.
+    models: models::ModelState,
 }
 
 impl Engine {
@@ -110,6 +115,21 @@ impl Engine {
         self.finish_load(name, bytes.len() as u64, reader)
     }
 
+    /// Answers a request that may take long (discovery, clustering), telling `progress` how far it has
+    /// come; `progress` returning false stops the computation. Other requests are answered as by
+    /// [`Engine::handle`].
+    pub fn handle_long(&mut self, request: Request, progress: &mut Progress<'_>) -> Response {
+        match request {
+            Request::Discover { target } => Response::Discovery {
+                result: self.discover(target, progress),
+            },
+            Request::SetModels { settings, outcome } => Response::Models {
+                models: Box::new(self.set_models(settings, outcome, progress)),
+            },
+            other => self.handle(other),
+        }
+    }
+
     pub fn handle(&mut self, request: Request) -> Response {
         match request {
             Request::Load { name } => Response::LoadFailed {
@@ -119,37 +139,8 @@ impl Engine {
             Request::Cancel => Response::Failed {
                 message: "nothing to cancel".into(),
             },
-            Request::Discover { target } => {
-                let target = Target {
-                    column: target,
-                    threshold: None,
-                };
-                let result = models::discover(
-                    &self.dataset,
-                    &target,
-                    &DiscoverOptions::default(),
-                    &mut |_| true,
-                )
-                .map(|d| DiscoveryView {
-                    target: d.target,
-                    overall_rate: d.overall_rate,
-                    known: d.known,
-                    rules: d
-                        .rules
-                        .into_iter()
-                        .map(|r| RuleView {
-                            definition: r.definition,
-                            size: r.size,
-                            rate: r.rate,
-                            ci: r.ci,
-                            lift: r.lift,
-                            notable: r.notable,
-                        })
-                        .collect(),
-                    notes: d.notes,
-                })
-                .map_err(|e| e.to_string());
-                Response::Discovery { result }
+            Request::Discover { .. } | Request::SetModels { .. } => {
+                self.handle_long(request, &mut |_, _| true)
             }
             Request::SetTypes { overrides } => {
                 let before: Vec<Vec<(String, ColumnType)>> = self
@@ -368,6 +359,7 @@ impl Engine {
                 };
                 self.dataset = dataset;
                 self.plan = proposal.plan;
+                self.recompute_models();
             }
             Err(error) => {
                 problems.push(error.to_string());
@@ -550,6 +542,23 @@ impl Engine {
                 message: format!("there is no segment number {}", index + 1),
             };
         };
+        // Model outputs are computed here from percentile ranks, quintiles or cluster prototypes of the
+        // loaded files; a warehouse has no such column, and SQL that pretended otherwise would be wrong.
+        let model_column = std::iter::once(def)
+            .chain(
+                defs.iter()
+                    .filter(|d| def.definition.contains(&format!("\"{}\"", d.name))),
+            )
+            .find_map(|d| uses_model_column(&d.definition));
+        if let Some(column) = model_column {
+            return Response::Sql {
+                name: def.name.clone(),
+                dialect,
+                sql: Err(format!(
+                    "`{column}` is computed in this page from the loaded files (a model output), so no warehouse table has it and this segment cannot be written as SQL. Export the members from the page instead, or define the segment over the model's inputs."
+                )),
+            };
+        }
         let sql = segment::parse(&def.definition)
             .and_then(|expr| {
                 let tables = SqlTables::from_plan(&self.plan);

@@ -121,6 +121,14 @@ pub enum Request {
         index: usize,
         dialect: Dialect,
     },
+    /// The model settings the page holds (health score, RFM, clustering): the engine adds their outputs to
+    /// the population as columns (`health_score`, `rfm_r`/`rfm_f`/`rfm_m`, `cluster`) so that segments over
+    /// them evaluate, and answers with `Models`. `outcome` is the yes/no (or numeric) column the score is
+    /// back-tested against.
+    SetModels {
+        settings: ModelSettings,
+        outcome: Option<String>,
+    },
     /// Answer `request` `runs` times in a row, timing each answer inside the worker with
     /// `performance.now()`; answered with `Timed`. For `cargo xtask bench`; the page never sends it.
     Time { request: Box<Request>, runs: usize },
@@ -153,6 +161,104 @@ pub struct ImpactChoices {
     pub events: Vec<String>,
     /// The dataset's as-of day, `YYYY-MM-DD`.
     pub as_of: Option<String>,
+}
+
+/// The models whose outputs are population columns; the same settings a link carries
+/// (`seglab_core::share::PageState`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSettings {
+    /// The health score's definition in its text form (`measure:+:weight;…`).
+    pub score: Option<String>,
+    pub rfm: Option<seglab_core::share::RfmSetting>,
+    /// Columns the clusters are drawn on; empty for no clustering.
+    pub cluster: Vec<String>,
+}
+
+/// A band, RFM group or cluster as a segment: its name, definition and size.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelGroupView {
+    pub name: String,
+    /// In the segment language, over the model's column.
+    pub definition: String,
+    pub size: usize,
+}
+
+/// The health score as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScoreView {
+    /// The definition in its canonical text form.
+    pub definition: String,
+    pub measures: Vec<seglab_core::models::MeasureReport>,
+    pub bands: Vec<ModelGroupView>,
+    /// Users per tenth of the score range (0–10, 10–20, …, 90–100).
+    pub histogram: Vec<usize>,
+    pub backtest: Option<seglab_core::models::Backtest>,
+    /// Why there is no back-test although an outcome was chosen.
+    pub backtest_error: Option<String>,
+}
+
+/// One RFM group with its scoring rule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RfmGroupView {
+    pub group: ModelGroupView,
+    pub recency: (u8, u8),
+    pub frequency: (u8, u8),
+}
+
+/// The RFM model as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RfmView {
+    /// What was measured, in words (`Purchase events, value amount`).
+    pub source: String,
+    pub as_of: String,
+    pub scored: usize,
+    pub unscored: usize,
+    pub groups: Vec<RfmGroupView>,
+}
+
+/// One cluster: its segment, its centre, and what sets it apart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterView {
+    pub group: ModelGroupView,
+    /// (column, typical value) of the cluster's prototype.
+    pub prototype: Vec<(String, String)>,
+    /// The findings of the comparison engine against everyone else, strongest first.
+    pub distinguishing: Vec<String>,
+}
+
+/// The clustering as the page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusteringView {
+    pub columns: Vec<String>,
+    pub k: usize,
+    /// (k, silhouette) for every k tried.
+    pub choices: Vec<(usize, f64)>,
+    pub sample_size: usize,
+    pub clusters: Vec<ClusterView>,
+}
+
+/// What the models can be built from, for the page's pickers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelChoices {
+    /// Numeric population columns and per-user event measures (score measures, cluster columns).
+    pub numeric: Vec<String>,
+    /// Category and yes/no population columns (cluster columns).
+    pub categorical: Vec<String>,
+    /// Yes/no columns (back-test outcomes).
+    pub outcomes: Vec<String>,
+    /// Numeric event properties (`amount`) and linked files' numeric columns (`orders.total`): RFM values.
+    pub values: Vec<String>,
+    /// Event names, most frequent first (the RFM event).
+    pub events: Vec<String>,
+}
+
+/// The models the engine computed for the settings, each or why it could not be computed.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelsView {
+    pub choices: ModelChoices,
+    pub score: Option<Result<ScoreView, String>>,
+    pub rfm: Option<Result<RfmView, String>>,
+    pub cluster: Option<Result<ClusteringView, String>>,
 }
 
 /// One column's profile as the Data view shows it.
@@ -316,6 +422,15 @@ pub enum Response {
     },
     BeforeAfter {
         result: Result<seglab_core::impact::BeforeAfter, String>,
+    },
+    /// How far a long model computation (`task`: "discovery", "clustering") has come, 0–1.
+    ModelProgress {
+        task: String,
+        done: f64,
+    },
+    /// The models for the settings last sent.
+    Models {
+        models: Box<ModelsView>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

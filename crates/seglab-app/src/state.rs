@@ -87,6 +87,14 @@ pub struct AppState {
     /// The column of 0–10 answers the NPS is computed from, and the NPS per segment.
     pub nps_column: RwSignal<Option<String>>,
     pub nps: RwSignal<Option<Result<NpsComparison, String>>>,
+    /// The health score, RFM and clustering settings (part of the link).
+    pub models: RwSignal<crate::protocol::ModelSettings>,
+    /// The outcome column the health score is back-tested against.
+    pub outcome: RwSignal<Option<String>>,
+    /// What the engine computed for `models`.
+    pub models_view: RwSignal<crate::protocol::ModelsView>,
+    /// A long model computation under way: its task and the share done.
+    pub model_progress: RwSignal<Option<(String, f64)>>,
     next_notice: StoredValue<u64>,
 }
 
@@ -113,6 +121,10 @@ impl AppState {
             breakdown: RwSignal::new(None),
             nps_column: RwSignal::new(None),
             nps: RwSignal::new(None),
+            models: RwSignal::new(crate::protocol::ModelSettings::default()),
+            outcome: RwSignal::new(None),
+            models_view: RwSignal::new(crate::protocol::ModelsView::default()),
+            model_progress: RwSignal::new(None),
             types: RwSignal::new(Vec::new()),
             discovery: RwSignal::new(None),
             funnel: RwSignal::new(None),
@@ -142,12 +154,25 @@ impl AppState {
             }) {
                 browser::save_local(LOCAL_SEGMENTS, &json);
             }
-            browser::replace_query(&crate::pages::segments::encode_state(
+            let query = crate::pages::segments::encode_state(
                 &segments,
                 &self.compared.get(),
                 self.base.get(),
                 &self.types.get(),
+            );
+            browser::replace_query(&crate::pages::models::encode_models(
+                query,
+                &self.models.get(),
             ));
+        });
+        // The engine adds model outputs to the users as columns; it learns the settings (and answers with
+        // the models) whenever they or the files change.
+        Effect::new(move |_| {
+            let settings = self.models.get();
+            let outcome = self.outcome.get();
+            if self.ready.get() && !self.files.with(Vec::is_empty) {
+                browser::post(&Request::SetModels { settings, outcome }, None);
+            }
         });
         Effect::new(move |_| {
             let segments = self.segments.get();
@@ -229,9 +254,28 @@ impl AppState {
     }
 
     fn restore_from_url(self) {
-        let (shared, errors) = crate::pages::segments::decode_state(&browser::query_string());
+        let query = browser::query_string();
+        let linked_models = crate::pages::models::decode_models(&query);
+        if linked_models != crate::protocol::ModelSettings::default() {
+            // Sent now, like column types, so that the engine scores the users as soon as files arrive.
+            browser::post(
+                &Request::SetModels {
+                    settings: linked_models.clone(),
+                    outcome: None,
+                },
+                None,
+            );
+            self.models.set(linked_models);
+        }
+        let (shared, errors) = crate::pages::segments::decode_state(&query);
         // Without a shared link, the segments of the last visit come back from this browser's storage.
-        if shared.segments.is_empty() && shared.types.is_empty() && errors.is_empty() {
+        if shared.segments.is_empty()
+            && shared.types.is_empty()
+            && errors.is_empty()
+            && self
+                .models
+                .with_untracked(|m| *m == crate::protocol::ModelSettings::default())
+        {
             if let Some(saved) = browser::load_local(LOCAL_SEGMENTS)
                 .and_then(|json| crate::components::share_bar::parse_segment_file(&json).ok())
             {
@@ -294,6 +338,44 @@ impl AppState {
         );
     }
 
+    /// Stops a long model computation (discovery, clustering). The worker cannot hear a message while it
+    /// computes, so it is ended and a new one reads the files again; a clustering that was stopped is
+    /// not asked for again.
+    pub fn cancel_model(self) {
+        let task = self.model_progress.get_untracked().map(|(task, _)| task);
+        self.model_progress.set(None);
+        if task.as_deref() == Some("clustering") {
+            self.models.update(|m| m.cluster.clear());
+        }
+        match browser::restart_worker() {
+            Ok(files) => {
+                let types = self.types.get_untracked();
+                if !types.is_empty() {
+                    browser::post(&Request::SetTypes { overrides: types }, None);
+                }
+                browser::post(
+                    &Request::SetModels {
+                        settings: self.models.get_untracked(),
+                        outcome: self.outcome.get_untracked(),
+                    },
+                    None,
+                );
+                for (name, file) in files {
+                    self.pending.update(|p| p.push(name.clone()));
+                    browser::post(&Request::Load { name }, Some(&file));
+                }
+                self.notify(
+                    NoticeKind::Info,
+                    format!(
+                        "Stopped the {}. The files are read again; your segments stay.",
+                        task.as_deref().unwrap_or("computation")
+                    ),
+                );
+            }
+            Err(message) => self.notify(NoticeKind::Error, message),
+        }
+    }
+
     pub fn cancel_load() {
         browser::post(&Request::Cancel, None);
     }
@@ -324,7 +406,20 @@ impl AppState {
             Response::Ready => self.ready.set(true),
             // Handled inside the worker, or only sent to the benchmark page.
             Response::Reload { .. } | Response::Timed { .. } | Response::Panel { .. } => {}
-            Response::Discovery { result } => self.discovery.set(Some(result)),
+            Response::Discovery { result } => {
+                self.model_progress.set(None);
+                self.discovery.set(Some(result));
+            }
+            Response::ModelProgress { task, done } => self.model_progress.set(Some((task, done))),
+            Response::Models { models } => {
+                self.model_progress.set(None);
+                let changed = self.models_view.with_untracked(|v| *v != *models);
+                self.models_view.set(*models);
+                // Segments over model outputs (`health_score >= 75`) change with the model.
+                if changed {
+                    self.segments.update(|_| {});
+                }
+            }
             Response::Funnel { result } => self.funnel.set(Some(result)),
             Response::Retention { result } => self.retention.set(Some(result)),
             Response::ImpactChoices { choices } => self.impact_choices.set(choices),

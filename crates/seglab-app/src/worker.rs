@@ -61,7 +61,20 @@ fn on_message(event: MessageEvent) {
             if let Request::Remove { name } = &other {
                 FILES.with_borrow_mut(|files| files.retain(|(n, _)| n != name));
             }
-            match ENGINE.with_borrow_mut(|engine| engine.handle(other)) {
+            // Long computations report progress as they go; the page cancels them by ending the worker,
+            // since no message can reach it before the computation returns.
+            let mut reported = -1.0;
+            let mut progress = |task: &str, done: f64| {
+                if done - reported >= 0.01 || done >= 1.0 {
+                    reported = done;
+                    reply(&Response::ModelProgress {
+                        task: task.to_owned(),
+                        done,
+                    });
+                }
+                true
+            };
+            match ENGINE.with_borrow_mut(|engine| engine.handle_long(other, &mut progress)) {
                 Response::Reload { names } => {
                     for name in names {
                         let file = FILES.with_borrow(|files| {

@@ -13,6 +13,15 @@
 //! * `type`: a column type override, `column:type` or `file~column:type`.
 //! * `key`: the user key column of a file, `file~column`.
 //! * `cmp`: the segments being compared, comma-separated; `base`: the one the others are compared with.
+//! * `score`: the health score's definition in the text form of
+//!   [`ScoreDefinition`](crate::models::ScoreDefinition), `measure:+:weight;measure:-:weight;…` with
+//!   `bands:25:50:75` last when the bands are not the default ones.
+//! * `rfm`: the RFM model's value property, and its event when one is chosen: `amount` or
+//!   `amount~Purchase`.
+//! * `clu`: the columns the clusters are drawn on, comma-separated.
+//!
+//! The three model parameters make model outputs (`health_score`, `rfm_r`/`rfm_f`/`rfm_m`, `cluster`)
+//! columns on the recipient's copy of the files, so segments over them evaluate there too.
 //!
 //! Fields are percent-encoded (space as `+`); `~` and `,` inside a field are encoded, so they only
 //! ever separate fields. Decoding is forgiving: a malformed parameter is reported by name and skipped,
@@ -42,6 +51,23 @@ pub struct PageState {
     pub compare: Vec<String>,
     /// The segment the others are compared with.
     pub base: Option<String>,
+    /// The health score's definition, in the canonical text form of
+    /// [`ScoreDefinition`](crate::models::ScoreDefinition) (decoding checks that it reads).
+    #[serde(default)]
+    pub score: Option<String>,
+    /// The RFM model's settings.
+    #[serde(default)]
+    pub rfm: Option<RfmSetting>,
+    /// The columns (or measures) the clusters are drawn on; empty when there is no clustering.
+    #[serde(default)]
+    pub cluster: Vec<String>,
+}
+
+/// What an RFM model is computed from: a numeric event property summed as value, over one event or all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RfmSetting {
+    pub value: String,
+    pub event: Option<String>,
 }
 
 /// A column type the user chose over the inferred one.
@@ -276,6 +302,23 @@ pub fn encode(state: &PageState) -> String {
     if let Some(base) = &state.base {
         params.push(format!("base={}", encode_field(base)));
     }
+    if let Some(score) = &state.score {
+        params.push(format!("score={}", encode_field(score)));
+    }
+    if let Some(rfm) = &state.rfm {
+        match &rfm.event {
+            Some(event) => params.push(format!(
+                "rfm={}~{}",
+                encode_field(&rfm.value),
+                encode_field(event)
+            )),
+            None => params.push(format!("rfm={}", encode_field(&rfm.value))),
+        }
+    }
+    if !state.cluster.is_empty() {
+        let names: Vec<String> = state.cluster.iter().map(|n| encode_field(n)).collect();
+        params.push(format!("clu={}", names.join(",")));
+    }
     params.join("&")
 }
 
@@ -314,7 +357,10 @@ pub fn decode(query: &str) -> (PageState, Vec<ShareError>) {
             });
             continue;
         }
-        let single = matches!(key.as_str(), "v" | "asof" | "cmp" | "base");
+        let single = matches!(
+            key.as_str(),
+            "v" | "asof" | "cmp" | "base" | "score" | "rfm" | "clu"
+        );
         if single {
             if seen.contains(&raw_key) {
                 errors.push(ShareError::Duplicate { parameter: key });
@@ -437,6 +483,50 @@ fn read_parameter(state: &mut PageState, key: &str, raw: &str) -> Result<(), Sha
         }
         "base" => {
             state.base = Some(decode_value(key, raw)?);
+            Ok(())
+        }
+        "score" => {
+            // A `+` typed into a link reads as a space: `active_days:+:1` arrives as `active_days: :1`.
+            let text = decode_value(key, raw)?.replace(": :", ":+:");
+            let definition = text
+                .parse::<crate::models::ScoreDefinition>()
+                .map_err(|e| ShareError::Malformed {
+                    parameter: key.to_owned(),
+                    value: text.chars().take(80).collect(),
+                    expected: format!("measure:+:weight;measure:-:weight;… ({e})"),
+                })?;
+            state.score = Some(definition.to_string());
+            Ok(())
+        }
+        "rfm" => {
+            let (value, event) = match raw.split_once('~') {
+                Some((value, event)) => (value, Some(decode_value(key, event)?)),
+                None => (raw, None),
+            };
+            let value = decode_value(key, value)?;
+            if value.trim().is_empty() || event.as_deref().is_some_and(|e| e.trim().is_empty()) {
+                return Err(malformed(
+                    key,
+                    raw,
+                    "value or value~event (e.g. amount~Purchase)",
+                ));
+            }
+            state.rfm = Some(RfmSetting { value, event });
+            Ok(())
+        }
+        "clu" => {
+            let names = raw
+                .split(',')
+                .map(|n| decode_value(key, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            if names.iter().any(|n| n.trim().is_empty()) {
+                return Err(malformed(
+                    key,
+                    raw,
+                    "column names, comma-separated (e.g. plan,seats)",
+                ));
+            }
+            state.cluster = names;
             Ok(())
         }
         other => Err(ShareError::Unknown {

@@ -478,6 +478,13 @@ impl Table {
         Ok(())
     }
 
+    /// Removes and returns the column with exactly this name (e.g. a model output whose model was
+    /// cleared); the row count stays.
+    pub fn remove_column(&mut self, name: &str) -> Option<Column> {
+        let index = self.column_index(name)?;
+        Some(self.columns.remove(index))
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.columns.iter().map(Column::heap_bytes).sum()
     }

@@ -118,6 +118,21 @@ fn auc_quintiles_and_rfm_match_the_reference() {
             ));
         }
         assert!(ci.low <= ours && ours <= ci.high && ci.low >= 0.0 && ci.high <= 1.0);
+        let (again, delong) = models::auc_delong(scores, labels).expect("both classes present");
+        let expected = &answer["delong"][i];
+        let (low, high) = (
+            expected[0].as_f64().expect("a number"),
+            expected[1].as_f64().expect("a number"),
+        );
+        if (again - ours).abs() > 1e-12
+            || (delong.low - low).abs() > 1e-9
+            || (delong.high - high).abs() > 1e-9
+        {
+            failures.push(format!(
+                "DeLong case {i}: ours {again} ({}–{}), numpy {reference} ({low}–{high})",
+                delong.low, delong.high
+            ));
+        }
     }
     for (i, (values, reference)) in qcut_cases
         .iter()

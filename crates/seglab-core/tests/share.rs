@@ -6,8 +6,9 @@
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 use seglab_core::ColumnType;
+use seglab_core::models::{Bands, Direction, ScoreDefinition, ScoreMeasure};
 use seglab_core::segment::Segment;
-use seglab_core::share::{self, JoinKey, PageState, TypeOverride};
+use seglab_core::share::{self, JoinKey, PageState, RfmSetting, TypeOverride};
 use std::fmt::Write as _;
 
 /// Decodes `query` and shows the state and errors.
@@ -49,13 +50,22 @@ fn example() -> PageState {
         }],
         compare: vec!["Trials".to_owned(), "Converted, 2025".to_owned()],
         base: Some("Trials".to_owned()),
+        score: Some(
+            "count(Login, 30d):+:2;seats_used:+:1;days_since_last_seen:-:1;bands:20:45:80"
+                .to_owned(),
+        ),
+        rfm: Some(RfmSetting {
+            value: "amount".to_owned(),
+            event: Some("Purchase".to_owned()),
+        }),
+        cluster: vec!["plan".to_owned(), "seats, used".to_owned()],
     }
 }
 
 #[test]
 fn links_are_readable() {
     let query = share::encode(&example());
-    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials"].assert_eq(&query);
+    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials&score=count(Login%2C+30d):%2B:2;seats_used:%2B:1;days_since_last_seen:-:1;bands:20:45:80&rfm=amount~Purchase&clu=plan,seats%2C+used"].assert_eq(&query);
     assert_eq!(share::decode(&query), (example(), vec![]));
 }
 
@@ -84,7 +94,10 @@ fn hand_written_links_load() {
                 "Trials",
                 "Big"
               ],
-              "base": "Big"
+              "base": "Big",
+              "score": null,
+              "rfm": null,
+              "cluster": []
             }"##]],
     );
 }
@@ -106,7 +119,10 @@ fn bad_parameters_are_named_and_the_rest_loads() {
               "types": [],
               "keys": [],
               "compare": [],
-              "base": "A"
+              "base": "A",
+              "score": null,
+              "rfm": null,
+              "cluster": []
             }
             error (s): the link parameter `s` should look like a colour of six hex digits such as 2a9d8f in name~colour~definition, but is `Trials~zzzzzz~plan`; it was skipped
             error (s): the link parameter `s` should look like name~colour~definition (e.g. Trials~2a9d8f~plan+%3D+%22trial%22), but is `OnlyName`; it was skipped
@@ -122,22 +138,86 @@ fn bad_parameters_are_named_and_the_rest_loads() {
     check(
         "v=2&s=A~111111~x",
         &expect![[r##"
-        {
-          "segments": [
             {
-              "name": "A",
-              "color": "#111111",
-              "definition": "x"
+              "segments": [
+                {
+                  "name": "A",
+                  "color": "#111111",
+                  "definition": "x"
+                }
+              ],
+              "as_of": null,
+              "types": [],
+              "keys": [],
+              "compare": [],
+              "base": null,
+              "score": null,
+              "rfm": null,
+              "cluster": []
             }
-          ],
-          "as_of": null,
-          "types": [],
-          "keys": [],
-          "compare": [],
-          "base": null
-        }
-        error (v): the link was made by a newer Seglab (format version 2; this one reads 1); parts may be missing"##]],
+            error (v): the link was made by a newer Seglab (format version 2; this one reads 1); parts may be missing"##]],
     );
+}
+
+#[test]
+fn model_settings_load_from_a_hand_written_link() {
+    // Written by hand: `count(Login,30d)` without its space, a weight of `2.0`, default bands given.
+    check(
+        "score=count(Login,30d):%2B:2.0;active_days:+:1;days_since_last_seen:-:1;bands:25:50:75&rfm=amount&clu=plan,seats",
+        &expect![[r#"
+            {
+              "segments": [],
+              "as_of": null,
+              "types": [],
+              "keys": [],
+              "compare": [],
+              "base": null,
+              "score": "count(Login,30d):+:2;active_days:+:1;days_since_last_seen:-:1",
+              "rfm": {
+                "value": "amount",
+                "event": null
+              },
+              "cluster": [
+                "plan",
+                "seats"
+              ]
+            }"#]],
+    );
+    check(
+        "score=active_days:*:1&rfm=~Purchase&clu=plan,,seats&s=A~111111~x",
+        &expect![[r##"
+            {
+              "segments": [
+                {
+                  "name": "A",
+                  "color": "#111111",
+                  "definition": "x"
+                }
+              ],
+              "as_of": null,
+              "types": [],
+              "keys": [],
+              "compare": [],
+              "base": null,
+              "score": null,
+              "rfm": null,
+              "cluster": []
+            }
+            error (score): the link parameter `score` should look like measure:+:weight;measure:-:weight;… (score definition, part 1 `active_days:*:1`: the direction is + (higher is better) or - (lower is better)), but is `active_days:*:1`; it was skipped
+            error (rfm): the link parameter `rfm` should look like value or value~event (e.g. amount~Purchase), but is `~Purchase`; it was skipped
+            error (clu): the link parameter `clu` should look like column names, comma-separated (e.g. plan,seats), but is `plan,,seats`; it was skipped"##]],
+    );
+}
+
+#[test]
+fn links_from_before_the_model_parameters_still_load() {
+    let old = "v=1&s=Trials~2a9d8f~plan+%3D+%22trial%22&cmp=Trials";
+    let (state, errors) = share::decode(old);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(state.score, None);
+    assert_eq!(state.rfm, None);
+    assert!(state.cluster.is_empty());
+    assert_eq!(share::encode(&state), old);
 }
 
 #[test]
@@ -194,15 +274,58 @@ fn state() -> impl Strategy<Value = PageState> {
         keys,
         prop::collection::vec(any_text(), 0..3),
         prop::option::of(any_text()),
+        models(),
     )
-        .prop_map(|(segments, as_of, types, keys, compare, base)| PageState {
-            segments,
-            as_of,
-            types,
-            keys,
-            compare,
-            base,
-        })
+        .prop_map(
+            |(segments, as_of, types, keys, compare, base, (score, rfm, cluster))| PageState {
+                segments,
+                as_of,
+                types,
+                keys,
+                compare,
+                base,
+                score,
+                rfm,
+                cluster,
+            },
+        )
+}
+
+/// A name the model parameters accept: not blank, and (for score measures) without `;`, which
+/// separates measures.
+fn model_name() -> impl Strategy<Value = String> {
+    "[a-z_(),~&=+%# ]{0,10}[a-z]".prop_map(|s| s)
+}
+
+/// Model settings as a page would hold them: the score in its canonical text form.
+fn models() -> impl Strategy<Value = (Option<String>, Option<RfmSetting>, Vec<String>)> {
+    let measure =
+        (model_name(), any::<bool>(), 0.01f64..100.0).prop_map(|(name, up, weight)| ScoreMeasure {
+            name,
+            direction: if up {
+                Direction::HigherIsBetter
+            } else {
+                Direction::LowerIsBetter
+            },
+            weight,
+        });
+    let bands = prop_oneof![
+        Just(Bands::default()),
+        (1.0f64..30.0, 31.0f64..60.0, 61.0f64..99.0).prop_map(|(a, b, c)| Bands {
+            at_risk: a,
+            needs_attention: b,
+            healthy: c,
+        }),
+    ];
+    let score = (prop::collection::vec(measure, 1..7), bands)
+        .prop_map(|(measures, bands)| ScoreDefinition { measures, bands }.to_string());
+    let rfm = (model_name(), prop::option::of(model_name()))
+        .prop_map(|(value, event)| RfmSetting { value, event });
+    (
+        prop::option::of(score),
+        prop::option::of(rfm),
+        prop::collection::vec(model_name(), 0..4),
+    )
 }
 
 proptest! {

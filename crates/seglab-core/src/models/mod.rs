@@ -28,7 +28,7 @@ pub use rfm::{
 };
 pub use score::{
     Backtest, Band, Bands, Decile, Direction, MeasureInfluence, MeasureReport, MissingScore,
-    Outcome, SCORE_COLUMN, ScoreDefinition, ScoreMeasure, ScoreResult, auc, score,
+    Outcome, SCORE_COLUMN, ScoreDefinition, ScoreMeasure, ScoreResult, auc, auc_delong, score,
 };
 
 use crate::bitset::Bitset;

@@ -11,7 +11,8 @@
 //!   Each band is a definition over the added population column [`SCORE_COLUMN`], e.g.
 //!   `health_score >= 25 and health_score < 50`, and its members.
 //! - **Back-test**: ROC AUC by the Mann–Whitney statistic with mid-ranks for ties (equal to
-//!   scikit-learn's `roc_auc_score`), with the Hanley–McNeil (1982) 95% interval, clamped to 0–1; the
+//!   scikit-learn's `roc_auc_score`), with the Hanley–McNeil (1982) and DeLong (1988) 95% intervals,
+//!   clamped to 0–1 ([`auc_delong`]); the
 //!   outcome rate per score decile (users with a known outcome sorted by score, ties in row order, cut
 //!   into ten groups of equal size); each measure's own AUC and how much the score's AUC drops when the
 //!   measure is left out. A numeric outcome is positive above a threshold (default: its median).
@@ -232,6 +233,9 @@ pub struct Backtest {
     pub auc: f64,
     /// Hanley–McNeil 95% interval.
     pub ci: Interval,
+    /// DeLong's 95% interval (DeLong, DeLong & Clarke-Pearson 1988): the variance from each user's
+    /// placement among the other class, with no assumption about the score's distribution.
+    pub ci_delong: Interval,
     pub deciles: Vec<Decile>,
     pub influence: Vec<MeasureInfluence>,
 }
@@ -425,6 +429,53 @@ pub fn auc(scores: &[f64], labels: &[bool]) -> Option<(f64, Interval)> {
     ))
 }
 
+/// ROC AUC of `scores` for `labels` with DeLong's interval; `None` when either class is empty.
+///
+/// With `m` positives and `n` negatives, each positive's placement is the share of negatives it
+/// outranks (ties count half), `V10 = (rank among all − rank among positives) / n`, and each negative's is
+/// `V01 = 1 − (rank among all − rank among negatives) / m` (mid-ranks throughout). The variance of the
+/// AUC is `var(V10) / m + var(V01) / n`, each with `m − 1` and `n − 1` in the denominator; with one user in
+/// a class that class contributes nothing.
+pub fn auc_delong(scores: &[f64], labels: &[bool]) -> Option<(f64, Interval)> {
+    let (positive, negative): (Vec<f64>, Vec<f64>) = {
+        let mut p = Vec::new();
+        let mut n = Vec::new();
+        for (&s, &l) in scores.iter().zip(labels) {
+            if l { p.push(s) } else { n.push(s) }
+        }
+        (p, n)
+    };
+    let (m, n) = (positive.len(), negative.len());
+    if m == 0 || n == 0 {
+        return None;
+    }
+    let all: Vec<f64> = positive.iter().chain(&negative).copied().collect();
+    let ranks = mid_ranks(&all);
+    let (within_p, within_n) = (mid_ranks(&positive), mid_ranks(&negative));
+    let (mf, nf) = (m as f64, n as f64);
+    let v10: Vec<f64> = (0..m).map(|i| (ranks[i] - within_p[i]) / nf).collect();
+    let v01: Vec<f64> = (0..n)
+        .map(|j| 1.0 - (ranks[m + j] - within_n[j]) / mf)
+        .collect();
+    let a = v10.iter().sum::<f64>() / mf;
+    let sample_variance = |v: &[f64]| {
+        if v.len() < 2 {
+            return 0.0;
+        }
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (v.len() - 1) as f64
+    };
+    let variance = sample_variance(&v10) / mf + sample_variance(&v01) / nf;
+    let half = normal_critical(CONFIDENCE) * variance.max(0.0).sqrt();
+    Some((
+        a,
+        Interval {
+            low: (a - half).max(0.0),
+            high: (a + half).min(1.0),
+        },
+    ))
+}
+
 fn backtest(
     dataset: &Dataset,
     outcome: &Outcome,
@@ -501,6 +552,7 @@ fn backtest(
         positives: labels.iter().filter(|&&l| l).count(),
         auc: auc_all,
         ci,
+        ci_delong: auc_delong(&known_scores, &labels).map_or(ci, |(_, ci)| ci),
         deciles,
         influence,
     })
