@@ -316,3 +316,56 @@ pub fn DefinitionInput(
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::completions;
+    use seglab_core::ColumnType;
+    use seglab_core::segment::{Term, Vocabulary};
+
+    /// The suggestions at the end of `text` (or at `|`), as `start: insert insert…`.
+    fn check(text: &str, expected: &str) {
+        let term = |name: &str, ty, values: &[&str]| Term {
+            name: name.to_owned(),
+            ty,
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+        };
+        let vocabulary = Vocabulary {
+            columns: vec![
+                term("plan", ColumnType::Category, &["trial", "pro"]),
+                term("Annual revenue", ColumnType::Decimal, &[]),
+                term("country", ColumnType::Category, &["SE", "Say \"hi\""]),
+            ],
+            events: vec!["Login".to_owned(), "Export report".to_owned()],
+            properties: Vec::new(),
+            linked: Vec::new(),
+        };
+        let caret = text.find('|').unwrap_or(text.len());
+        let text = text.replace('|', "");
+        let (start, list) = completions(&text, caret, &vocabulary, &["Trials".to_owned()], false);
+        let inserts: Vec<&str> = list.iter().map(|c| c.insert.as_str()).collect();
+        assert_eq!(
+            format!("{start}: {}", inserts.join(" ")),
+            expected,
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn suggestions_follow_the_context() {
+        check("pl", "0: plan");
+        check("plan = \"t", "7: \"trial\"");
+        check("an", "0: `Annual revenue`");
+        check(
+            "plan = \"trial\" and did \"",
+            "23: \"Login\" \"Export report\"",
+        );
+        check("did \"Ex", "4: \"Export report\"");
+        check("country in (\"SE\", \"s", "18: \"SE\" \"Say \\\"hi\\\"\"");
+        check("in segment \"T", "11: \"Trials\"");
+        check("plan = \"trial\" ", "15: ");
+        check("pl| = \"trial\"", "0: plan");
+        check("plan", "0: ");
+        check("é", "0: ");
+    }
+}

@@ -258,6 +258,7 @@ fn render_item(ctx: Ctx, item: &Expr, path: Path, siblings: usize) -> AnyView {
                 <input
                     type="checkbox"
                     id=ctx.id(&path, "not")
+                    data-testid="builder-not"
                     prop:checked=negated
                     on:change=move |_| ctx.edit(&p1, |node| {
                         let old = std::mem::replace(node, Expr::And(Vec::new()));
