@@ -419,7 +419,7 @@ fn SegmentEditor(
             </div>
             <div class="segment-tools">
                 <button class="link" on:click=duplicate data-testid="duplicate" aria-label=move || format!("Duplicate {}", label())>"Duplicate"</button>
-                <button class="link" on:click=move |_| state.sql_for.set(Some(index)) aria-label=move || format!("SQL of {}", label())>"SQL"</button>
+                <button class="link" on:click=move |_| state.sql_for.set(Some(index))>"SQL"</button>
                 <a class="link" href="#compare-title" on:click=open data-testid="open-compare" aria-label=move || format!("Open {} in Compare", label())>"Compare →"</a>
                 <a class="link" href="#impact-title" on:click=open data-testid="open-impact" aria-label=move || format!("Open {} in Impact", label())>"Impact →"</a>
                 <a class="link" href="#models-title" data-testid="open-models" aria-label=move || format!("Open Discover next to {}", label())>"Discover →"</a>
