@@ -118,7 +118,10 @@ pub fn ensure_chromium() -> Result<(), String> {
 
 fn ensure_python_packages() -> Result<(), String> {
     let check = Command::new("python3")
-        .args(["-c", "import scipy, statsmodels, duckdb, pandas, sklearn"])
+        .args([
+            "-c",
+            "import scipy, statsmodels, duckdb, pandas, sklearn, pyspark",
+        ])
         .stderr(std::process::Stdio::null())
         .status();
     if check.is_ok_and(|s| s.success()) {

@@ -27,6 +27,9 @@ pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// over this many recent days.
 const MEASURE_EVENTS: usize = 20;
 const MEASURE_DAYS: u32 = 30;
+/// How many values per categorical column, and how many event names, the page gets for autocompletion.
+const VOCABULARY_VALUES: usize = 50;
+const VOCABULARY_EVENTS: usize = 200;
 
 /// A file the user loaded, kept as the engine read it.
 struct LoadedFile {
@@ -356,6 +359,7 @@ impl Engine {
                     guesses: proposal.guesses,
                     coverage: joined.coverage,
                     problems,
+                    vocabulary: segment::vocabulary(&dataset, VOCABULARY_VALUES, VOCABULARY_EVENTS),
                 };
                 self.dataset = dataset;
                 self.plan = proposal.plan;

@@ -300,6 +300,9 @@ pub struct DatasetView {
     pub coverage: Vec<seglab_core::join::Coverage>,
     /// Files that could not be joined, and why.
     pub problems: Vec<String>,
+    /// Columns, events and frequent values a definition can use (for autocompletion and the builder).
+    #[serde(default)]
+    pub vocabulary: seglab_core::segment::Vocabulary,
 }
 
 /// A discovered rule, without its member list (the page re-evaluates the definition when it is saved).

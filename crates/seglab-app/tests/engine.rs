@@ -376,3 +376,38 @@ fn discovery_reports_progress_and_stops_when_asked() {
         "{response:?}"
     );
 }
+
+#[test]
+fn the_dataset_view_carries_what_autocompletion_needs() {
+    let mut engine = Engine::default();
+    let mut last = None;
+    for name in ["users.csv", "events.csv", "nps.csv"] {
+        last = Some(load(&mut engine, name));
+    }
+    let Some(Response::Loaded { dataset, .. }) = last else {
+        panic!("expected the files to load")
+    };
+    let vocabulary = &dataset.vocabulary;
+    let plan = vocabulary
+        .columns
+        .iter()
+        .find(|t| t.name == "plan")
+        .expect("the plan column is offered");
+    assert_eq!(
+        plan.values,
+        ["trial", "pro", "basic", "enterprise"],
+        "most frequent first"
+    );
+    assert!(
+        vocabulary.columns.iter().all(|t| t.values.len() <= 50),
+        "at most 50 values per column"
+    );
+    assert_eq!(vocabulary.events.first().map(String::as_str), Some("Login"));
+    assert!(vocabulary.events.iter().any(|e| e == "Purchase"));
+    assert!(
+        vocabulary.linked.iter().any(|t| t.name == "nps.score"),
+        "{:?}",
+        vocabulary.linked
+    );
+    assert!(vocabulary.properties.iter().any(|t| t.name == "amount"));
+}

@@ -8,6 +8,7 @@ mod segment_support;
 
 use expect_test::{Expect, expect};
 use seglab_core::segment::{self, Segment, SegmentSet};
+use std::fmt::Write as _;
 
 /// Parses, prints and evaluates `text` against the fixture; members are listed by `id`.
 fn check(text: &str, expected: &Expect) {
@@ -867,4 +868,90 @@ fn long_reference_chains_and_misaligned_data_are_errors() {
     let err = segment::evaluate(&expr, &broken, &SegmentSet::new()).unwrap_err();
     expect!["MissingData the event file is not aligned with the user table; load the files again"]
         .assert_eq(&format!("{:?} {}", err.kind, err.message));
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    // 1500 levels fit under the length limit: the parser must stop at the depth limit, not recurse on.
+    for open in ["(", "not ", "not ("] {
+        let deep = format!("{}seats > 1{}", open.repeat(1500), ")".repeat(1500));
+        let err = segment::parse(&deep).unwrap_err();
+        assert_eq!(err.kind, segment::ErrorKind::TooDeep, "{open:?}: {err}");
+    }
+    let err = segment::parse(&"(".repeat(segment::MAX_DEFINITION_BYTES)).unwrap_err();
+    assert_eq!(err.kind, segment::ErrorKind::TooDeep, "{err}");
+}
+
+/// Patterns that take exponential time in backtracking engines run in time linear in the text here:
+/// each is evaluated on 100 KB values and must finish (and agree with the reference evaluator).
+#[test]
+fn pathological_regexes_run_in_linear_time() {
+    use seglab_core::{ColumnType, Dataset};
+    let long_a = "a".repeat(100 * 1024);
+    let long_ab = format!("{long_a}!");
+    let data = Dataset {
+        population: segment_support::table(vec![segment_support::strings(
+            "t",
+            ColumnType::Text,
+            &[Some(&long_a), Some(&long_ab), None, Some("")],
+        )]),
+        key: None,
+        events: None,
+        linked: Vec::new(),
+        as_of: None,
+    };
+    let mut out = String::new();
+    for def in [
+        "t matches /^(a+)+$/",
+        "t matches /^(a|aa)*$/",
+        "t matches /(a*)*b/",
+        "t matches /^(a|a?)+$/ ignoring case",
+        "t matches /(.*a){20}/",
+    ] {
+        let expr = segment::parse(def).unwrap();
+        let members = segment::evaluate(&expr, &data, &SegmentSet::new()).unwrap();
+        let naive = segment::reference::evaluate(&expr, &data, &SegmentSet::new()).unwrap();
+        assert_eq!(members, naive, "{def}");
+        let rows: Vec<String> = members.iter().map(|r| (r + 1).to_string()).collect();
+        writeln!(out, "{def}: {}", rows.join(" ")).unwrap();
+    }
+    expect![[r#"
+        t matches /^(a+)+$/: 1
+        t matches /^(a|aa)*$/: 1 4
+        t matches /(a*)*b/: 
+        t matches /^(a|a?)+$/ ignoring case: 1 4
+        t matches /(.*a){20}/: 1 2
+    "#]]
+    .assert_eq(&out);
+}
+
+#[test]
+fn vocabulary_lists_what_definitions_can_name() {
+    let data = segment_support::fixture();
+    let vocabulary = segment::vocabulary(&data, 2, 3);
+    let mut out = String::new();
+    for term in &vocabulary.columns {
+        writeln!(out, "column {} {:?} {:?}", term.name, term.ty, term.values).unwrap();
+    }
+    writeln!(out, "events {:?}", vocabulary.events).unwrap();
+    for term in vocabulary.properties.iter().chain(&vocabulary.linked) {
+        writeln!(out, "{} {:?} {:?}", term.name, term.ty, term.values).unwrap();
+    }
+    expect![[r#"
+        column id Integer []
+        column plan Category ["trial", "pro"]
+        column converted Boolean []
+        column country Category ["SE", "NO"]
+        column seats Integer []
+        column Annual revenue Decimal []
+        column signup_date Date []
+        column last_seen DateTime []
+        column email Text []
+        column count(Login) Id []
+        events ["Export report", "Signup", "Login"]
+        amount Decimal []
+        page Category ["a", "b"]
+        nps.score Integer []
+    "#]]
+    .assert_eq(&out);
 }

@@ -189,9 +189,34 @@ struct Case {
     definitions: Vec<String>,
 }
 
+/// A SQL engine the export is checked against: the dialect Seglab writes for it, and the python script
+/// that runs a job (same JSON in and out for every engine).
+struct Oracle {
+    dialect: Dialect,
+    script: &'static str,
+    /// What to install when python3 cannot run the script.
+    needs: &'static str,
+}
+
+const DUCKDB: Oracle = Oracle {
+    dialect: Dialect::DuckDb,
+    script: "segment_duckdb.py",
+    needs: "python3 with the duckdb package (`pip install duckdb`)",
+};
+
+const SPARK: Oracle = Oracle {
+    dialect: Dialect::Spark,
+    script: "segment_spark.py",
+    needs: "python3 with pyspark (`pip install pyspark`) and Java 17 or later on the PATH",
+};
+
 /// Runs every case's SQL in one python process and compares with Seglab's members.
-fn check_against_duckdb(cases: &[Case]) -> usize {
-    let dir = std::env::temp_dir().join(format!("seglab-segment-sql-{}", std::process::id()));
+fn check_against(oracle: &Oracle, cases: &[Case]) -> usize {
+    let dir = std::env::temp_dir().join(format!(
+        "seglab-segment-sql-{:?}-{}",
+        oracle.dialect,
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let mut datasets = Vec::new();
     let mut expected = Vec::new();
@@ -213,7 +238,7 @@ fn check_against_duckdb(cases: &[Case]) -> usize {
                 .collect();
             let sql = segment::to_sql(
                 &expr,
-                Dialect::DuckDb,
+                oracle.dialect,
                 &case.data,
                 &sql_tables,
                 &case.segments,
@@ -228,17 +253,19 @@ fn check_against_duckdb(cases: &[Case]) -> usize {
     }
     let job = dir.join("job.json");
     std::fs::write(&job, serde_json::json!({"datasets": datasets}).to_string()).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/segment_duckdb.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(oracle.script);
     let output = Command::new("python3")
         .arg(&script)
         .arg(&job)
         .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}); the SQL tests need python3 with the duckdb package")
-        });
+        .unwrap_or_else(|e| panic!("cannot run python3 ({e}); this test needs {}", oracle.needs));
     assert!(
         output.status.success(),
-        "python3 failed: {}",
+        "{} failed; this test needs {}:\n{}",
+        oracle.script,
+        oracle.needs,
         String::from_utf8_lossy(&output.stderr)
     );
     let results: Vec<Vec<serde_json::Value>> = serde_json::from_slice(&output.stdout).unwrap();
@@ -252,8 +279,9 @@ fn check_against_duckdb(cases: &[Case]) -> usize {
             assert_eq!(
                 keys.as_ref(),
                 Some(&members[q]),
-                "dataset {c}, definition {def:?}\nSQL:\n{}\nDuckDB: {result}\nseglab: {:?}",
+                "dataset {c}, definition {def:?}\nSQL:\n{}\n{:?}: {result}\nseglab: {:?}",
                 queries[q],
+                oracle.dialect,
                 members[q]
             );
             compared += 1;
@@ -334,8 +362,9 @@ const HAND_WRITTEN: &[&str] = &[
     r#"plan = "pro" or plan = "free" and seats > 100"#,
 ];
 
-#[test]
-fn duckdb_returns_seglab_members() {
+/// The hand-written definitions on the fixture, then `datasets` random datasets with `per_dataset` random
+/// definitions each (the same ones on every run).
+fn cases(datasets: usize, per_dataset: usize) -> Vec<Case> {
     let mut segments = SegmentSet::new();
     segments.insert("Trials", r#"plan = "trial" or in segment "Big""#);
     segments.insert("Big", "seats >= 12");
@@ -349,8 +378,8 @@ fn duckdb_returns_seglab_members() {
         ..Config::default()
     });
     let spec = random::spec(30, false);
-    let definitions = proptest::collection::vec(random::definition(), 60);
-    for _ in 0..12 {
+    let definitions = proptest::collection::vec(random::definition(), per_dataset);
+    for _ in 0..datasets {
         let spec = spec.new_tree(&mut runner).unwrap().current();
         let mut segments = SegmentSet::new();
         segments.insert("S", random::S);
@@ -361,8 +390,20 @@ fn duckdb_returns_seglab_members() {
             definitions,
         });
     }
-    let compared = check_against_duckdb(&cases);
+    cases
+}
+
+#[test]
+fn duckdb_returns_seglab_members() {
+    let compared = check_against(&DUCKDB, &cases(12, 60));
     assert_eq!(compared, HAND_WRITTEN.len() + 12 * 60);
+}
+
+/// Spark SQL in a local Spark (one session for every case: it takes seconds to start).
+#[test]
+fn spark_returns_seglab_members() {
+    let compared = check_against(&SPARK, &cases(4, 40));
+    assert_eq!(compared, HAND_WRITTEN.len() + 4 * 40);
 }
 
 #[test]

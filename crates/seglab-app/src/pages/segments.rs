@@ -1,13 +1,15 @@
 //! The Segments section: each segment's name, colour and definition, with its live size.
 
+use crate::components::definition_input::DefinitionInput;
+use crate::components::segment_builder::SegmentBuilder;
 use crate::components::share_bar::ShareBar;
 use crate::format;
 use crate::protocol::SegmentView;
 use crate::state::AppState;
 use leptos::prelude::*;
-use seglab_core::segment::Dialect;
-use seglab_core::segment::Segment;
+use seglab_core::segment::{self, Dialect, Segment};
 use seglab_core::share;
+use wasm_bindgen::JsCast;
 
 /// Colours given to new segments in turn; each keeps its colour in every view.
 pub const PALETTE: [&str; 8] = [
@@ -75,20 +77,165 @@ pub fn decode_state(query: &str) -> (SharedState, Vec<String>) {
     )
 }
 
+/// Snapshots of the segment list for undo and redo. Typing in one definition within a second of the last
+/// keystroke is one step, not one per key.
+#[derive(Default)]
+struct History {
+    past: Vec<Vec<Segment>>,
+    future: Vec<Vec<Segment>>,
+    /// The list as last seen; `None` before the first look.
+    last: Option<Vec<Segment>>,
+    /// The next change comes from undo or redo, not from the user.
+    applying: bool,
+    /// The segment whose definition was edited last, and when (ms).
+    typing: Option<(usize, f64)>,
+}
+
+/// How long a run of keystrokes in one definition stays one undo step.
+const TYPING_MS: f64 = 1000.0;
+
+/// The one segment whose definition alone differs between `a` and `b`, if that is the whole change.
+fn definition_edit(before: &[Segment], after: &[Segment]) -> Option<usize> {
+    if before.len() != after.len() {
+        return None;
+    }
+    let mut changed = before
+        .iter()
+        .zip(after)
+        .enumerate()
+        .filter(|(_, (old, new))| old != new);
+    let (index, (old, new)) = changed.next()?;
+    (changed.next().is_none() && old.name == new.name && old.color == new.color).then_some(index)
+}
+
+impl History {
+    fn observe(&mut self, now: Vec<Segment>, time: f64) {
+        let Some(last) = self.last.take() else {
+            self.last = Some(now);
+            return;
+        };
+        if self.applying || last == now {
+            self.applying = false;
+            self.last = Some(now);
+            return;
+        }
+        let edit = definition_edit(&last, &now);
+        let continues = matches!((edit, self.typing), (Some(i), Some((j, t))) if i == j && time - t < TYPING_MS);
+        if !continues {
+            self.past.push(last);
+        }
+        self.typing = edit.map(|i| (i, time));
+        self.future.clear();
+        self.last = Some(now);
+    }
+
+    fn step(&mut self, back: bool) -> Option<Vec<Segment>> {
+        let target = if back {
+            self.past.pop()?
+        } else {
+            self.future.pop()?
+        };
+        let current = self.last.clone().unwrap_or_default();
+        if back {
+            self.future.push(current);
+        } else {
+            self.past.push(current);
+        }
+        self.applying = true;
+        self.typing = None;
+        Some(target)
+    }
+}
+
+/// A name not used by any segment: `base`, else `base 2`, `base 3`…
+fn unique_name(segments: &[Segment], base: &str) -> String {
+    if !segments.iter().any(|s| s.name == base) {
+        return base.to_owned();
+    }
+    (2..=segments.len() + 2)
+        .map(|n| format!("{base} {n}"))
+        .find(|name| !segments.iter().any(|s| s.name == *name))
+        .unwrap_or_default()
+}
+
+/// The colour of the palette used least so far.
+fn next_color(segments: &[Segment]) -> &'static str {
+    PALETTE
+        .iter()
+        .min_by_key(|c| segments.iter().filter(|s| s.color == **c).count())
+        .copied()
+        .unwrap_or(PALETTE[0])
+}
+
 /// The list of segments and their editors.
 #[component]
 pub fn SegmentsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     // Editors are re-created only when a segment is added or removed, not on every keystroke.
     let count = Memo::new(move |_| state.segments.with(Vec::len));
+    let history = StoredValue::new(History::default());
+    let can_undo = RwSignal::new(false);
+    let can_redo = RwSignal::new(false);
+    Effect::new(move |_| {
+        let now = state.segments.get();
+        history.update_value(|h| {
+            h.observe(now, js_sys::Date::now());
+            can_undo.set(!h.past.is_empty());
+            can_redo.set(!h.future.is_empty());
+        });
+    });
+    let step = move |back: bool| {
+        let mut target = None;
+        history.update_value(|h| {
+            target = h.step(back);
+            can_undo.set(!h.past.is_empty());
+            can_redo.set(!h.future.is_empty());
+        });
+        if let Some(segments) = target {
+            let len = segments.len();
+            state.compared.update(|c| c.retain(|&i| i < len));
+            state.sql_for.update(|s| {
+                if s.is_some_and(|i| i >= len) {
+                    *s = None;
+                }
+            });
+            state.segments.set(segments);
+        }
+    };
+    // Ctrl/Cmd+Z and Shift+Ctrl/Cmd+Z (or Ctrl+Y) anywhere but in a text field, which keeps its own undo.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| {
+                matches!(e.tag_name().as_str(), "TEXTAREA" | "SELECT")
+                    || (e.tag_name() == "INPUT"
+                        && !matches!(
+                            e.get_attribute("type").as_deref(),
+                            Some("checkbox" | "color" | "button" | "radio")
+                        ))
+            });
+        if typing || !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        match ev.key().as_str() {
+            "z" | "Z" => {
+                ev.prevent_default();
+                step(!ev.shift_key());
+            }
+            "y" | "Y" => {
+                ev.prevent_default();
+                step(false);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     let add = move |_| {
         state.segments.update(|segments| {
-            let n = segments.len();
-            segments.push(Segment::new(
-                format!("Segment {}", n + 1),
-                PALETTE[n % PALETTE.len()],
-                "",
-            ));
+            let name = unique_name(segments, &format!("Segment {}", segments.len() + 1));
+            let color = next_color(segments);
+            segments.push(Segment::new(name, color, ""));
         });
         state.compared.update(|c| {
             if c.is_empty() {
@@ -101,11 +248,17 @@ pub fn SegmentsPage() -> impl IntoView {
             <h2 id="segments-title">"Segments"</h2>
             <p class="hint">
                 "Write a condition over the columns, e.g. " <code>"plan = \"trial\" and converted = no"</code>
-                ". The size updates as you type."
+                ", or build it below the text box. The size updates as you type. Ctrl+Space suggests names."
             </p>
             <p class="muted" data-testid="population">
                 {move || format!("Everyone: {} users", format::count(state.population.get()))}
             </p>
+            <div class="segment-actions" role="toolbar" aria-label="Segment list">
+                <button class="button secondary" data-testid="undo" aria-keyshortcuts="Control+Z Meta+Z"
+                    disabled=move || !can_undo.get() on:click=move |_| step(true)>"Undo"</button>
+                <button class="button secondary" data-testid="redo" aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z"
+                    disabled=move || !can_redo.get() on:click=move |_| step(false)>"Redo"</button>
+            </div>
             <ol class="segments">
                 {move || (0..count.get()).map(|index| view! { <SegmentEditor index=index/> }).collect_view()}
             </ol>
@@ -154,6 +307,49 @@ fn SegmentEditor(
             }
         });
     };
+    let duplicate = move |_| {
+        state.segments.update(|s| {
+            let Some(original) = s.get(index).cloned() else {
+                return;
+            };
+            let copy = Segment::new(
+                unique_name(s, &format!("{} copy", original.name)),
+                next_color(s),
+                original.definition,
+            );
+            s.insert(index + 1, copy);
+        });
+        state.compared.update(|c| {
+            for i in c.iter_mut() {
+                if *i > index {
+                    *i += 1;
+                }
+            }
+        });
+    };
+    // Renaming keeps `in segment "…"` references in the other definitions pointing at the segment.
+    let rename = move |new_name: String| {
+        let new_name = new_name.trim().to_owned();
+        if new_name.is_empty() {
+            return;
+        }
+        state.segments.update(|s| {
+            let Some(old) = s.get(index).map(|x| x.name.clone()) else {
+                return;
+            };
+            if old == new_name {
+                return;
+            }
+            let new_name = unique_name(s, &new_name);
+            for (i, other) in s.iter_mut().enumerate() {
+                if i == index {
+                    other.name.clone_from(&new_name);
+                } else if let Some(text) = rename_reference(&other.definition, &old, &new_name) {
+                    other.definition = text;
+                }
+            }
+        });
+    };
     let compared = move || state.compared.with(|c| c.contains(&index));
     let toggle_compare = move |_| {
         state
@@ -165,22 +361,57 @@ fn SegmentEditor(
                 None => c.push(index),
             });
     };
+    // Opening a view for the segment ticks it for comparison (Compare and Impact show the ticked ones).
+    let open = move |_| {
+        state.compared.update(|c| {
+            if !c.contains(&index) {
+                c.push(index);
+            }
+        });
+    };
     let id = format!("segment-def-{index}");
+    let error_id = format!("segment-error-{index}");
+    let definition = Signal::derive(move || segment().map(|s| s.definition).unwrap_or_default());
+    let vocabulary = Signal::derive(move || state.dataset.with(|d| d.vocabulary.clone()));
+    let names = Signal::derive(move || {
+        state
+            .segments
+            .with(|s| s.iter().map(|x| x.name.clone()).collect::<Vec<_>>())
+    });
+    let others = Signal::derive(move || {
+        state.segments.with(|s| {
+            s.iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, x)| x.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let has_error = move || result().is_some_and(|r| r.error.is_some());
+    let described_by = {
+        let error_id = error_id.clone();
+        Signal::derive(move || has_error().then(|| error_id.clone()))
+    };
+    let set_definition =
+        Callback::new(move |text: String| edit(&|s| s.definition.clone_from(&text)));
+    let label = move || segment().map(|s| s.name).unwrap_or_default();
     view! {
         <li class="segment" data-testid="segment" style=move || format!("--segment-color: {}", segment().map(|s| s.color).unwrap_or_default())>
             <div class="segment-head">
-                <span class="swatch" aria-hidden="true"></span>
+                <span class="swatch" aria-hidden="true" data-testid="segment-swatch"></span>
                 <input
                     class="segment-name"
                     aria-label="Segment name"
+                    data-testid="segment-name"
                     prop:value=move || segment().map(|s| s.name).unwrap_or_default()
-                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.name.clone_from(&v)); }
+                    on:change=move |ev| rename(event_target_value(&ev))
                 />
                 <input
                     type="color"
-                    aria-label="Segment colour"
+                    aria-label=move || format!("Colour of {}", label())
+                    data-testid="segment-color"
                     prop:value=move || segment().map(|s| s.color).unwrap_or_default()
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color.clone_from(&v)); }
+                    on:change=move |ev| { let v = event_target_value(&ev); edit(&|s| s.color.clone_from(&v)); }
                 />
                 <span class="size" data-testid="segment-size" aria-live="polite">
                     {move || match result() {
@@ -196,28 +427,64 @@ fn SegmentEditor(
                     <input type="checkbox" prop:checked=compared on:change=toggle_compare/>
                     "Compare"
                 </label>
+            </div>
+            <div class="segment-tools">
+                <button class="link" on:click=duplicate data-testid="duplicate" aria-label=move || format!("Duplicate {}", label())>"Duplicate"</button>
                 <button class="link" on:click=move |_| state.sql_for.set(Some(index))>"SQL"</button>
-                <button class="link" on:click=remove aria-label="Delete segment">"Delete"</button>
+                <a class="link" href="#compare-title" on:click=open data-testid="open-compare" aria-label=move || format!("Open {} in Compare", label())>"Compare →"</a>
+                <a class="link" href="#impact-title" on:click=open data-testid="open-impact" aria-label=move || format!("Open {} in Impact", label())>"Impact →"</a>
+                <a class="link" href="#models-title" data-testid="open-models" aria-label=move || format!("Open Discover next to {}", label())>"Discover →"</a>
+                <button class="link danger" on:click=remove data-testid="delete" aria-label=move || format!("Delete {}", label())>"Delete"</button>
             </div>
             <label class="visually-hidden" for=id.clone()>"Definition"</label>
-            <textarea
+            <DefinitionInput
                 id=id
-                class="definition"
-                data-testid="segment-definition"
-                rows="2"
-                spellcheck="false"
-                placeholder="plan = \"trial\" and converted = no"
-                prop:value=move || segment().map(|s| s.definition).unwrap_or_default()
-                on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.definition.clone_from(&v)); }
-            ></textarea>
+                value=definition
+                vocabulary=vocabulary
+                segments=names
+                described_by=described_by
+                on_input=set_definition
+            />
             {move || result().and_then(|r| r.error).map(|error| view! {
-                <p class="segment-error" role="alert" data-testid="segment-error">
+                <p class="segment-error" role="alert" data-testid="segment-error" id=error_id.clone()>
                     {error.message}
                     {(!error.suggestions.is_empty()).then(|| format!(" — did you mean {}?", error.suggestions.join(", ")))}
                 </p>
             })}
+            <details class="builder-box" open>
+                <summary>"Visual builder"</summary>
+                <SegmentBuilder
+                    index=index
+                    definition=definition
+                    vocabulary=vocabulary
+                    others=others
+                    on_change=set_definition
+                />
+            </details>
         </li>
     }
+}
+
+/// `definition` with `in segment "old"` rewritten to `new`, when it refers to `old` and parses.
+fn rename_reference(definition: &str, old: &str, new: &str) -> Option<String> {
+    fn walk(expr: &mut segment::Expr, old: &str, new: &str) -> bool {
+        match expr {
+            segment::Expr::And(parts) | segment::Expr::Or(parts) => parts
+                .iter_mut()
+                .fold(false, |hit, p| walk(p, old, new) | hit),
+            segment::Expr::Not(inner) => walk(inner, old, new),
+            segment::Expr::Cond {
+                condition: segment::Condition::InSegment { name },
+                ..
+            } if name.text == old => {
+                *name = segment::Name::new(new);
+                true
+            }
+            segment::Expr::Cond { .. } => false,
+        }
+    }
+    let mut expr = segment::parse(definition).ok()?;
+    walk(&mut expr, old, new).then(|| expr.to_string())
 }
 
 /// The SQL dialects offered, with their names as people know them.

@@ -161,6 +161,13 @@ pub enum TextOp {
 }
 
 impl TextOp {
+    pub const ALL: [TextOp; 4] = [
+        TextOp::Contains,
+        TextOp::StartsWith,
+        TextOp::EndsWith,
+        TextOp::Matches,
+    ];
+
     pub fn keyword(self) -> &'static str {
         match self {
             TextOp::Contains => "contains",
@@ -182,6 +189,8 @@ pub enum Unit {
 }
 
 impl Unit {
+    pub const ALL: [Unit; 4] = [Unit::Hours, Unit::Days, Unit::Weeks, Unit::Months];
+
     pub fn seconds(self) -> i64 {
         match self {
             Unit::Hours => 3_600,
@@ -234,6 +243,8 @@ pub enum CountOp {
 }
 
 impl CountOp {
+    pub const ALL: [CountOp; 3] = [CountOp::AtLeast, CountOp::AtMost, CountOp::Exactly];
+
     pub fn words(self) -> &'static str {
         match self {
             CountOp::AtLeast => "at least",
@@ -266,6 +277,14 @@ pub enum AggFunc {
 }
 
 impl AggFunc {
+    pub const ALL: [AggFunc; 5] = [
+        AggFunc::Sum,
+        AggFunc::Avg,
+        AggFunc::Min,
+        AggFunc::Max,
+        AggFunc::Distinct,
+    ];
+
     pub fn keyword(self) -> &'static str {
         match self {
             AggFunc::Sum => "sum",
@@ -287,6 +306,8 @@ pub enum SurveyFunc {
 }
 
 impl SurveyFunc {
+    pub const ALL: [SurveyFunc; 2] = [SurveyFunc::Latest, SurveyFunc::Avg];
+
     pub fn keyword(self) -> &'static str {
         match self {
             SurveyFunc::Latest => "latest",
@@ -307,6 +328,8 @@ pub enum NpsClass {
 }
 
 impl NpsClass {
+    pub const ALL: [NpsClass; 3] = [NpsClass::Promoter, NpsClass::Passive, NpsClass::Detractor];
+
     pub fn word(self) -> &'static str {
         match self {
             NpsClass::Promoter => "promoter",

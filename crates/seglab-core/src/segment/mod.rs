@@ -31,6 +31,7 @@ mod reference_eval;
 mod sql;
 mod suggest;
 pub mod time;
+mod vocabulary;
 
 pub use ast::{
     AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue, Name,
@@ -39,9 +40,11 @@ pub use ast::{
 pub use bind::REGEX_SIZE_LIMIT;
 pub use error::{ErrorKind, SegmentError};
 pub use parser::{MAX_AMOUNT, parse};
+pub use printer::column_text;
 pub(crate) use printer::{ColumnName, Quoted};
 pub use sql::{Dialect, EventsTable, LinkedTable, SqlTables, to_sql};
 pub use suggest::{edit_distance, nearest};
+pub use vocabulary::{Term, Vocabulary, vocabulary};
 
 use crate::bitset::Bitset;
 use crate::dataset::Dataset;

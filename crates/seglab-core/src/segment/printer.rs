@@ -51,6 +51,11 @@ fn join(
 /// A column or property name: bare when it reads as a plain word, else in backticks.
 pub(crate) struct ColumnName<'a>(pub &'a str);
 
+/// A column name as a definition writes it: bare when it is a plain word, else in backticks.
+pub fn column_text(name: &str) -> String {
+    ColumnName(name).to_string()
+}
+
 /// A name inside a function's parentheses (`sum(amount)`, `nps(nps.score)`): keywords may stay bare.
 pub(crate) struct ArgumentName<'a>(pub &'a str);
 
