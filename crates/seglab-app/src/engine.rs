@@ -12,8 +12,9 @@ use seglab_core::impact::{
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
 use seglab_core::models::{self, DiscoverOptions, Target};
+use seglab_core::segment::ErrorKind;
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
-use seglab_core::share::TypeOverride;
+use seglab_core::share::{JoinKey, TypeOverride};
 use seglab_core::{Bitset, ColumnType, Dataset};
 
 /// The largest file the page takes: past this a tab runs out of memory, and the CLI is the tool.
@@ -39,6 +40,10 @@ pub struct Engine {
     view: DatasetView,
     /// Column types the user chose; applied whenever a file is read.
     overrides: Vec<TypeOverride>,
+    /// "Now" for relative windows, when the user chose it over the latest time in the data.
+    as_of: Option<i64>,
+    /// Key columns and roles the user chose over the guessed join.
+    keys: Vec<JoinKey>,
 }
 
 impl Engine {
@@ -165,6 +170,20 @@ impl Engine {
                     .collect();
                 Response::Reload { names }
             }
+            Request::SetAsOf { as_of } => {
+                self.as_of = as_of;
+                self.rebuild();
+                Response::Joined {
+                    dataset: self.view.clone(),
+                }
+            }
+            Request::SetKeys { keys } => {
+                self.keys = keys;
+                self.rebuild();
+                Response::Joined {
+                    dataset: self.view.clone(),
+                }
+            }
             Request::Remove { name } => {
                 self.files.retain(|f| f.name != name);
                 self.rebuild();
@@ -242,6 +261,9 @@ impl Engine {
     }
 
     /// Joins the loaded files into the dataset segments see, with per-user event measures as columns.
+    ///
+    /// The user's key choices apply over the guessed join; when they cannot be built, the reason is shown
+    /// and the guessed join is used, so the data stays usable.
     fn rebuild(&mut self) {
         let sources: Vec<Source<'_>> = self
             .files
@@ -255,9 +277,26 @@ impl Engine {
         }
         let proposal = join::propose(&sources);
         let mut problems: Vec<String> = proposal.problems.iter().map(ToString::to_string).collect();
-        match join::build(&sources, &proposal.plan) {
+        let mut plan = proposal.plan.clone();
+        plan.apply_keys(&self.keys, &sources, &proposal.guesses);
+        let built = match join::build(&sources, &plan) {
+            Err(error) if plan != proposal.plan => {
+                problems.push(format!(
+                    "The chosen join keys could not be used ({error}); the files are joined as guessed until you pick others."
+                ));
+                plan = proposal.plan.clone();
+                join::build(&sources, &plan)
+            }
+            built => built,
+        };
+        match built {
             Ok(joined) => {
                 let mut dataset = joined.dataset;
+                let latest = dataset.as_of;
+                if let Some(as_of) = self.as_of {
+                    dataset.as_of = Some(as_of);
+                    plan.as_of = Some(format_time(as_of));
+                }
                 let spec = MeasureSpec::with_top_events(&dataset, MEASURE_EVENTS, MEASURE_DAYS);
                 for column in join::measures(&dataset, &spec) {
                     if let Err(error) = dataset.population.push_column(column) {
@@ -269,12 +308,14 @@ impl Engine {
                     population_file: joined.population.file.clone(),
                     key: joined.population.key.clone(),
                     as_of: dataset.as_of.map(format_time),
+                    latest: latest.map(format_time),
+                    plan: plan.clone(),
                     guesses: proposal.guesses,
                     coverage: joined.coverage,
                     problems,
                 };
                 self.dataset = dataset;
-                self.plan = proposal.plan;
+                self.plan = plan;
             }
             Err(error) => {
                 problems.push(error.to_string());
@@ -306,7 +347,8 @@ impl Engine {
                         name: def.name.clone(),
                         size: None,
                         error: Some(SegmentErrorView {
-                            message: error.message.clone(),
+                            message: missing_data_message(&def.definition, &error)
+                                .unwrap_or_else(|| error.message.clone()),
                             span: error.span,
                             suggestions: error.suggestions.clone(),
                         }),
@@ -407,6 +449,31 @@ impl Engine {
     }
 }
 
+/// A segment that names a column or event none of the loaded files has (typically one from a shared link
+/// opened on other files) says what it needs and how to get it, rather than only "there is no column".
+fn missing_data_message(
+    definition: &str,
+    error: &seglab_core::segment::SegmentError,
+) -> Option<String> {
+    let what = match error.kind {
+        ErrorKind::UnknownColumn => "column",
+        ErrorKind::UnknownEvent => "event",
+        _ => return None,
+    };
+    let (start, end) = error.span?;
+    let name = definition.get(start..end)?.trim_matches(['"', '`']);
+    let has = match what {
+        "column" => "which none of the loaded files has",
+        _ => "which the loaded event log does not have",
+    };
+    let mut message =
+        format!("needs {what} `{name}`, {has} — load the file that has it, or edit the segment");
+    if let [first, ..] = error.suggestions.as_slice() {
+        message.push_str(&format!(" (did you mean `{first}`?)"));
+    }
+    Some(message)
+}
+
 fn format_time(seconds: i64) -> String {
     seglab_core::segment::time::format_datetime(seconds)
 }
@@ -419,6 +486,7 @@ fn file_view(file: &LoadedFile) -> FileView {
         rows: report.rows,
         encoding: report.encoding.clone(),
         delimiter: report.delimiter.clone(),
+        has_header: report.has_header,
         columns: report
             .columns
             .iter()
@@ -434,9 +502,13 @@ fn file_view(file: &LoadedFile) -> FileView {
         warnings: report
             .warnings
             .iter()
-            .map(|d| match d.line {
-                Some(line) => format!("line {line}: {}", d.message),
-                None => d.message.clone(),
+            .map(|d| match (d.line, &d.column) {
+                (Some(line), Some(column)) => {
+                    format!("line {line}, column `{column}`: {}", d.message)
+                }
+                (Some(line), None) => format!("line {line}: {}", d.message),
+                (None, Some(column)) => format!("column `{column}`: {}", d.message),
+                (None, None) => d.message.clone(),
             })
             .collect(),
     }

@@ -6,6 +6,7 @@
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 use seglab_core::ColumnType;
+use seglab_core::join::FileKind;
 use seglab_core::segment::Segment;
 use seglab_core::share::{self, JoinKey, PageState, TypeOverride};
 use std::fmt::Write as _;
@@ -43,10 +44,14 @@ fn example() -> PageState {
                 ty: ColumnType::Date,
             },
         ],
-        keys: vec![JoinKey {
-            file: "events.csv".to_owned(),
-            column: "user_id".to_owned(),
-        }],
+        keys: vec![
+            JoinKey::new("events.csv", "user_id"),
+            JoinKey {
+                file: "nps.csv".to_owned(),
+                column: "e~mail".to_owned(),
+                kind: Some(FileKind::Linked),
+            },
+        ],
         compare: vec!["Trials".to_owned(), "Converted, 2025".to_owned()],
         base: Some("Trials".to_owned()),
     }
@@ -55,7 +60,7 @@ fn example() -> PageState {
 #[test]
 fn links_are_readable() {
     let query = share::encode(&example());
-    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials"].assert_eq(&query);
+    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&key=nps.csv~e%7Email~linked&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials"].assert_eq(&query);
     assert_eq!(share::decode(&query), (example(), vec![]));
 }
 
@@ -92,7 +97,7 @@ fn hand_written_links_load() {
 #[test]
 fn bad_parameters_are_named_and_the_rest_loads() {
     check(
-        "v=1&s=Trials~zzzzzz~plan&s=OnlyName&asof=2025-02-30&type=zip:number&type=nocolon&key=nofile&s=Ok~000000~seats+%3E+1&cmp=%E0%A4&base=A&base=B&utm_source=mail&s=Bad~112233~50%zz",
+        "v=1&s=Trials~zzzzzz~plan&s=OnlyName&asof=2025-02-30&type=zip:number&type=nocolon&key=nofile&key=nps.csv~id~survey&s=Ok~000000~seats+%3E+1&cmp=%E0%A4&base=A&base=B&utm_source=mail&s=Bad~112233~50%zz",
         &expect![[r##"
             {
               "segments": [
@@ -182,9 +187,14 @@ fn state() -> impl Strategy<Value = PageState> {
                 .map(|(file, column, ty)| TypeOverride { file, column, ty })
                 .collect()
         });
-    let keys = prop::collection::vec((any_text(), any_text()), 0..3).prop_map(|v| {
+    let kind = prop::option::of(prop::sample::select(vec![
+        FileKind::Entity,
+        FileKind::Events,
+        FileKind::Linked,
+    ]));
+    let keys = prop::collection::vec((any_text(), any_text(), kind), 0..3).prop_map(|v| {
         v.into_iter()
-            .map(|(file, column)| JoinKey { file, column })
+            .map(|(file, column, kind)| JoinKey { file, column, kind })
             .collect()
     });
     (
