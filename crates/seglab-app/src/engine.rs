@@ -466,12 +466,10 @@ fn missing_data_message(
         "column" => "which none of the loaded files has",
         _ => "which the loaded event log does not have",
     };
-    let mut message =
-        format!("needs {what} `{name}`, {has} — load the file that has it, or edit the segment");
-    if let [first, ..] = error.suggestions.as_slice() {
-        message.push_str(&format!(" (did you mean `{first}`?)"));
-    }
-    Some(message)
+    // Near names are offered by the page from the error's suggestions.
+    Some(format!(
+        "needs {what} `{name}`, {has} — load the file that has it, or edit the segment"
+    ))
 }
 
 fn format_time(seconds: i64) -> String {
