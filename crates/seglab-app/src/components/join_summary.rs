@@ -49,7 +49,9 @@ pub fn JoinSummary(
                 </table>
             </div>
             {(!dataset.problems.is_empty()).then(|| view! {
-                <ul class="problems">{dataset.problems.iter().map(|p| view! { <li class="warn" role="status">{p.clone()}</li> }).collect_view()}</ul>
+                <div role="status">
+                    <ul class="problems">{dataset.problems.iter().map(|p| view! { <li class="warn">{p.clone()}</li> }).collect_view()}</ul>
+                </div>
             })}
         </div>
     }
