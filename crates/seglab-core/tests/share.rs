@@ -118,7 +118,8 @@ fn bad_parameters_are_named_and_the_rest_loads() {
             error (asof): the link parameter `asof` should look like a date such as 2025-06-30, but is `2025-02-30`; it was skipped
             error (type): the link parameter `type` names the unknown type `number`; types are integer, decimal, boolean, date, datetime, category, text, id
             error (type): the link parameter `type` should look like column:type (e.g. signup:date), but is `nocolon`; it was skipped
-            error (key): the link parameter `key` should look like file~column (e.g. events.csv~user_id), but is `nofile`; it was skipped
+            error (key): the link parameter `key` should look like file~column or file~column~role (e.g. events.csv~user_id~events), but is `nofile`; it was skipped
+            error (key): the link parameter `key` should look like file~column or file~column~role (e.g. events.csv~user_id~events), but is `nps.csv~id~survey`; it was skipped
             error (cmp): the link parameter `cmp` has a broken %-escape or is not UTF-8: the decoded text is not valid UTF-8
             error (base): the link parameter `base` appears more than once; the first one is used
             error (utm_source): the link parameter `utm_source` is not one Seglab knows; it was ignored
