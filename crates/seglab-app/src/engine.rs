@@ -16,8 +16,9 @@ use seglab_core::impact::{
 };
 use seglab_core::ingest::{CsvReader, Loaded, ReadOptions};
 use seglab_core::join::{self, JoinPlan, MeasureSpec, Source};
+use seglab_core::segment::ErrorKind;
 use seglab_core::segment::{self, Dialect, Segment, SegmentSet, SqlTables};
-use seglab_core::share::TypeOverride;
+use seglab_core::share::{JoinKey, TypeOverride};
 use seglab_core::table::ColumnData;
 use seglab_core::{Bitset, ColumnType, Dataset};
 
@@ -49,6 +50,10 @@ pub struct Engine {
     overrides: Vec<TypeOverride>,
     /// The health score, RFM and clusters, whose outputs are population columns.
     models: models::ModelState,
+    /// "Now" for relative windows, when the user chose it over the latest time in the data.
+    as_of: Option<i64>,
+    /// Key columns and roles the user chose over the guessed join.
+    keys: Vec<JoinKey>,
 }
 
 impl Engine {
@@ -160,6 +165,20 @@ impl Engine {
                     .map(|(f, _)| f.name.clone())
                     .collect();
                 Response::Reload { names }
+            }
+            Request::SetAsOf { as_of } => {
+                self.as_of = as_of;
+                self.rebuild();
+                Response::Joined {
+                    dataset: self.view.clone(),
+                }
+            }
+            Request::SetKeys { keys } => {
+                self.keys = keys;
+                self.rebuild();
+                Response::Joined {
+                    dataset: self.view.clone(),
+                }
             }
             Request::Remove { name } => {
                 self.files.retain(|f| f.name != name);
@@ -329,6 +348,9 @@ impl Engine {
     }
 
     /// Joins the loaded files into the dataset segments see, with per-user event measures as columns.
+    ///
+    /// The user's key choices apply over the guessed join; when they cannot be built, the reason is shown
+    /// and the guessed join is used, so the data stays usable.
     fn rebuild(&mut self) {
         let sources: Vec<Source<'_>> = self
             .files
@@ -342,9 +364,26 @@ impl Engine {
         }
         let proposal = join::propose(&sources);
         let mut problems: Vec<String> = proposal.problems.iter().map(ToString::to_string).collect();
-        match join::build(&sources, &proposal.plan) {
+        let mut plan = proposal.plan.clone();
+        plan.apply_keys(&self.keys, &sources, &proposal.guesses);
+        let built = match join::build(&sources, &plan) {
+            Err(error) if plan != proposal.plan => {
+                problems.push(format!(
+                    "The chosen join keys could not be used ({error}); the files are joined as guessed until you pick others."
+                ));
+                plan = proposal.plan.clone();
+                join::build(&sources, &plan)
+            }
+            built => built,
+        };
+        match built {
             Ok(joined) => {
                 let mut dataset = joined.dataset;
+                let latest = dataset.as_of;
+                if let Some(as_of) = self.as_of {
+                    dataset.as_of = Some(as_of);
+                    plan.as_of = Some(format_time(as_of));
+                }
                 let spec = MeasureSpec::with_top_events(&dataset, MEASURE_EVENTS, MEASURE_DAYS);
                 for column in join::measures(&dataset, &spec) {
                     if let Err(error) = dataset.population.push_column(column) {
@@ -356,13 +395,15 @@ impl Engine {
                     population_file: joined.population.file.clone(),
                     key: joined.population.key.clone(),
                     as_of: dataset.as_of.map(format_time),
+                    latest: latest.map(format_time),
+                    plan: plan.clone(),
                     guesses: proposal.guesses,
                     coverage: joined.coverage,
                     problems,
                     vocabulary: segment::vocabulary(&dataset, VOCABULARY_VALUES, VOCABULARY_EVENTS),
                 };
                 self.dataset = dataset;
-                self.plan = proposal.plan;
+                self.plan = plan;
                 self.recompute_models();
             }
             Err(error) => {
@@ -395,7 +436,8 @@ impl Engine {
                         name: def.name.clone(),
                         size: None,
                         error: Some(SegmentErrorView {
-                            message: error.message.clone(),
+                            message: missing_data_message(&def.definition, &error)
+                                .unwrap_or_else(|| error.message.clone()),
                             span: error.span,
                             suggestions: error.suggestions.clone(),
                         }),
@@ -753,6 +795,29 @@ fn parse_day(text: &str) -> Option<i32> {
     seglab_core::segment::time::days_from_civil(year, month, day)
 }
 
+/// A segment that names a column or event none of the loaded files has (typically one from a shared link
+/// opened on other files) says what it needs and how to get it, rather than only "there is no column".
+fn missing_data_message(
+    definition: &str,
+    error: &seglab_core::segment::SegmentError,
+) -> Option<String> {
+    let what = match error.kind {
+        ErrorKind::UnknownColumn => "column",
+        ErrorKind::UnknownEvent => "event",
+        _ => return None,
+    };
+    let (start, end) = error.span?;
+    let name = definition.get(start..end)?.trim_matches(['"', '`']);
+    let has = match what {
+        "column" => "which none of the loaded files has",
+        _ => "which the loaded event log does not have",
+    };
+    // Near names are offered by the page from the error's suggestions.
+    Some(format!(
+        "needs {what} `{name}`, {has} — load the file that has it, or edit the segment"
+    ))
+}
+
 fn format_time(seconds: i64) -> String {
     seglab_core::segment::time::format_datetime(seconds)
 }
@@ -765,6 +830,7 @@ fn file_view(file: &LoadedFile) -> FileView {
         rows: report.rows,
         encoding: report.encoding.clone(),
         delimiter: report.delimiter.clone(),
+        has_header: report.has_header,
         columns: report
             .columns
             .iter()
@@ -780,9 +846,13 @@ fn file_view(file: &LoadedFile) -> FileView {
         warnings: report
             .warnings
             .iter()
-            .map(|d| match d.line {
-                Some(line) => format!("line {line}: {}", d.message),
-                None => d.message.clone(),
+            .map(|d| match (d.line, &d.column) {
+                (Some(line), Some(column)) => {
+                    format!("line {line}, column `{column}`: {}", d.message)
+                }
+                (Some(line), None) => format!("line {line}: {}", d.message),
+                (None, Some(column)) => format!("column `{column}`: {}", d.message),
+                (None, None) => d.message.clone(),
             })
             .collect(),
     }

@@ -69,6 +69,14 @@ pub enum Request {
     },
     /// Forget a loaded file.
     Remove { name: String },
+    /// "Now" for relative windows, seconds since the epoch (UTC); `None`: the latest time in the data.
+    /// Answered with `Joined`.
+    SetAsOf { as_of: Option<i64> },
+    /// The user's choice of key column and role per file, applied over the guessed join; answered with
+    /// `Joined`.
+    SetKeys {
+        keys: Vec<seglab_core::share::JoinKey>,
+    },
     /// Evaluate every segment; answered with `Segments`.
     Evaluate { segments: Vec<Segment> },
     /// Compare `segments[selected]` side by side with everyone else; answered with `Comparison`.
@@ -280,6 +288,9 @@ pub struct FileView {
     pub rows: usize,
     pub encoding: String,
     pub delimiter: String,
+    /// Whether the first line was taken as column names.
+    #[serde(default)]
+    pub has_header: bool,
     pub columns: Vec<ColumnView>,
     pub warnings: Vec<String>,
 }
@@ -294,6 +305,12 @@ pub struct DatasetView {
     pub key: Option<String>,
     /// "Now" for relative windows.
     pub as_of: Option<String>,
+    /// The latest time in the data: the as-of date unless the user chose another.
+    #[serde(default)]
+    pub latest: Option<String>,
+    /// The join as built: the population file and key, and how each other file links to it.
+    #[serde(default)]
+    pub plan: seglab_core::join::JoinPlan,
     /// What each file was taken for, and why.
     pub guesses: Vec<seglab_core::join::FileGuess>,
     /// How well each linked file matched the population.
@@ -372,6 +389,10 @@ pub enum Response {
     },
     Removed {
         name: String,
+        dataset: DatasetView,
+    },
+    /// The files joined again (a new as-of date or join keys).
+    Joined {
         dataset: DatasetView,
     },
     Segments {

@@ -7,7 +7,7 @@ use seglab_core::ColumnType;
 use seglab_core::compare::{Comparison, Finding, NpsComparison, Pivot};
 use seglab_core::segment::Dialect;
 use seglab_core::segment::Segment;
-use seglab_core::share::TypeOverride;
+use seglab_core::share::{JoinKey, TypeOverride};
 use web_sys::File;
 
 /// The local-storage key of the segment list.
@@ -95,6 +95,10 @@ pub struct AppState {
     pub models_view: RwSignal<crate::protocol::ModelsView>,
     /// A long model computation under way: its task and the share done.
     pub model_progress: RwSignal<Option<(String, f64)>>,
+    /// "Now" for relative windows when the user chose it (seconds since the epoch, UTC).
+    pub as_of: RwSignal<Option<i64>>,
+    /// Key columns and roles the user chose over the guessed join.
+    pub keys: RwSignal<Vec<JoinKey>>,
     next_notice: StoredValue<u64>,
 }
 
@@ -125,6 +129,8 @@ impl AppState {
             outcome: RwSignal::new(None),
             models_view: RwSignal::new(crate::protocol::ModelsView::default()),
             model_progress: RwSignal::new(None),
+            as_of: RwSignal::new(None),
+            keys: RwSignal::new(Vec::new()),
             types: RwSignal::new(Vec::new()),
             discovery: RwSignal::new(None),
             funnel: RwSignal::new(None),
@@ -144,6 +150,7 @@ impl AppState {
         if let Err(message) = browser::start_worker(move |response| self.apply(response)) {
             self.notify(NoticeKind::Error, message);
         }
+        self.restore_data_from_url();
         self.restore_from_url();
         self.sync_compare_extras();
         Effect::new(move |_| {
@@ -160,6 +167,8 @@ impl AppState {
                 self.base.get(),
                 &self.types.get(),
             );
+            let query =
+                crate::pages::data::with_data_state(&query, self.as_of.get(), &self.keys.get());
             browser::replace_query(&crate::pages::models::encode_models(
                 query,
                 &self.models.get(),
@@ -176,6 +185,8 @@ impl AppState {
         });
         Effect::new(move |_| {
             let segments = self.segments.get();
+            // A new join (as-of date, keys, a removed file) changes every segment's members.
+            self.dataset.track();
             if self.ready.get() && !self.files.with(Vec::is_empty) {
                 browser::post(
                     &Request::Evaluate {
@@ -253,6 +264,50 @@ impl AppState {
         });
     }
 
+    /// The as-of date and join keys of a shared link, sent before any file is dropped (requests wait in
+    /// order until the worker is ready), like the column types.
+    fn restore_data_from_url(self) {
+        let (shared, _) = seglab_core::share::decode(&browser::query_string());
+        if shared.as_of.is_some() {
+            browser::post(
+                &Request::SetAsOf {
+                    as_of: shared.as_of,
+                },
+                None,
+            );
+            self.as_of.set(shared.as_of);
+        }
+        if !shared.keys.is_empty() {
+            browser::post(
+                &Request::SetKeys {
+                    keys: shared.keys.clone(),
+                },
+                None,
+            );
+            self.keys.set(shared.keys);
+        }
+    }
+
+    /// Measures relative windows from `as_of` (`None`: the latest time in the data).
+    pub fn set_as_of(self, as_of: Option<i64>) {
+        self.as_of.set(as_of);
+        browser::post(&Request::SetAsOf { as_of }, None);
+    }
+
+    /// Joins `file` on `key` as `kind` from now on (`None` keeps its role).
+    pub fn set_key(self, choice: JoinKey) {
+        self.keys.update(|keys| {
+            keys.retain(|k| k.file != choice.file);
+            keys.push(choice);
+        });
+        browser::post(
+            &Request::SetKeys {
+                keys: self.keys.get_untracked(),
+            },
+            None,
+        );
+    }
+
     fn restore_from_url(self) {
         let query = browser::query_string();
         let linked_models = crate::pages::models::decode_models(&query);
@@ -318,6 +373,12 @@ impl AppState {
             self.pending.update(|p| p.push(name.clone()));
             browser::post(&Request::Load { name }, Some(&file));
         }
+    }
+
+    /// Reads `file` in place of the loaded file `name`, whatever the new file is called.
+    pub fn replace_file(self, name: String, file: File) {
+        self.pending.update(|p| p.push(name.clone()));
+        browser::post(&Request::Load { name }, Some(&file));
     }
 
     /// Reads a column as `ty` from now on (its file is read again).
@@ -459,6 +520,10 @@ impl AppState {
                     NoticeKind::Info,
                     format!("Stopped reading {name}. Files loaded before are still here."),
                 );
+            }
+            Response::Joined { dataset } => {
+                self.population.set(dataset.population);
+                self.dataset.set(dataset);
             }
             Response::Removed { name, dataset } => {
                 self.population.set(dataset.population);

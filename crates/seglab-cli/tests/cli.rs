@@ -475,3 +475,39 @@ print(json.dumps(sum(r['plan'] == 'trial' and r['converted'] != 'no' for r in ro
         text(&output.stderr)
     );
 }
+
+/// `inspect --json` reports how a messy file was read: its delimiter, encoding and header, and each
+/// warning with the line it concerns.
+#[test]
+fn inspect_json_reports_delimiter_encoding_and_warnings_by_line() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("seglab-cli-inspect-warnings");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let path = dir.join("ragged.csv");
+    std::fs::write(
+        &path,
+        b"user_id;plan;seats\nU1;pro;3\nU2;trial\nU3;pro;4;extra\nU4;caf\xe9;2\n",
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let report = json_of(&["inspect", "--json", &path.display().to_string()]);
+    let file = &array(&report["files"])[0];
+    assert_eq!(file["delimiter"], ";", "{report}");
+    assert_eq!(file["encoding"], "windows-1252", "{report}");
+    assert_eq!(file["has_header"], true, "{report}");
+    assert_eq!(file["rows"], 4, "{report}");
+    let warnings: Vec<&str> = array(&file["warnings"])
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("line 3: 2 fields instead of 3")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("line 4: 4 fields instead of 3")),
+        "{warnings:?}"
+    );
+}

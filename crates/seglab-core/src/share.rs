@@ -11,7 +11,8 @@
 //! * `s`: one per segment, `name~colour~definition`; the colour is `#rrggbb` without its `#`.
 //! * `asof`: the as-of date (`2025-06-30`) or date-time (`2025-06-30T12:00:00`, UTC).
 //! * `type`: a column type override, `column:type` or `file~column:type`.
-//! * `key`: the user key column of a file, `file~column`.
+//! * `key`: the user key column of a file, `file~column`, optionally with the file's role:
+//!   `file~column~events` (`entity`, `events` or `linked`).
 //! * `cmp`: the segments being compared, comma-separated; `base`: the one the others are compared with.
 //! * `score`: the health score's definition in the text form of
 //!   [`ScoreDefinition`](crate::models::ScoreDefinition), `measure:+:weight;measure:-:weight;…` with
@@ -27,6 +28,7 @@
 //! ever separate fields. Decoding is forgiving: a malformed parameter is reported by name and skipped,
 //! and everything else still loads.
 
+use crate::join::FileKind;
 use crate::segment::Segment;
 use crate::segment::time::{civil_from_days, days_from_civil};
 use crate::table::ColumnType;
@@ -79,11 +81,39 @@ pub struct TypeOverride {
     pub ty: ColumnType,
 }
 
-/// The column of a file that holds the user key.
+/// The column of a file that holds the user key, and what the file was taken for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinKey {
     pub file: String,
     pub column: String,
+    /// The file's role chosen by the user; `None` keeps the guessed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<FileKind>,
+}
+
+impl JoinKey {
+    /// A key column that keeps the file's guessed role.
+    pub fn new(file: impl Into<String>, column: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            column: column.into(),
+            kind: None,
+        }
+    }
+}
+
+fn kind_name(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Entity => "entity",
+        FileKind::Events => "events",
+        FileKind::Linked => "linked",
+    }
+}
+
+fn kind_from_name(name: &str) -> Option<FileKind> {
+    [FileKind::Entity, FileKind::Events, FileKind::Linked]
+        .into_iter()
+        .find(|k| kind_name(*k) == name)
 }
 
 /// A parameter of a link that could not be read; the rest of the link still loads.
@@ -281,11 +311,12 @@ pub fn encode(state: &PageState) -> String {
         }
     }
     for k in &state.keys {
-        params.push(format!(
-            "key={}~{}",
-            encode_field(&k.file),
-            encode_field(&k.column)
-        ));
+        let mut param = format!("key={}~{}", encode_field(&k.file), encode_field(&k.column));
+        if let Some(kind) = k.kind {
+            param.push('~');
+            param.push_str(kind_name(kind));
+        }
+        params.push(param);
     }
     for s in &state.segments {
         params.push(format!(
@@ -464,12 +495,23 @@ fn read_parameter(state: &mut PageState, key: &str, raw: &str) -> Result<(), Sha
             Ok(())
         }
         "key" => {
-            let (file, column) = raw
-                .split_once('~')
-                .ok_or_else(|| malformed(key, raw, "file~column (e.g. events.csv~user_id)"))?;
+            const EXPECTED: &str =
+                "file~column or file~column~role (e.g. events.csv~user_id~events)";
+            let mut fields = raw.splitn(3, '~');
+            let (Some(file), Some(column)) = (fields.next(), fields.next()) else {
+                return Err(malformed(key, raw, EXPECTED));
+            };
+            let kind = match fields.next() {
+                None => None,
+                Some(role) => Some(
+                    kind_from_name(&decode_value(key, role)?)
+                        .ok_or_else(|| malformed(key, raw, EXPECTED))?,
+                ),
+            };
             state.keys.push(JoinKey {
                 file: decode_value(key, file)?,
                 column: decode_value(key, column)?,
+                kind,
             });
             Ok(())
         }

@@ -6,6 +6,7 @@
 use expect_test::{Expect, expect};
 use proptest::prelude::*;
 use seglab_core::ColumnType;
+use seglab_core::join::FileKind;
 use seglab_core::models::{Bands, Direction, ScoreDefinition, ScoreMeasure};
 use seglab_core::segment::Segment;
 use seglab_core::share::{self, JoinKey, PageState, RfmSetting, TypeOverride};
@@ -44,10 +45,14 @@ fn example() -> PageState {
                 ty: ColumnType::Date,
             },
         ],
-        keys: vec![JoinKey {
-            file: "events.csv".to_owned(),
-            column: "user_id".to_owned(),
-        }],
+        keys: vec![
+            JoinKey::new("events.csv", "user_id"),
+            JoinKey {
+                file: "nps.csv".to_owned(),
+                column: "e~mail".to_owned(),
+                kind: Some(FileKind::Linked),
+            },
+        ],
         compare: vec!["Trials".to_owned(), "Converted, 2025".to_owned()],
         base: Some("Trials".to_owned()),
         score: Some(
@@ -65,7 +70,7 @@ fn example() -> PageState {
 #[test]
 fn links_are_readable() {
     let query = share::encode(&example());
-    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials&score=count(Login%2C+30d):%2B:2;seats_used:%2B:1;days_since_last_seen:-:1;bands:20:45:80&rfm=amount~Purchase&clu=plan,seats%2C+used"].assert_eq(&query);
+    expect!["v=1&asof=2025-06-30&type=zip:id&type=crm.csv~signup:+first:date&key=events.csv~user_id&key=nps.csv~e%7Email~linked&s=Trials~2a9d8f~plan+%3D+%22trial%22&s=Converted%2C+2025~E76F51~in+segment+%22Trials%22+and+converted+%3D+yes+%7E+100%25&cmp=Trials,Converted%2C+2025&base=Trials&score=count(Login%2C+30d):%2B:2;seats_used:%2B:1;days_since_last_seen:-:1;bands:20:45:80&rfm=amount~Purchase&clu=plan,seats%2C+used"].assert_eq(&query);
     assert_eq!(share::decode(&query), (example(), vec![]));
 }
 
@@ -105,7 +110,7 @@ fn hand_written_links_load() {
 #[test]
 fn bad_parameters_are_named_and_the_rest_loads() {
     check(
-        "v=1&s=Trials~zzzzzz~plan&s=OnlyName&asof=2025-02-30&type=zip:number&type=nocolon&key=nofile&s=Ok~000000~seats+%3E+1&cmp=%E0%A4&base=A&base=B&utm_source=mail&s=Bad~112233~50%zz",
+        "v=1&s=Trials~zzzzzz~plan&s=OnlyName&asof=2025-02-30&type=zip:number&type=nocolon&key=nofile&key=nps.csv~id~survey&s=Ok~000000~seats+%3E+1&cmp=%E0%A4&base=A&base=B&utm_source=mail&s=Bad~112233~50%zz",
         &expect![[r##"
             {
               "segments": [
@@ -129,7 +134,8 @@ fn bad_parameters_are_named_and_the_rest_loads() {
             error (asof): the link parameter `asof` should look like a date such as 2025-06-30, but is `2025-02-30`; it was skipped
             error (type): the link parameter `type` names the unknown type `number`; types are integer, decimal, boolean, date, datetime, category, text, id
             error (type): the link parameter `type` should look like column:type (e.g. signup:date), but is `nocolon`; it was skipped
-            error (key): the link parameter `key` should look like file~column (e.g. events.csv~user_id), but is `nofile`; it was skipped
+            error (key): the link parameter `key` should look like file~column or file~column~role (e.g. events.csv~user_id~events), but is `nofile`; it was skipped
+            error (key): the link parameter `key` should look like file~column or file~column~role (e.g. events.csv~user_id~events), but is `nps.csv~id~survey`; it was skipped
             error (cmp): the link parameter `cmp` has a broken %-escape or is not UTF-8: the decoded text is not valid UTF-8
             error (base): the link parameter `base` appears more than once; the first one is used
             error (utm_source): the link parameter `utm_source` is not one Seglab knows; it was ignored
@@ -262,9 +268,14 @@ fn state() -> impl Strategy<Value = PageState> {
                 .map(|(file, column, ty)| TypeOverride { file, column, ty })
                 .collect()
         });
-    let keys = prop::collection::vec((any_text(), any_text()), 0..3).prop_map(|v| {
+    let kind = prop::option::of(prop::sample::select(vec![
+        FileKind::Entity,
+        FileKind::Events,
+        FileKind::Linked,
+    ]));
+    let keys = prop::collection::vec((any_text(), any_text(), kind), 0..3).prop_map(|v| {
         v.into_iter()
-            .map(|(file, column)| JoinKey { file, column })
+            .map(|(file, column, kind)| JoinKey { file, column, kind })
             .collect()
     });
     (

@@ -14,30 +14,60 @@ pub fn FileCard(
     on_remove: Callback<String>,
     /// Called with (file, column, type) when the user chooses a column's type.
     on_retype: Callback<(String, String, ColumnType)>,
+    /// Called with the file name and the chosen file when the user replaces it.
+    on_replace: Callback<(String, web_sys::File)>,
 ) -> impl IntoView {
     let file_name = file.name.clone();
     let name = file.name.clone();
+    let replace_name = file.name.clone();
     let rows = file.rows;
     let summary = format!(
-        "{} rows · {} columns · {} · {} · delimiter {}",
+        "{} rows · {} columns · {} · {} · delimiter {} · {}",
         format::count(rows),
         file.columns.len(),
         format::bytes(file.bytes),
         file.encoding,
         file.delimiter_label(),
+        if file.has_header {
+            "first line read as column names"
+        } else {
+            "no header line: columns are numbered"
+        },
     );
     let warnings = file.warnings.clone();
+    let advice = advice(&warnings);
+    let on_pick = move |ev: web_sys::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        if let Some(picked) = input.files().and_then(|list| list.get(0)) {
+            on_replace.run((replace_name.clone(), picked));
+        }
+        input.set_value("");
+    };
     view! {
         <article class="file-card" data-testid="file-card" data-file=file.name.clone()>
             <header>
                 <h3>{file.name.clone()}</h3>
                 <span class="muted" data-testid="file-summary">{summary}</span>
-                <button class="link" on:click=move |_| on_remove.run(name.clone())>"Remove"</button>
+                <span class="file-actions">
+                    <label class="link replace">
+                        "Replace…"
+                        <input type="file" accept=".csv,.tsv,.txt,text/csv" class="visually-hidden"
+                            aria-label=format!("Replace {} with another export (it keeps the name {})", file.name, file.name)
+                            data-testid="replace-file" on:change=on_pick/>
+                    </label>
+                    <button class="link" aria-label=format!("Remove {}", file.name) on:click=move |_| on_remove.run(name.clone())>"Remove"</button>
+                </span>
             </header>
             {(!warnings.is_empty()).then(|| view! {
-                <details class="file-warnings">
-                    <summary>{format!("{} warning(s)", warnings.len())}</summary>
+                <details class="file-warnings" open data-testid="file-warnings">
+                    <summary>{format!("{} thing(s) to check in this file", warnings.len())}</summary>
                     <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                    {advice.map(|a| view! { <p class="hint">{a}</p> })}
                 </details>
             })}
             <div class="table-scroll">
@@ -89,4 +119,24 @@ fn TypePicker(
             }).collect_view()}
         </select>
     }
+}
+
+/// What to do about a file's warnings, in a product manager's words.
+fn advice(warnings: &[String]) -> Option<String> {
+    let mut steps = Vec::new();
+    if warnings.iter().any(|w| w.contains("fields instead of")) {
+        steps.push("Rows with too few or too many fields usually hold a delimiter inside an unquoted value: open the file at those lines and fix them, or export again with quoting turned on. Everything else in the file was read.");
+    }
+    if warnings.iter().any(|w| w.contains('\u{FFFD}')) {
+        steps.push(
+            "Some characters could not be read in the file's encoding: export again as UTF-8.",
+        );
+    }
+    if warnings.iter().any(|w| w.contains("unbalanced quote")) {
+        steps.push("A quote (\") that is never closed swallows the lines after it: check the line named above.");
+    }
+    if warnings.iter().any(|w| w.contains("no data rows")) {
+        steps.push("The file has column names but no rows: export it again with the data.");
+    }
+    (!steps.is_empty()).then(|| format!("What to do: {}", steps.join(" ")))
 }

@@ -5,6 +5,7 @@ use super::detect::{
 };
 use super::keys::{key_hash_set, key_text, sample_rows, text_hash};
 use super::{JoinError, Source};
+use crate::share::JoinKey;
 use crate::table::Column;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
@@ -163,11 +164,7 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
         });
     }
     // Entity files first, so their columns exist when the plan is read top to bottom.
-    plan.links.sort_by_key(|l| match l.kind {
-        FileKind::Entity => 0,
-        FileKind::Events => 1,
-        FileKind::Linked => 2,
-    });
+    plan.links.sort_by_key(|l| link_order(l.kind));
     Proposal {
         guesses,
         plan,
@@ -228,4 +225,92 @@ fn best_pair(
         }
     }
     best.map(|(_, key, population_key, ignore_case)| (key, population_key, ignore_case))
+}
+
+/// The order links are joined in: entity files first, so their columns exist for later links.
+fn link_order(kind: FileKind) -> u8 {
+    match kind {
+        FileKind::Entity => 0,
+        FileKind::Events => 1,
+        FileKind::Linked => 2,
+    }
+}
+
+impl JoinPlan {
+    /// Applies the user's choices of key column and role (from the page or a shared link) over a proposed
+    /// plan. A choice naming a file that is not loaded is skipped; a column that does not exist is left for
+    /// [`build`](super::build) to report by name. The population file keeps its role: only its key column
+    /// changes, and links that matched the old key follow it.
+    pub fn apply_keys(&mut self, keys: &[JoinKey], sources: &[Source<'_>], guesses: &[FileGuess]) {
+        let population_columns: Vec<String> = match &self.population {
+            Some(file) => sources
+                .iter()
+                .find(|s| s.name == file)
+                .map(|s| {
+                    s.table
+                        .columns()
+                        .iter()
+                        .map(|c| c.name().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            None => self.key.clone().into_iter().collect(),
+        };
+        for choice in keys {
+            if self.population.as_deref() == Some(choice.file.as_str()) {
+                let old = self.key.replace(choice.column.clone());
+                for link in &mut self.links {
+                    if Some(&link.population_key) == old.as_ref() {
+                        link.population_key.clone_from(&choice.column);
+                    }
+                }
+                continue;
+            }
+            let Some(guess) = guesses.iter().find(|g| g.file == choice.file) else {
+                continue;
+            };
+            let kind = choice.kind.unwrap_or_else(|| {
+                self.links
+                    .iter()
+                    .find(|l| l.file == choice.file)
+                    .map_or(guess.kind, |l| l.kind)
+            });
+            if kind == FileKind::Events {
+                // One event log: the file that was it becomes a file with many rows per user.
+                for other in self
+                    .links
+                    .iter_mut()
+                    .filter(|l| l.kind == FileKind::Events && l.file != choice.file)
+                {
+                    other.kind = FileKind::Linked;
+                    other.event = None;
+                }
+            }
+            let population_key = population_columns
+                .iter()
+                .find(|c| simple_name(c) == simple_name(&choice.column))
+                .or(self.key.as_ref())
+                .cloned()
+                .unwrap_or_else(|| choice.column.clone());
+            let link = JoinLink {
+                file: choice.file.clone(),
+                kind,
+                key: choice.column.clone(),
+                ignore_case: is_email_name(&choice.column) || is_email_name(&population_key),
+                population_key,
+                time: (kind != FileKind::Entity)
+                    .then(|| guess.time.clone())
+                    .flatten(),
+                event: (kind == FileKind::Events)
+                    .then(|| guess.event.clone())
+                    .flatten(),
+            };
+            match self.links.iter_mut().find(|l| l.file == choice.file) {
+                Some(slot) if slot.key == link.key && slot.kind == link.kind => {}
+                Some(slot) => *slot = link,
+                None => self.links.push(link),
+            }
+        }
+        self.links.sort_by_key(|l| link_order(l.kind));
+    }
 }
