@@ -98,7 +98,7 @@ test('keyboard only: skip link, sample data, views, a segment', async () => {
   await page.getByTestId('segment-size').filter({ hasText: 'users' }).first().waitFor({ timeout: 15000 });
 
   // Every other view is reachable the same way.
-  for (const [anchor, name] of [['compare', 'Compare'], ['impact', 'Impact'], ['discover', 'Discover'], ['data', 'Data']]) {
+  for (const [anchor, name] of [['compare', 'Compare'], ['impact', 'Impact'], ['models', 'Models'], ['data', 'Data']]) {
     await tabTo(page, (s) => s.testid === `nav-${anchor}`, 'Shift+Tab', 200);
     await page.keyboard.press('Enter');
     assert.equal((await focusState(page)).id, anchor);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serve, launch, screenshotWidths, ARTIFACTS } from './harness.mjs';
 
-const VIEWS = ['data', 'segments', 'compare', 'impact', 'discover'];
+const VIEWS = ['data', 'segments', 'compare', 'impact', 'models'];
 let site, browser;
 before(async () => { site = await serve(); browser = await launch(); });
 after(async () => { await browser?.close(); await site?.close(); });

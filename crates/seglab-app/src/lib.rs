@@ -47,7 +47,7 @@ pub fn App() -> impl IntoView {
             <div class="view" id="segments" tabindex="-1"><pages::segments::SegmentsPage/></div>
             <div class="view" id="compare" tabindex="-1"><pages::compare::ComparePage/></div>
             <div class="view" id="impact" tabindex="-1"><pages::impact::ImpactPage/></div>
-            <div class="view" id="discover" tabindex="-1"><pages::models::ModelsPage/></div>
+            <div class="view" id="models" tabindex="-1"><pages::models::ModelsPage/></div>
         </main>
     }
 }

@@ -34,8 +34,8 @@ pub const VIEWS: [View; 5] = [
         name: "Impact",
     },
     View {
-        anchor: "discover",
-        name: "Discover",
+        anchor: "models",
+        name: "Models",
     },
 ];
 

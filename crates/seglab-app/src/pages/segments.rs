@@ -433,7 +433,7 @@ fn SegmentEditor(
                 <button class="link" on:click=move |_| state.sql_for.set(Some(index))>"SQL"</button>
                 <a class="link" href="#compare-title" on:click=open data-testid="open-compare" aria-label=move || format!("Open {} in Compare", label())>"Compare →"</a>
                 <a class="link" href="#impact-title" on:click=open data-testid="open-impact" aria-label=move || format!("Open {} in Impact", label())>"Impact →"</a>
-                <a class="link" href="#models-title" data-testid="open-models" aria-label=move || format!("Open Discover next to {}", label())>"Discover →"</a>
+                <a class="link" href="#models-title" data-testid="open-models" aria-label=move || format!("Open Models next to {}", label())>"Models →"</a>
                 <button class="link danger" on:click=remove data-testid="delete" aria-label=move || format!("Delete {}", label())>"Delete"</button>
             </div>
             <label class="visually-hidden" for=id.clone()>"Definition"</label>
