@@ -2,15 +2,7 @@
 
 /// A count with thousands separators: `1234567` → `1,234,567`.
 pub fn count(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    seglab_core::report::thousands(n)
 }
 
 /// A byte size: `1536` → `1.5 KB`.

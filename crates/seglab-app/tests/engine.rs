@@ -1,18 +1,13 @@
 //! The worker's engine host, natively, on the shipped sample: what the page shows after each request.
 
+mod common;
+
+use common::{load, sample_engine};
 use seglab_app::engine::Engine;
 use seglab_app::protocol::{ModelSettings, ModelsView, Request, Response};
 use seglab_core::segment::Segment;
 use std::path::PathBuf;
 use std::process::Command;
-
-fn sample(name: &str) -> (String, Vec<u8>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../web/sample")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (name.to_owned(), bytes)
-}
 
 /// Python's csv module, the oracle: (rows, trial users who did not convert).
 fn oracle() -> (usize, usize) {
@@ -34,11 +29,6 @@ fn oracle() -> (usize, usize) {
     let text = String::from_utf8(out.stdout).unwrap();
     let mut numbers = text.split_whitespace().map(|n| n.parse::<usize>().unwrap());
     (numbers.next().unwrap(), numbers.next().unwrap())
-}
-
-fn load(engine: &mut Engine, name: &str) -> Response {
-    let (name, bytes) = sample(name);
-    engine.load_bytes(&name, &bytes)
 }
 
 #[test]
@@ -123,18 +113,6 @@ fn a_workbook_is_refused_by_name_and_what_was_loaded_stays() {
         panic!()
     };
     assert!(population > 0, "the users loaded before are still there");
-}
-
-/// The sample's three files loaded into an engine.
-fn sample_engine() -> Engine {
-    let mut engine = Engine::default();
-    for name in ["users.csv", "events.csv", "nps.csv"] {
-        assert!(
-            matches!(load(&mut engine, name), Response::Loaded { .. }),
-            "{name}"
-        );
-    }
-    engine
 }
 
 fn models(engine: &mut Engine, settings: ModelSettings, outcome: Option<&str>) -> ModelsView {

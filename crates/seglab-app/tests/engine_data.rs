@@ -1,35 +1,13 @@
 //! The engine host's Data-view requests, natively, on the shipped sample: the as-of date, join keys and
 //! roles, segments on missing columns, and removing or replacing a file.
 
+mod common;
+
+use common::{load, sample_engine};
 use seglab_app::engine::Engine;
 use seglab_app::protocol::{Request, Response};
 use seglab_core::segment::Segment;
 use seglab_core::segment::time::days_from_civil;
-use std::path::PathBuf;
-
-fn sample(name: &str) -> (String, Vec<u8>) {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../web/sample")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (name.to_owned(), bytes)
-}
-
-fn load(engine: &mut Engine, name: &str) -> Response {
-    let (name, bytes) = sample(name);
-    engine.load_bytes(&name, &bytes)
-}
-
-fn sample_engine() -> Engine {
-    let mut engine = Engine::default();
-    for name in ["users.csv", "events.csv", "nps.csv"] {
-        assert!(
-            matches!(load(&mut engine, name), Response::Loaded { .. }),
-            "{name}"
-        );
-    }
-    engine
-}
 
 /// Sizes (or error messages) of `definitions`, evaluated as segments.
 fn sizes(engine: &mut Engine, definitions: &[&str]) -> Vec<Result<usize, String>> {

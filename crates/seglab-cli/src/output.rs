@@ -2,18 +2,7 @@
 
 use std::io::Write;
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use seglab_core::report::thousands;
 
 /// Writes rows as left-aligned columns separated by two spaces, each line indented by `indent`.
 pub fn write_table(
