@@ -246,12 +246,8 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
         }),
         EventTest::First { code, window } => per_user(log, rows, |range| {
             let (ev, ts) = (&events[range.clone()], &times[range]);
-            let first = ev
-                .iter()
-                .zip(ts)
-                .filter(|&(&e, _)| e == code)
-                .map(|(_, &t)| t)
-                .min();
+            // Sorted by time, so the first match is the earliest.
+            let first = ev.iter().position(|&e| e == code).map(|i| ts[i]);
             first.is_some_and(|t| window.contains(t))
         }),
         EventTest::Aggregate {
