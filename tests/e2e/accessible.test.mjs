@@ -19,7 +19,9 @@ async function focusState(page) {
       const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
       return outline || (s.boxShadow && s.boxShadow !== 'none');
     };
-    const shown = el.matches(':focus-visible') && (drawn(el) || (el.closest('label') !== null && drawn(el.closest('label'))));
+    // A date input reached by Shift+Tab has its focus in an inner field: it matches :focus-within only.
+    const focused = el.matches(':focus-visible') || (el.matches('input[type="date"]') && el.matches(':focus-within'));
+    const shown = focused && (drawn(el) || (el.closest('label') !== null && drawn(el.closest('label'))));
     const text = (el.getAttribute('aria-label') || el.textContent || el.id || '').trim().slice(0, 40);
     return { tag: el.tagName.toLowerCase(), id: el.id, testid: el.dataset?.testid ?? null, text, shown, body: el === document.body };
   });

@@ -103,8 +103,8 @@ test('RFM groups, clusters and discovered rules each become a segment of the siz
   const listed = number(await champions.locator('td').nth(2).textContent());
   assert.equal(await saveAndSize(page, champions.getByRole('button')), listed);
 
-  await page.getByRole('checkbox', { name: 'plan', exact: true }).check();
-  await page.getByRole('checkbox', { name: 'employees', exact: true }).check();
+  await page.getByRole('region', { name: 'Clusters' }).getByRole('checkbox', { name: 'plan', exact: true }).check();
+  await page.getByRole('region', { name: 'Clusters' }).getByRole('checkbox', { name: 'employees', exact: true }).check();
   await page.getByRole('button', { name: 'Find clusters' }).click();
   const clusters = page.getByTestId('clusters').locator(':scope > li');
   await clusters.first().waitFor();
@@ -138,8 +138,8 @@ test('a clustering can be cancelled and the files come back', async () => {
   const errors = [];
   const page = await openPage(browser, site.url, errors);
   await loadSample(page);
-  await page.getByRole('checkbox', { name: 'industry', exact: true }).check();
-  await page.getByRole('checkbox', { name: 'employees', exact: true }).check();
+  await page.getByRole('region', { name: 'Clusters' }).getByRole('checkbox', { name: 'industry', exact: true }).check();
+  await page.getByRole('region', { name: 'Clusters' }).getByRole('checkbox', { name: 'employees', exact: true }).check();
   await page.getByRole('button', { name: 'Find clusters' }).click();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await page.getByRole('status').filter({ hasText: 'Stopped the clustering' }).first().waitFor();
