@@ -101,7 +101,7 @@ test('keyboard only: skip link, sample data, views, a segment', async () => {
 
   // Every other view is reachable the same way.
   for (const [anchor, name] of [['compare', 'Compare'], ['impact', 'Impact'], ['models', 'Models'], ['data', 'Data']]) {
-    await tabTo(page, (s) => s.testid === `nav-${anchor}`, 'Shift+Tab', 200);
+    await tabTo(page, (s) => s.testid === `nav-${anchor}`, 'Shift+Tab', 1000);
     await page.keyboard.press('Enter');
     assert.equal((await focusState(page)).id, anchor);
     assert.equal(await page.title(), `${name} · Seglab`);
