@@ -862,11 +862,7 @@ fn BreakdownView(
             <h3 id="breakdown-title">"Breakdown"</h3>
             <label>"Break the groups down by "
                 <select data-testid="breakdown-column" on:change=choose>
-                    <option value="" selected=move || state.breakdown_by.get().is_none()>"choose a column"</option>
-                    {columns.into_iter().map(|c| {
-                        let value = c.clone();
-                        view! { <option value=value.clone() selected=move || state.breakdown_by.get().as_deref() == Some(value.as_str())>{c}</option> }
-                    }).collect_view()}
+                    {column_options(columns, state.breakdown_by, "choose a column")}
                 </select>
             </label>
             {move || {
@@ -1016,11 +1012,7 @@ fn NpsView(
                 view! {
                     <label>"Survey score column "
                         <select data-testid="nps-column" on:change=choose>
-                            <option value="" selected=move || state.nps_column.get().is_none()>"none"</option>
-                            {columns.into_iter().map(|c| {
-                                let value = c.clone();
-                                view! { <option value=value.clone() selected=move || state.nps_column.get().as_deref() == Some(value.as_str())>{c}</option> }
-                            }).collect_view()}
+                            {column_options(columns, state.nps_column, "none")}
                         </select>
                     </label>
                     {move || {
@@ -1104,4 +1096,19 @@ fn nps_table(nps: &NpsComparison, groups: &[GroupInfo]) -> AnyView {
         <ul class="tests">{nps.differences.iter().map(|d| view! { <li>{d.sentence.clone()}</li> }).collect_view()}</ul>
     }
     .into_any()
+}
+
+/// The options of a column picker: `none` (the empty value) first, then `columns`, with `chosen` selected.
+fn column_options(
+    columns: Vec<String>,
+    chosen: RwSignal<Option<String>>,
+    none: &'static str,
+) -> impl IntoView {
+    view! {
+        <option value="" selected=move || chosen.get().is_none()>{none}</option>
+        {columns.into_iter().map(|c| {
+            let value = c.clone();
+            view! { <option value=value.clone() selected=move || chosen.get().as_deref() == Some(value.as_str())>{c}</option> }
+        }).collect_view()}
+    }
 }
