@@ -16,9 +16,17 @@ after(async () => { await browser?.close(); await site?.close(); });
 const oracle = python(`
 import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8-sig')))
+country = lambda *names: sum(1 for r in rows if r["country"].strip() in names)
+signup = [r["signup_date"].strip() for r in rows if r["signup_date"].strip()]
 print(json.dumps({
   "trial": sum(1 for r in rows if r["plan"].strip() == "trial"),
   "trial_or_pro": sum(1 for r in rows if r["plan"].strip() in ("trial", "pro")),
+  "de_se": country("Germany", "Sweden"),
+  "de_se_fr": country("Germany", "Sweden", "France"),
+  "de_fr": country("Germany", "France"),
+  "de": country("Germany"),
+  "after_mar15": sum(1 for d in signup if d > "2024-03-15"),
+  "q1": sum(1 for d in signup if "2024-01-01" <= d <= "2024-03-31"),
 }))`, FILES[0]);
 
 async function loaded(page) {
@@ -54,8 +62,8 @@ test('the builder writes the text and the text drives the builder', async () => 
 
   await builder.getByTestId('builder-op').selectOption('in');
   await definitionIs(page, 'plan in ("trial")');
-  await builder.getByTestId('builder-values').fill('trial, pro');
-  await builder.getByTestId('builder-values').press('Tab');
+  await builder.getByTestId('builder-values').fill('pro');
+  await builder.getByTestId('builder-values').press('Enter');
   await definitionIs(page, 'plan in ("trial", "pro")');
   await sizeIs(page, oracle.trial_or_pro);
 
@@ -215,6 +223,134 @@ test('keyboard-only building with visible focus, no accessibility problems, usab
   });
   assert.ok(overflow <= 1, `the Segments view fits 390 px (overflows by ${overflow} px)`);
   await screenshotWidths(page, 'segments');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+async function focusedTestId(page, testid) {
+  await page.waitForFunction((t) => document.activeElement?.dataset?.testid === t, testid, { timeout: 10000 });
+}
+
+test('in lists as chips: Enter, comma, a suggestion, remove by button and Backspace, commas and quotes', async () => {
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await loaded(page);
+  const segment = page.getByTestId('segment').first();
+  const builder = segment.getByTestId('builder');
+  const box = segment.getByTestId('segment-definition');
+  const values = builder.getByTestId('builder-values');
+  const chips = builder.getByTestId('builder-chip');
+
+  await box.fill('country in ("Germany")');
+  await chips.first().filter({ hasText: 'Germany' }).waitFor();
+  assert.equal(await chips.count(), 1);
+  assert.equal(await values.getAttribute('role'), 'combobox');
+
+  // Enter adds the typed value; the focus stays in the box for the next one.
+  await values.fill('Sweden');
+  await values.press('Enter');
+  await definitionIs(page, 'country in ("Germany", "Sweden")');
+  await sizeIs(page, oracle.de_se);
+  await focusedTestId(page, 'builder-values');
+
+  // A comma adds it too.
+  await page.keyboard.type('Norway,');
+  await definitionIs(page, 'country in ("Germany", "Sweden", "Norway")');
+  await focusedTestId(page, 'builder-values');
+
+  // The column's known values are suggested, without the chosen ones; Enter takes the picked one.
+  await page.keyboard.type('Fr');
+  const list = builder.getByTestId('suggestions');
+  await list.getByRole('option', { name: /France/ }).waitFor();
+  assert.equal(await values.getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('Enter');
+  await definitionIs(page, 'country in ("Germany", "Sweden", "Norway", "France")');
+  await focusedTestId(page, 'builder-values');
+  await page.keyboard.type('Ger');
+  await page.waitForTimeout(200);
+  assert.equal(await list.getByRole('option', { name: /Germany/ }).count(), 0, 'a chosen value is not suggested again');
+  await page.keyboard.press('Escape');
+  await values.fill('');
+
+  // Remove by the chip's button (named after its value): the focus goes to the chip that takes its place.
+  await builder.getByRole('button', { name: 'Remove Sweden' }).click();
+  await definitionIs(page, 'country in ("Germany", "Norway", "France")');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Remove Norway');
+  // Backspace in the empty box removes the last chip.
+  await values.focus();
+  await page.keyboard.press('Backspace');
+  await definitionIs(page, 'country in ("Germany", "Norway")');
+  await focusedTestId(page, 'builder-values');
+  await page.keyboard.press('Backspace');
+  await definitionIs(page, 'country in ("Germany")');
+  await sizeIs(page, oracle.de);
+  await focusedTestId(page, 'builder-values');
+
+  // A value in quotes keeps its comma; the text quotes it, and a quote inside comes back as typed.
+  await values.fill('"Acme, Inc."');
+  await values.press('Enter');
+  await definitionIs(page, 'country in ("Germany", "Acme, Inc.")');
+  await chips.nth(1).filter({ hasText: 'Acme, Inc.' }).waitFor();
+  await box.fill('country not in ("Say \\"hi\\", ok", "France")');
+  await chips.first().filter({ hasText: 'Say "hi", ok' }).waitFor();
+  assert.equal(await builder.getByTestId('builder-op').inputValue(), 'not in');
+  await builder.getByRole('button', { name: 'Remove France' }).click();
+  await definitionIs(page, 'country not in ("Say \\"hi\\", ok")');
+  assert.ok(await builder.getByRole('button', { name: 'Remove Say "hi", ok' }).isVisible());
+
+  // The list is named and the box describes what is chosen.
+  await box.fill('country in ("Germany", "France")');
+  await sizeIs(page, oracle.de_fr);
+  await builder.getByRole('list', { name: 'Values of the list (2)' }).waitFor();
+  const described = await values.getAttribute('aria-describedby');
+  assert.equal(await page.locator(`#${described}`).textContent(), 'Chosen: Germany; France');
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshotWidths(page, 'segments-chips');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('date conditions use a date picker that follows the text both ways', async () => {
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await loaded(page);
+  const segment = page.getByTestId('segment').first();
+  const builder = segment.getByTestId('builder');
+  const box = segment.getByTestId('segment-definition');
+
+  await box.fill('signup_date after 2024-01-01');
+  const value = builder.getByTestId('builder-value');
+  await value.waitFor();
+  assert.equal(await value.getAttribute('type'), 'date');
+  assert.equal(await value.inputValue(), '2024-01-01');
+  assert.equal(await builder.getByTestId('builder-op').locator('option:checked').textContent(), 'after');
+
+  // Picking a date writes the text, and the size follows.
+  await value.fill('2024-03-15');
+  await definitionIs(page, 'signup_date after 2024-03-15');
+  await sizeIs(page, oracle.after_mar15);
+
+  // Editing the text moves the pickers.
+  await box.fill('signup_date between 2024-01-01 and 2024-06-30');
+  await page.waitForFunction(() => document.querySelector('[data-testid="builder-high"]')?.value === '2024-06-30');
+  assert.equal(await builder.getByTestId('builder-low').inputValue(), '2024-01-01');
+  assert.equal(await builder.getByTestId('builder-high').getAttribute('type'), 'date');
+  await builder.getByTestId('builder-high').fill('2024-03-31');
+  await definitionIs(page, 'signup_date between 2024-01-01 and 2024-03-31');
+  await sizeIs(page, oracle.q1);
+
+  // Relative conditions keep their number and unit.
+  await box.fill('signup_date in last 3 months');
+  await page.waitForFunction(() => document.querySelector('[data-testid="builder-duration-amount"]')?.value === '3');
+  assert.equal(await builder.getByTestId('builder-duration-unit').inputValue(), 'months');
+  await builder.getByTestId('builder-duration-amount').fill('2');
+  await builder.getByTestId('builder-duration-amount').press('Tab');
+  await definitionIs(page, 'signup_date in last 2 months');
+
+  await box.fill('signup_date before 2024-03-15');
+  await builder.getByTestId('builder-value').waitFor();
+  assert.deepEqual(await accessibilityProblems(page), []);
+  await screenshotWidths(page, 'segments-date');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -15,12 +15,13 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  serve      build the app and serve it at http://127.0.0.1:8080 (rebuilds on change)
+  serve      build the app and serve it at http://127.0.0.1:8080 (rebuilds on change; offline-capable)
   test       formatting, clippy, native tests, wasm tests and end-to-end tests in headless Chromium
   dist       build the deployable static site into dist/
   gen-data   write the sample dataset (--users N --out DIR)
   bench      measure Seglab in headless Chromium against DuckDB-WASM, uDSV and PapaParse
-             (--users N --events M[,M...] --quick); results in bench-data/results.json";
+             (--users N --events M[,M...] --quick); results in bench-data/results.json
+  service-worker  write sw.js into Trunk's build (Trunk runs it after each build, see Trunk.toml)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "serve" => site::serve(),
         "dist" => site::dist().map(|_| ()),
+        "service-worker" => site::service_worker_hook(),
         "test" => test::run_all(rest),
         "gen-data" => gen_data::run(rest),
         "bench" => bench::run(rest),

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `cargo xtask serve`: a development build served at <http://127.0.0.1:8080>, rebuilt on change.
+/// `cargo xtask serve`: a development build served at <http://127.0.0.1:8080>, rebuilt on change. After each
+/// build Trunk runs `cargo xtask service-worker` (a hook in `Trunk.toml`), so the page works offline here too.
 pub fn serve() -> Result<(), String> {
     ensure_build_tools()?;
     println!("Seglab will be served at http://127.0.0.1:8080/ once the first build finishes.");
@@ -36,7 +37,7 @@ pub fn dist() -> Result<PathBuf, String> {
         build()?;
     }
     add_content_security_policy(&dist.join("index.html"))?;
-    write_service_worker(&dist)?;
+    write_service_worker(&dist, false)?;
     report_sizes(&dist)?;
     println!("The static site is in {}", dist.display());
     Ok(dist)
@@ -105,11 +106,23 @@ fn site_files(dist: &Path) -> Result<Vec<String>, String> {
     Ok(files)
 }
 
+/// `cargo xtask service-worker`, Trunk's post-build hook: writes `sw.js` into the build Trunk is about to
+/// serve. A release build is left alone (`dist` writes its `sw.js` after the Content-Security-Policy).
+pub fn service_worker_hook() -> Result<(), String> {
+    if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
+        return Ok(());
+    }
+    let staging = std::env::var_os("TRUNK_STAGING_DIR")
+        .ok_or("TRUNK_STAGING_DIR is not set: Trunk runs this after each build (see Trunk.toml)")?;
+    write_service_worker(Path::new(&staging), true)
+}
+
 /// Writes `sw.js`, the service worker that makes the page work offline once it has been opened: on install
 /// it stores every file of the site (hashed names, so a new build is a new set) in a cache named after the
-/// build, and answers the site's own requests from there. It never fetches anything the page did not ask
-/// for, and it caches nothing but the site's files.
-fn write_service_worker(dist: &Path) -> Result<(), String> {
+/// build, and answers the site's own requests from there (a development build asks the server first, so
+/// that a rebuild shows at once, and the cache when the server is gone). It never fetches anything the
+/// page did not ask for, and it caches nothing but the site's files.
+fn write_service_worker(dist: &Path, network_first: bool) -> Result<(), String> {
     use sha2::Digest as _;
     let files: Vec<String> = site_files(dist)?
         .into_iter()
@@ -133,17 +146,22 @@ fn write_service_worker(dist: &Path) -> Result<(), String> {
     }
     let script = SERVICE_WORKER
         .replace("__VERSION__", &version)
-        .replace("__FILES__", list.trim_end());
+        .replace("__FILES__", list.trim_end())
+        .replace(
+            "__NETWORK_FIRST__",
+            if network_first { "true" } else { "false" },
+        );
     let path = dist.join("sw.js");
     std::fs::write(&path, script).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-const SERVICE_WORKER: &str = r"// Seglab's offline cache, written by `cargo xtask dist`. It stores the site's own files and answers the
+const SERVICE_WORKER: &str = r"// Seglab's offline cache, written by `cargo xtask dist` (and `serve`). It stores the site's own files and answers the
 // site's own requests from them; it never caches or sees the files a user opens (they are read locally).
 const CACHE = 'seglab-__VERSION__';
 const FILES = [
 __FILES__
 ];
+const NETWORK_FIRST = __NETWORK_FIRST__;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
@@ -161,10 +179,12 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
   // A shared link carries segments in its query string: any page address opens the cached page.
-  const lookup = request.mode === 'navigate'
+  const lookup = () => (request.mode === 'navigate'
     ? caches.match('./', { cacheName: CACHE, ignoreSearch: true })
-    : caches.match(request, { cacheName: CACHE, ignoreSearch: true });
-  event.respondWith(lookup.then((cached) => cached || fetch(request)));
+    : caches.match(request, { cacheName: CACHE, ignoreSearch: true }));
+  event.respondWith(NETWORK_FIRST
+    ? fetch(request).catch(() => lookup().then((cached) => cached || Response.error()))
+    : lookup().then((cached) => cached || fetch(request)));
 });
 ";
 

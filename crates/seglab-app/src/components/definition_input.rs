@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use seglab_core::segment::{LiteralValue, Vocabulary, column_text};
 
 /// The most suggestions shown at once.
-const MAX_SUGGESTIONS: usize = 8;
+pub const MAX_SUGGESTIONS: usize = 8;
 
 /// One suggestion: what the list shows and what replaces the word being typed.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,7 +112,7 @@ pub fn completions(
 }
 
 /// The byte offset of the `"` that opens the string the text ends inside, if it does.
-fn open_quote(text: &str) -> Option<usize> {
+pub fn open_quote(text: &str) -> Option<usize> {
     let mut open = None;
     let mut escaped = false;
     for (i, c) in text.char_indices() {
@@ -146,6 +146,111 @@ fn utf16_len(text: &str) -> u32 {
     text.chars().map(|c| c.len_utf16() as u32).sum()
 }
 
+/// The listbox half of a combobox: the suggestions shown and the one the arrow keys picked. The text box
+/// of a definition and the value chips of the builder both use it.
+#[derive(Clone, Copy)]
+pub struct Suggestions {
+    pub list: RwSignal<Vec<Completion>>,
+    pub active: RwSignal<Option<usize>>,
+}
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Suggestions {
+    pub fn new() -> Self {
+        Suggestions {
+            list: RwSignal::new(Vec::new()),
+            active: RwSignal::new(None),
+        }
+    }
+
+    /// Opens the list with `list` (closes it when empty), the first suggestion picked.
+    pub fn show(self, list: Vec<Completion>) {
+        self.active
+            .set(if list.is_empty() { None } else { Some(0) });
+        self.list.set(list);
+    }
+
+    pub fn close(self) {
+        self.show(Vec::new());
+    }
+
+    pub fn get(self, i: usize) -> Option<Completion> {
+        self.list.with_untracked(|s| s.get(i).cloned())
+    }
+
+    /// Arrow keys move, Escape closes; returns the suggestion that Enter or Tab accepts.
+    pub fn keydown(self, ev: &web_sys::KeyboardEvent) -> Option<usize> {
+        let count = self.list.with_untracked(Vec::len);
+        if count == 0 {
+            return None;
+        }
+        let active = self.active.get_untracked();
+        match ev.key().as_str() {
+            "ArrowDown" => self.active.set(Some(active.map_or(0, |a| (a + 1) % count))),
+            "ArrowUp" => self
+                .active
+                .set(Some(active.map_or(count - 1, |a| (a + count - 1) % count))),
+            "Enter" | "Tab" if active.is_some() => {}
+            "Escape" => {
+                ev.stop_propagation();
+                self.close();
+            }
+            _ => return None,
+        }
+        ev.prevent_default();
+        active.filter(|_| matches!(ev.key().as_str(), "Enter" | "Tab"))
+    }
+
+    /// `aria-expanded` of the combobox.
+    pub fn expanded(self) -> &'static str {
+        if self.list.with(Vec::is_empty) {
+            "false"
+        } else {
+            "true"
+        }
+    }
+
+    /// `aria-activedescendant` of the combobox whose element id is `id`.
+    pub fn active_id(self, id: &str) -> Option<String> {
+        self.active.get().map(|i| format!("{id}-option-{i}"))
+    }
+
+    /// The listbox, with id `{id}-suggestions`; a click accepts a suggestion without taking the focus.
+    pub fn view(self, id: &str, accept: Callback<usize>) -> AnyView {
+        let id = id.to_owned();
+        let list_id = format!("{id}-suggestions");
+        view! {
+            <ul
+                id=list_id
+                role="listbox"
+                aria-label="Suggestions"
+                class="suggestions"
+                data-testid="suggestions"
+                hidden=move || self.list.with(Vec::is_empty)
+            >
+                {move || self.list.get().into_iter().enumerate().map(|(i, c)| view! {
+                    <li
+                        role="option"
+                        id=format!("{id}-option-{i}")
+                        class="suggestion"
+                        aria-selected=move || if self.active.get() == Some(i) { "true" } else { "false" }
+                        on:mousedown=move |ev| { ev.prevent_default(); accept.run(i); }
+                    >
+                        <span>{c.label.clone()}</span>
+                        <span class="muted">{c.kind}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    }
+}
+
 /// A definition's text box with suggestions.
 #[component]
 pub fn DefinitionInput(
@@ -167,47 +272,38 @@ pub fn DefinitionInput(
     on_input: Callback<String>,
 ) -> impl IntoView {
     let textarea = NodeRef::<Textarea>::new();
-    let suggestions = RwSignal::new(Vec::<Completion>::new());
-    let active = RwSignal::new(None::<usize>);
+    let suggestions = Suggestions::new();
     let start = StoredValue::new(0usize);
-    let list_id = format!("{id}-suggestions");
-    let option_base = StoredValue::new(format!("{id}-option"));
-    let option_id = move |i: usize| format!("{}-{i}", option_base.get_value());
+    let combo_id = StoredValue::new(id.clone());
 
+    let caret_of = |element: &web_sys::HtmlTextAreaElement, text: &str| {
+        element
+            .selection_start()
+            .ok()
+            .flatten()
+            .map_or(text.len(), |u| byte_of_utf16(text, u))
+    };
     let refresh = move |explicit: bool| {
         let Some(element) = textarea.get_untracked() else {
             return;
         };
         let text = element.value();
-        let caret = element
-            .selection_start()
-            .ok()
-            .flatten()
-            .map_or(text.len(), |u| byte_of_utf16(&text, u));
+        let caret = caret_of(&element, &text);
         let (from, list) = vocabulary.with_untracked(|v| {
             segments.with_untracked(|s| completions(&text, caret, v, s, explicit))
         });
         start.set_value(from);
-        active.set(if list.is_empty() { None } else { Some(0) });
-        suggestions.set(list);
+        suggestions.show(list);
     };
-    let close = move || {
-        suggestions.set(Vec::new());
-        active.set(None);
-    };
-    let accept = move |i: usize| {
-        let Some(choice) = suggestions.with_untracked(|s| s.get(i).cloned()) else {
+    let accept = Callback::new(move |i: usize| {
+        let Some(choice) = suggestions.get(i) else {
             return;
         };
         let Some(element) = textarea.get_untracked() else {
             return;
         };
         let text = element.value();
-        let caret = element
-            .selection_start()
-            .ok()
-            .flatten()
-            .map_or(text.len(), |u| byte_of_utf16(&text, u));
+        let caret = caret_of(&element, &text);
         let from = start.get_value().min(caret);
         let mut rest = &text[caret..];
         // Completing inside a string replaces up to its closing quote.
@@ -224,54 +320,25 @@ pub fn DefinitionInput(
         };
         let new_text = format!("{}{}{spacer}{rest}", &text[..from], choice.insert);
         let caret_after = utf16_len(&text[..from]) + utf16_len(&choice.insert) + utf16_len(spacer);
-        close();
+        suggestions.close();
         element.set_value(&new_text);
         let _ = element.set_selection_range(caret_after, caret_after);
         on_input.run(new_text);
-    };
+    });
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        let count = suggestions.with_untracked(Vec::len);
         if ev.key() == " " && ev.ctrl_key() {
             ev.prevent_default();
             refresh(true);
-            return;
-        }
-        if count == 0 {
-            return;
-        }
-        match ev.key().as_str() {
-            "ArrowDown" => {
-                ev.prevent_default();
-                active.set(Some(active.get_untracked().map_or(0, |a| (a + 1) % count)));
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                active.set(Some(
-                    active
-                        .get_untracked()
-                        .map_or(count - 1, |a| (a + count - 1) % count),
-                ));
-            }
-            "Enter" | "Tab" => {
-                if let Some(i) = active.get_untracked() {
-                    ev.prevent_default();
-                    accept(i);
-                }
-            }
-            "Escape" => {
-                ev.prevent_default();
-                ev.stop_propagation();
-                close();
-            }
-            _ => {}
+        } else if let Some(i) = suggestions.keydown(&ev) {
+            accept.run(i);
         }
     };
-    let listbox_id = list_id.clone();
+    let listbox = suggestions.view(&id, accept);
     view! {
         <div class="definition-box">
             <textarea
                 node_ref=textarea
-                id=id
+                id=id.clone()
                 class="definition"
                 data-testid="segment-definition"
                 rows="2"
@@ -279,9 +346,9 @@ pub fn DefinitionInput(
                 autocomplete="off"
                 role="combobox"
                 aria-autocomplete="list"
-                aria-controls=list_id.clone()
-                aria-expanded=move || if suggestions.with(Vec::is_empty) { "false" } else { "true" }
-                aria-activedescendant=move || active.get().map(option_id)
+                aria-controls=format!("{id}-suggestions")
+                aria-expanded=move || suggestions.expanded()
+                aria-activedescendant=move || combo_id.with_value(|id| suggestions.active_id(id))
                 aria-describedby=move || described_by.get()
                 placeholder="plan = \"trial\" and converted = no"
                 prop:value=move || value.get()
@@ -290,29 +357,9 @@ pub fn DefinitionInput(
                     refresh(false);
                 }
                 on:keydown=on_keydown
-                on:blur=move |_| close()
+                on:blur=move |_| suggestions.close()
             ></textarea>
-            <ul
-                id=listbox_id
-                role="listbox"
-                aria-label="Suggestions"
-                class="suggestions"
-                data-testid="suggestions"
-                hidden=move || suggestions.with(Vec::is_empty)
-            >
-                {move || suggestions.get().into_iter().enumerate().map(|(i, c)| view! {
-                    <li
-                        role="option"
-                        id=option_id(i)
-                        class="suggestion"
-                        aria-selected=move || if active.get() == Some(i) { "true" } else { "false" }
-                        on:mousedown=move |ev| { ev.prevent_default(); accept(i); }
-                    >
-                        <span>{c.label.clone()}</span>
-                        <span class="muted">{c.kind}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
+            {listbox}
         </div>
     }
 }

@@ -32,7 +32,8 @@ pub fn JoinSummary(
     };
     let files_view = files
         .iter()
-        .map(|f| file_row(&dataset, f, on_key))
+        .enumerate()
+        .map(|(i, f)| file_row(&dataset, i, f, on_key))
         .collect_view();
     view! {
         <div class="join-summary" data-testid="join-summary">
@@ -76,9 +77,11 @@ fn kind_value(kind: FileKind) -> &'static str {
 
 const KINDS: [FileKind; 3] = [FileKind::Entity, FileKind::Events, FileKind::Linked];
 
-/// One file's row: its role and key (both changeable) and how well it matched.
+/// One file's row: its role and key (both changeable; their ids `join-role-{index}` and `join-key-{index}`
+/// let the focus come back to them when the table is drawn anew) and how well it matched.
 fn file_row(
     dataset: &DatasetView,
+    index: usize,
     file: &FileView,
     on_key: Callback<JoinKey>,
 ) -> impl IntoView + use<> {
@@ -108,7 +111,7 @@ fn file_row(
             .or_else(|| columns.first().cloned())
             .unwrap_or_default();
         view! {
-            <select data-testid="join-role" aria-label=format!("Role of {}", file.name) on:change=move |ev| {
+            <select id=format!("join-role-{index}") data-testid="join-role" aria-label=format!("Role of {}", file.name) on:change=move |ev| {
                 let value = event_target_value(&ev);
                 if let Some(kind) = KINDS.into_iter().find(|k| kind_value(*k) == value) {
                     on_key.run(JoinKey { file: name.clone(), column: key.clone(), kind: Some(kind) });
@@ -125,7 +128,7 @@ fn file_row(
         let chosen_kind = (!is_population).then_some(kind);
         let current = key.clone().unwrap_or_default();
         view! {
-            <select data-testid="join-key" aria-label=format!("Key column of {}", file.name) on:change=move |ev| {
+            <select id=format!("join-key-{index}") data-testid="join-key" aria-label=format!("Key column of {}", file.name) on:change=move |ev| {
                 on_key.run(JoinKey { file: name.clone(), column: event_target_value(&ev), kind: chosen_kind });
             }>
                 {key.is_none().then(|| view! { <option value="" selected=true disabled=true>"choose…"</option> })}

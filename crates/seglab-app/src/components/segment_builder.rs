@@ -3,6 +3,7 @@
 //! The text is the one source of truth. The builder parses it (with the core parser), shows the tree, and
 //! every edit changes the tree and prints it back (with the core printer), so both stay in step.
 
+use crate::components::definition_input::{Completion, MAX_SUGGESTIONS, Suggestions};
 use leptos::prelude::*;
 use seglab_core::ColumnType;
 use seglab_core::segment::time::format_date;
@@ -82,17 +83,7 @@ impl Ctx {
             .filter(|id| !id.is_empty());
         self.on_change.run(text);
         if let Some(id) = focused {
-            set_timeout(
-                move || {
-                    if let Some(element) = document()
-                        .get_element_by_id(&id)
-                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = element.focus();
-                    }
-                },
-                std::time::Duration::from_millis(0),
-            );
+            focus_later(id);
         }
     }
 
@@ -109,6 +100,21 @@ impl Ctx {
         let path: Vec<String> = path.iter().map(ToString::to_string).collect();
         format!("b{}-{}-{field}", self.index, path.join("_"))
     }
+}
+
+/// Moves the focus to the element with id `id` once the builder has been drawn anew (if it is there).
+fn focus_later(id: String) {
+    set_timeout(
+        move || {
+            if let Some(element) = document()
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = element.focus();
+            }
+        },
+        std::time::Duration::from_millis(0),
+    );
 }
 
 /// The tree shown for `text`: always a group at the root (an empty one for an empty text); `None` when
@@ -1307,41 +1313,7 @@ fn value_fields(
             }
             .into_any()
         }
-        PropOp::In | PropOp::NotIn => {
-            let text = parts
-                .values
-                .iter()
-                .map(|l| literal_text(&l.value))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let id = ctx.id(path, "values");
-            view! {
-                <input
-                    id=id
-                    class="builder-value"
-                    aria-label="Values, separated by commas"
-                    data-testid="builder-values"
-                    placeholder="a, b, c"
-                    prop:value=text
-                    on:change=move |ev| {
-                        let raw = event_target_value(&ev);
-                        let values: Vec<Literal> = raw
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|s| !s.is_empty())
-                            .map(|s| literal_for(ty, s))
-                            .collect();
-                        if values.is_empty() {
-                            return;
-                        }
-                        ctx.edit_condition(&p, |c| if let Condition::InList { values: old, .. } = c {
-                            *old = values;
-                        });
-                    }
-                />
-            }
-            .into_any()
-        }
+        PropOp::In | PropOp::NotIn => chip_fields(ctx, path, &parts.values, ty, list),
         PropOp::Text(op) => {
             let value = parts
                 .values
@@ -1374,6 +1346,336 @@ fn value_fields(
     }
 }
 
+/// The values of an `in` / `not in` list as chips, each removed by its button or by Backspace in the empty
+/// box after them, and a combobox that adds values on Enter or a comma and suggests the column's known
+/// values. A value in double quotes may hold commas (`"Acme, Inc."`). The language has no empty list: a
+/// list left without values keeps one empty text, which shows as no chip.
+fn chip_fields(
+    ctx: Ctx,
+    path: &[usize],
+    values: &[Literal],
+    ty: Option<ColumnType>,
+    known: Vec<String>,
+) -> AnyView {
+    let id = ctx.id(path, "values");
+    let empty = LiteralValue::Text(String::new());
+    let chosen: Vec<Literal> = values
+        .iter()
+        .filter(|l| l.value != empty)
+        .cloned()
+        .collect();
+    let texts: Vec<String> = chosen.iter().map(|l| literal_text(&l.value)).collect();
+    let summary = if texts.is_empty() {
+        "No values chosen yet".to_owned()
+    } else {
+        format!("Chosen: {}", texts.join("; "))
+    };
+    let known = StoredValue::new(
+        known
+            .into_iter()
+            .filter(|v| !texts.contains(v))
+            .collect::<Vec<_>>(),
+    );
+    let (chosen, path, ids) = (
+        StoredValue::new(chosen),
+        StoredValue::new(path.to_vec()),
+        StoredValue::new(id.clone()),
+    );
+    let suggestions = Suggestions::new();
+    let set = move |mut values: Vec<Literal>| {
+        if values.is_empty() {
+            values.push(Literal::new(LiteralValue::Text(String::new())));
+        }
+        path.with_value(|p| {
+            ctx.edit_condition(p, |c| {
+                if let Condition::InList { values: old, .. } = c {
+                    *old = values;
+                }
+            });
+        });
+    };
+    let add = move |raws: Vec<String>| {
+        let mut values = chosen.get_value();
+        for raw in raws.iter().filter(|r| !r.trim().is_empty()) {
+            let value = literal_for(ty, raw);
+            if !values.iter().any(|v| v.value == value.value) {
+                values.push(value);
+            }
+        }
+        set(values);
+    };
+    let remove = move |i: usize| {
+        let mut values = chosen.get_value();
+        if i < values.len() {
+            values.remove(i);
+            set(values);
+        }
+    };
+    let suggest = move |typed: &str| {
+        let prefix = typed.trim().trim_start_matches('"').to_lowercase();
+        let list: Vec<Completion> = known.with_value(|k| {
+            k.iter()
+                .filter(|v| v.to_lowercase().starts_with(&prefix))
+                .take(MAX_SUGGESTIONS)
+                .map(|v| Completion {
+                    label: v.clone(),
+                    insert: v.clone(),
+                    kind: "value",
+                })
+                .collect()
+        });
+        suggestions.show(list);
+    };
+    // The builder is drawn anew in place: the box keeps its element, so it is emptied here.
+    let accept = Callback::new(move |i: usize| {
+        if let Some(choice) = suggestions.get(i) {
+            if let Some(input) = document()
+                .get_element_by_id(&ids.get_value())
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+            {
+                input.set_value("");
+            }
+            suggestions.close();
+            add(vec![choice.insert]);
+        }
+    });
+    let on_input = move |ev: web_sys::Event| {
+        let Some(input) = input_of(&ev) else { return };
+        let text = input.value();
+        let (parts, rest) = split_values(&text);
+        if parts.is_empty() {
+            suggest(&text);
+            return;
+        }
+        let rest = rest.trim_start().to_owned();
+        input.set_value("");
+        add(parts);
+        if !rest.is_empty() {
+            let id = ids.get_value();
+            set_timeout(
+                move || {
+                    if let Some(input) = document()
+                        .get_element_by_id(&id)
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    {
+                        input.set_value(&rest);
+                    }
+                },
+                std::time::Duration::from_millis(0),
+            );
+        }
+    };
+    let commit = move |input: &web_sys::HtmlInputElement| {
+        let text = input.value();
+        let (mut parts, rest) = split_values(&text);
+        parts.push(unquote(rest));
+        input.set_value("");
+        suggestions.close();
+        add(parts);
+    };
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let Some(input) = input_of(&ev) else { return };
+        if let Some(i) = suggestions.keydown(&ev) {
+            accept.run(i);
+            return;
+        }
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                commit(&input);
+            }
+            "Backspace" if input.value().is_empty() => {
+                ev.prevent_default();
+                remove(chosen.with_value(Vec::len).wrapping_sub(1));
+            }
+            "ArrowDown" => {
+                ev.prevent_default();
+                suggest(&input.value());
+            }
+            _ => {}
+        }
+    };
+    let count = texts.len();
+    let chips = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            // The focus goes to the chip that takes this one's place, or else to the box.
+            let next = if i + 1 < count {
+                format!("{id}-chip-{i}")
+            } else {
+                id.clone()
+            };
+            view! {
+                <li class="chip" data-testid="builder-chip">
+                    <span>{text.clone()}</span>
+                    <button
+                        type="button"
+                        class="chip-remove"
+                        id=format!("{id}-chip-{i}")
+                        aria-label=format!("Remove {text}")
+                        on:click=move |_| {
+                            remove(i);
+                            focus_later(next.clone());
+                        }
+                    >"×"</button>
+                </li>
+            }
+        })
+        .collect_view();
+    let listbox = suggestions.view(&id, accept);
+    view! {
+        <div class="chips-box">
+            <ul class="chips" aria-label=format!("Values of the list ({count})") data-testid="builder-chips">
+                {chips}
+            </ul>
+            <input
+                id=id.clone()
+                class="builder-value"
+                role="combobox"
+                aria-autocomplete="list"
+                aria-controls=format!("{id}-suggestions")
+                aria-expanded=move || suggestions.expanded()
+                aria-activedescendant=move || ids.with_value(|id| suggestions.active_id(id))
+                aria-label="Add a value (Enter or comma)"
+                aria-describedby=format!("{id}-chosen")
+                autocomplete="off"
+                data-testid="builder-values"
+                placeholder="add a value"
+                on:input=on_input
+                on:keydown=on_keydown
+                on:blur=move |ev| {
+                    suggestions.close();
+                    if let Some(input) = input_of(&ev) && !input.value().trim().is_empty() {
+                        commit(&input);
+                        refocus(&ev);
+                    }
+                }
+            />
+            <span id=format!("{id}-chosen") class="visually-hidden">{summary}</span>
+            {listbox}
+        </div>
+    }
+    .into_any()
+}
+
+fn input_of(ev: &web_sys::Event) -> Option<web_sys::HtmlInputElement> {
+    ev.current_target()?.dyn_into().ok()
+}
+
+/// After a change made as a field lost the focus, the focus goes on to where it was going, although the
+/// builder is drawn anew.
+fn refocus(ev: &web_sys::Event) {
+    if let Some(id) = js_sys::Reflect::get(ev, &"relatedTarget".into())
+        .ok()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|e| e.id())
+        .filter(|id| !id.is_empty())
+    {
+        focus_later(id);
+    }
+}
+
+/// What was typed into the chip box: the values before each comma outside double quotes (unquoted), and
+/// the text after the last such comma, still being typed.
+fn split_values(text: &str) -> (Vec<String>, &str) {
+    let mut parts = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            '\\' if quoted && !escaped => {
+                escaped = true;
+                continue;
+            }
+            '"' if !escaped => quoted = !quoted,
+            ',' if !quoted => {
+                parts.push(unquote(&text[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    parts.retain(|p| !p.is_empty());
+    (parts, &text[start..])
+}
+
+/// `"a \"b\""` → `a "b"`; unquoted text is only trimmed.
+fn unquote(raw: &str) -> String {
+    let raw = raw.trim();
+    let Some(inner) = raw
+        .strip_prefix('"')
+        .map(|r| r.strip_suffix('"').unwrap_or(r))
+    else {
+        return raw.to_owned();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut escaped = false;
+    for c in inner.chars() {
+        if c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        escaped = false;
+        out.push(c);
+    }
+    out
+}
+
+/// A date picker for a date condition's value. A date picked in the browser's calendar applies at once; a
+/// typed one on Enter or when the field is left, so that the builder is not drawn anew under the caret
+/// between the day, month and year.
+fn date_field(
+    ctx: Ctx,
+    path: &[usize],
+    field: &str,
+    label: &str,
+    value: String,
+    set: fn(&mut Condition, Literal),
+) -> AnyView {
+    let (path, typing, shown) = (
+        StoredValue::new(path.to_vec()),
+        StoredValue::new(false),
+        StoredValue::new(value.clone()),
+    );
+    let commit = move |ev: &web_sys::Event| {
+        let Some(input) = input_of(ev) else { return };
+        let text = input.value();
+        typing.set_value(false);
+        if text.is_empty() || shown.with_value(|s| *s == text) {
+            return;
+        }
+        shown.set_value(text.clone());
+        let date = literal_for(Some(ColumnType::Date), &text);
+        path.with_value(|p| ctx.edit_condition(p, |c| set(c, date)));
+    };
+    view! {
+        <input
+            type="date"
+            id=ctx.id(&path.get_value(), field)
+            class="builder-date"
+            aria-label=label.to_owned()
+            data-testid=format!("builder-{field}")
+            prop:value=value
+            on:keydown=move |ev| {
+                if ev.key() == "Enter" {
+                    commit(&ev);
+                } else if ev.key().len() == 1 || ev.key().starts_with("Arrow") {
+                    typing.set_value(true);
+                }
+            }
+            on:change=move |ev| if !typing.get_value() { commit(&ev) }
+            on:blur=move |ev| {
+                if typing.get_value() {
+                    commit(&ev);
+                    refocus(&ev);
+                }
+            }
+        />
+    }
+    .into_any()
+}
+
 #[allow(clippy::too_many_arguments)]
 fn typed_input(
     ctx: Ctx,
@@ -1385,7 +1687,36 @@ fn typed_input(
     ty: Option<ColumnType>,
     set: fn(&mut Condition, Literal),
 ) -> AnyView {
+    let dated = matches!(ty, Some(ColumnType::Date | ColumnType::DateTime))
+        && matches!(literal_for(ty, &value).value, LiteralValue::Date(_));
+    if dated {
+        return date_field(ctx, path, field, label, value, set);
+    }
     input_field(ctx, path, field, label, value, list, move |c, raw| {
         set(c, literal_for(ty, &raw));
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_values, unquote};
+
+    /// The values that typed `text` adds to a list, and what stays in the box, as `a|b|…|rest`.
+    fn check(text: &str, expected: &str) {
+        let (parts, rest) = split_values(text);
+        assert_eq!(format!("{}|{rest}", parts.join("|")), expected, "{text:?}");
+    }
+
+    #[test]
+    fn typed_values_split_at_commas_outside_quotes() {
+        check("Germany", "|Germany");
+        check("Germany,", "Germany|");
+        check("a, b, c", "a|b| c");
+        check(",,", "|");
+        check("\"Acme, Inc.\", x", "Acme, Inc.| x");
+        check(r#""Say \"hi\", ok","#, "Say \"hi\", ok|");
+        check("\"still open, here", "|\"still open, here");
+        assert_eq!(unquote(r#" "a \\ b" "#), "a \\ b");
+        assert_eq!(unquote("\"unclosed"), "unclosed");
+    }
 }

@@ -18,7 +18,31 @@ pub fn DataPage() -> impl IntoView {
     let on_replace = Callback::new(move |(name, file): (String, web_sys::File)| {
         state.replace_file(name, file);
     });
-    let on_key = Callback::new(move |choice: JoinKey| state.set_key(choice));
+    // The join table is drawn anew when the engine has joined again: the select that changed gets the
+    // focus back if the focus was lost meanwhile (not if it has gone elsewhere).
+    let refocus = StoredValue::new(None::<String>);
+    let on_key = Callback::new(move |choice: JoinKey| {
+        refocus.set_value(
+            document()
+                .active_element()
+                .map(|e| e.id())
+                .filter(|id| id.starts_with("join-")),
+        );
+        state.set_key(choice);
+    });
+    Effect::new(move |_| {
+        state.dataset.track();
+        request_animation_frame(move || {
+            let lost = document()
+                .active_element()
+                .is_none_or(|e| e.tag_name().eq_ignore_ascii_case("body"));
+            if let Some(id) = refocus.try_update_value(Option::take).flatten()
+                && lost
+            {
+                crate::shell::focus_selector(&format!("#{id}"));
+            }
+        });
+    });
     let has_files = move || !state.files.with(Vec::is_empty);
     view! {
         <section class="panel" aria-labelledby="data-title">
