@@ -1,10 +1,11 @@
 //! The fast evaluator: column tests scan plain slices 64 rows at a time into bitset words; event
 //! conditions walk each user's slice of the event log once.
 
-use super::ast::{AggFunc, CmpOp, NpsClass, SurveyFunc};
+use super::ast::{AggFunc, CmpOp, CountOp, NpsClass, SurveyFunc};
 use super::bind::{EventTest, Plan, SurveyTest, Test, Window};
 use crate::bitset::Bitset;
 use crate::dataset::{EventLog, Linked};
+use crate::event_counts::{SATURATED, TimeRange};
 use crate::table::{Column, ColumnData};
 
 pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
@@ -200,6 +201,60 @@ fn per_user(
     out
 }
 
+/// Bits of `pred` over one byte per row, 64 at a time.
+#[inline]
+fn scan_bytes(values: &[u8], pred: impl Fn(u8) -> bool) -> Bitset {
+    let mut out = Bitset::new(values.len());
+    let (full, rest) = values.as_chunks::<64>();
+    let words = out.words_mut();
+    for (word, chunk) in words.iter_mut().zip(full) {
+        let mut w = 0u64;
+        for (i, &x) in chunk.iter().enumerate() {
+            w |= u64::from(pred(x)) << i;
+        }
+        *word = w;
+    }
+    if !rest.is_empty() {
+        let mut w = 0u64;
+        for (i, &x) in rest.iter().enumerate() {
+            w |= u64::from(pred(x)) << i;
+        }
+        words[full.len()] = w;
+    }
+    out
+}
+
+/// `did E op n times` from the stored per-user counts. A saturated count means "255 or more", which decides
+/// every test with `n` below 255; for larger `n` those users' events are counted again.
+fn count_test(
+    log: &EventLog,
+    counts: &[u8],
+    code: u32,
+    range: TimeRange,
+    op: CountOp,
+    n: u32,
+) -> Bitset {
+    if let Ok(n) = u8::try_from(n)
+        && n != SATURATED
+    {
+        return match op {
+            CountOp::AtLeast => scan_bytes(counts, |c| c >= n),
+            CountOp::AtMost => scan_bytes(counts, |c| c <= n),
+            CountOp::Exactly => scan_bytes(counts, |c| c == n),
+        };
+    }
+    // `n` is 255 or more: below saturation no count reaches it except by `at most`.
+    let mut out = match op {
+        CountOp::AtLeast | CountOp::Exactly => scan_bytes(counts, |c| c == SATURATED),
+        CountOp::AtMost => Bitset::full(counts.len()),
+    };
+    for (u, _) in counts.iter().enumerate().filter(|&(_, &c)| c == SATURATED) {
+        let exact = u32::try_from(log.count_of(u, code, range)).unwrap_or(u32::MAX);
+        out.set(u, op.test(exact, n));
+    }
+    out
+}
+
 fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
     let events = log.events.as_slice();
     let times = log.times.as_slice();
@@ -209,18 +264,15 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
             window,
             op,
             n,
-        } => per_user(log, rows, |range| {
-            let (ev, ts) = (&events[range.clone()], &times[range]);
-            let count = match window {
-                None => ev.iter().filter(|&&e| e == code).count(),
-                Some(w) => ev
-                    .iter()
-                    .zip(ts)
-                    .filter(|&(&e, &t)| e == code && w.contains(t))
-                    .count(),
-            };
-            op.test(u32::try_from(count).unwrap_or(u32::MAX), n)
-        }),
+        } => {
+            let range = window.map_or(TimeRange::ALL, |w| TimeRange::after_until(w.after, w.until));
+            match log.counts_in(code, range) {
+                Some(counts) => count_test(log, &counts, code, range, op, n),
+                // No event falls in the window: everyone counts 0.
+                None if op.test(0, n) => Bitset::full(rows),
+                None => Bitset::new(rows),
+            }
+        }
         EventTest::Then {
             first,
             then,

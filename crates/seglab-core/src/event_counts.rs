@@ -1,0 +1,177 @@
+//! Per-user event counts remembered next to the event log, so that `did "Export report" at least 3 times
+//! in last 30 days` reads one byte per user instead of walking ten million events.
+//!
+//! A count is keyed by the event code and the window's absolute bounds in seconds, clamped to the times
+//! that occur in the log: a window relative to the as-of date therefore has a different key as soon as
+//! the as-of date moves, and a stale count cannot be served. "All time" is the window that spans every
+//! event. Counts are stored as one byte per user; [`SATURATED`] stands for "this many or more", and whoever
+//! needs the exact number counts that user's events again.
+//!
+//! The counts the join computes as per-user measures (`count(Login)`, `count(Login, 30d)`) are put here
+//! when they are computed; other counts are added on first use, up to [`LAZY_ENTRIES`] of them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// The stored count that means "255 or more".
+pub const SATURATED: u8 = u8::MAX;
+/// How many counts filled on first use are kept; the oldest is dropped first. Counts put at load stay.
+pub const LAZY_ENTRIES: usize = 16;
+
+/// An inclusive range of event times `[first, last]` in seconds since the epoch, clamped to the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TimeRange {
+    pub first: i64,
+    pub last: i64,
+}
+
+impl TimeRange {
+    /// Every time.
+    pub const ALL: Self = Self {
+        first: i64::MIN,
+        last: i64::MAX,
+    };
+
+    /// The window `(after, until]`, as the segment language and the measures write it.
+    pub fn after_until(after: i64, until: i64) -> Self {
+        match after.checked_add(1) {
+            Some(first) => Self { first, last: until },
+            // Nothing is after the largest time.
+            None => Self {
+                first: i64::MAX,
+                last: i64::MIN,
+            },
+        }
+    }
+
+    #[inline]
+    pub fn contains(self, t: i64) -> bool {
+        t >= self.first && t <= self.last
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.first > self.last
+    }
+}
+
+/// One user's count of one event in one window, saturated at [`SATURATED`].
+#[inline]
+pub fn saturate(count: usize) -> u8 {
+    u8::try_from(count).unwrap_or(SATURATED)
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<(u32, TimeRange), Arc<[u8]>>,
+    /// Keys filled on first use, oldest first.
+    lazy: Vec<(u32, TimeRange)>,
+}
+
+/// The remembered counts of an [`EventLog`](crate::dataset::EventLog). It is a cache: cloning a log clones
+/// the handles (not the counts), and two logs compare equal whatever their caches hold.
+///
+/// Whoever changes a log's events in place after counts were taken must call [`EventCounts::clear`].
+#[derive(Default)]
+pub struct EventCounts {
+    /// The earliest and latest event time, found once; `None` for a log without events.
+    bounds: OnceLock<Option<(i64, i64)>>,
+    entries: Mutex<Entries>,
+}
+
+impl EventCounts {
+    fn lock(&self) -> MutexGuard<'_, Entries> {
+        // A panic while holding the lock leaves the map consistent (inserts are single calls).
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `range` narrowed to the times that occur among `times`; equal counts give equal keys.
+    pub(crate) fn clamp(&self, times: &[i64], range: TimeRange) -> TimeRange {
+        let bounds = self.bounds.get_or_init(|| {
+            let min = times.iter().copied().min()?;
+            let max = times.iter().copied().max()?;
+            Some((min, max))
+        });
+        match *bounds {
+            Some((min, max)) => TimeRange {
+                first: range.first.max(min),
+                last: range.last.min(max),
+            },
+            None => TimeRange {
+                first: i64::MAX,
+                last: i64::MIN,
+            },
+        }
+    }
+
+    /// The stored counts of event `code` in the clamped `range`, if any.
+    pub(crate) fn get(&self, code: u32, range: TimeRange) -> Option<Arc<[u8]>> {
+        self.lock().map.get(&(code, range)).cloned()
+    }
+
+    /// Remembers counts; `lazy` ones are dropped, oldest first, beyond [`LAZY_ENTRIES`].
+    pub(crate) fn insert(&self, code: u32, range: TimeRange, counts: Arc<[u8]>, lazy: bool) {
+        let mut entries = self.lock();
+        let key = (code, range);
+        let had = entries.map.insert(key, counts).is_some();
+        if lazy && !had {
+            entries.lazy.push(key);
+            if entries.lazy.len() > LAZY_ENTRIES {
+                let oldest = entries.lazy.remove(0);
+                entries.map.remove(&oldest);
+            }
+        } else if !lazy {
+            // Kept for good now.
+            entries.lazy.retain(|k| *k != key);
+        }
+    }
+
+    /// Forgets every count (and the log's time bounds).
+    pub fn clear(&mut self) {
+        self.bounds = OnceLock::new();
+        let mut entries = self.lock();
+        entries.map.clear();
+        entries.lazy.clear();
+    }
+
+    /// How many counts are stored.
+    pub fn len(&self) -> usize {
+        self.lock().map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes held by the stored counts.
+    pub fn heap_bytes(&self) -> usize {
+        self.lock().map.values().map(|c| c.len()).sum()
+    }
+}
+
+impl Clone for EventCounts {
+    fn clone(&self) -> Self {
+        let entries = self.lock();
+        Self {
+            bounds: self.bounds.clone(),
+            entries: Mutex::new(Entries {
+                map: entries.map.clone(),
+                lazy: entries.lazy.clone(),
+            }),
+        }
+    }
+}
+
+impl PartialEq for EventCounts {
+    /// A cache never makes two logs differ.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for EventCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EventCounts({} stored)", self.len())
+    }
+}
