@@ -74,7 +74,7 @@ impl EventLog {
     /// Every user's count of events `code` in `range` (one byte each, saturated at
     /// [`SATURATED`](crate::event_counts::SATURATED)), from the remembered counts or counted now and
     /// remembered. `None` when no event of the log falls in `range`: every count is 0.
-    pub fn counts_in(&self, code: u32, range: TimeRange) -> Option<Arc<[u8]>> {
+    pub(crate) fn counts_in(&self, code: u32, range: TimeRange) -> Option<Arc<[u8]>> {
         let range = self.clamp(range);
         if range.is_empty() || self.offsets.is_empty() {
             return None;

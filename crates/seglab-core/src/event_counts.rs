@@ -75,6 +75,8 @@ struct Entries {
 pub struct EventCounts {
     /// The earliest and latest event time, found once; `None` for a log without events.
     bounds: OnceLock<Option<(i64, i64)>>,
+    /// Whether the log's offsets never decrease, checked once.
+    ordered: OnceLock<bool>,
     entries: Mutex<Entries>,
 }
 
@@ -86,12 +88,23 @@ impl EventCounts {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// Whether `offsets` (the log's) never decrease, so that every user's range indexes inside the
+    /// event vectors; checked on first use, as segment conditions on events rely on it.
+    pub(crate) fn ordered(&self, offsets: &[u32]) -> bool {
+        *self
+            .ordered
+            .get_or_init(|| crate::segment::offsets_ordered(offsets))
+    }
+
     /// `range` narrowed to the times that occur among `times`; equal counts give equal keys.
     pub(crate) fn clamp(&self, times: &[i64], range: TimeRange) -> TimeRange {
         let bounds = self.bounds.get_or_init(|| {
-            let min = times.iter().copied().min()?;
-            let max = times.iter().copied().max()?;
-            Some((min, max))
+            let first = *times.first()?;
+            Some(
+                times
+                    .iter()
+                    .fold((first, first), |(lo, hi), &t| (lo.min(t), hi.max(t))),
+            )
         });
         match *bounds {
             Some((min, max)) => TimeRange {
@@ -127,9 +140,10 @@ impl EventCounts {
         }
     }
 
-    /// Forgets every count (and the log's time bounds).
+    /// Forgets every count (and what was found about the log's times and offsets).
     pub fn clear(&mut self) {
         self.bounds = OnceLock::new();
+        self.ordered = OnceLock::new();
         let mut entries = self.lock();
         entries.map.clear();
         entries.lazy.clear();
@@ -155,6 +169,7 @@ impl Clone for EventCounts {
         let entries = self.lock();
         Self {
             bounds: self.bounds.clone(),
+            ordered: self.ordered.clone(),
             entries: Mutex::new(Entries {
                 map: entries.map.clone(),
                 lazy: entries.lazy.clone(),

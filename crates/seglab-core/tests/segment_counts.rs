@@ -246,3 +246,48 @@ fn first_times() {
         "#]],
     );
 }
+
+/// Every count from 0 to 299 over 600 users (whole 64-user words and a ragged end), every operator, and
+/// thresholds around the lane's sign bit and saturation: the stored counts agree with the reference.
+#[test]
+fn every_count_and_threshold() {
+    let now = seconds("2025-06-30 00:00:00");
+    let users = 600;
+    let mut events = Vec::new();
+    for u in 0..users {
+        for i in 0..(u % 300) as i64 {
+            events.push(Event {
+                user: u,
+                name: "E".to_owned(),
+                time: now - i * 3_600,
+            });
+        }
+    }
+    let data = Dataset {
+        population: table(vec![integer(
+            "id",
+            &(1..=users as i64).map(Some).collect::<Vec<_>>(),
+        )]),
+        events: Some(event_log(users, &events, |_| Vec::new())),
+        as_of: Some(now),
+        ..Dataset::default()
+    };
+    join::measures(&data, &MeasureSpec::with_top_events(&data, 20, 30));
+    let segments = SegmentSet::new();
+    let mut checked = 0;
+    for op in ["at least", "at most", "exactly"] {
+        for n in [
+            0, 1, 2, 3, 127, 128, 129, 200, 254, 255, 256, 299, 300, 1000,
+        ] {
+            for window in ["", " in last 30 days", " in last 5 days"] {
+                let text = format!(r#"did "E" {op} {n} times{window}"#);
+                let expr = segment::parse(&text).expect("parses");
+                let naive = segment::reference::evaluate(&expr, &data, &segments).unwrap();
+                let fast = segment::evaluate(&expr, &data, &segments).unwrap();
+                assert_eq!(fast, naive, "{text}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 14 * 3);
+}
