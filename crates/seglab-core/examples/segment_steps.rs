@@ -50,10 +50,11 @@ fn read(path: &str) -> Result<(String, seglab_core::Table), String> {
     Ok((name, loaded.table))
 }
 
-const DEFINITIONS: [&str; 8] = [
+const DEFINITIONS: [&str; 9] = [
     r#"did "Export report" at least 3 times in last 30 days"#,
     r#"not did "Login" in last 60 days"#,
     r#"did "Export report" at least 3 times"#,
+    r#"first did "Upgrade" in last 30 days"#,
     r#"plan = "trial" and country in ("United States", "Germany", "Sweden") and employees >= 10 and signup_date after 2024-01-01"#,
     r#"plan = "trial""#,
     r#"country in ("United States", "Germany", "Sweden")"#,

@@ -4,7 +4,8 @@
 //! Files are joined into this shape at load time (see `join`), so that segment evaluation and
 //! comparisons index plain vectors by user row and never look keys up.
 
-use crate::event_counts::{EventCounts, TimeRange, saturate};
+use crate::bitset::Bitset;
+use crate::event_counts::{EventCounts, FirstTimes, TimeRange, saturate};
 use crate::table::{Column, Table};
 use std::sync::Arc;
 
@@ -103,6 +104,27 @@ impl EventLog {
             };
         self.counts.insert(code, range, Arc::clone(&counts), true);
         Some(counts)
+    }
+
+    /// Every user's first time of event `code`, stored or found now and stored.
+    pub(crate) fn first_times(&self, code: u32) -> Arc<FirstTimes> {
+        if let Some(firsts) = self.counts.first_times(code) {
+            return firsts;
+        }
+        let users = self.offsets.len().saturating_sub(1);
+        let mut times = vec![0i64; users];
+        let mut seen = Bitset::new(users);
+        for (u, time) in times.iter_mut().enumerate() {
+            let range = self.user_range(u);
+            // Sorted by time, so the first match is the earliest.
+            if let Some(i) = self.events[range.clone()].iter().position(|&e| e == code) {
+                *time = self.times[range.start + i];
+                seen.set(u, true);
+            }
+        }
+        let firsts = Arc::new(FirstTimes { times, seen });
+        self.counts.insert_first_times(code, Arc::clone(&firsts));
+        firsts
     }
 
     fn counts_min(&self) -> i64 {

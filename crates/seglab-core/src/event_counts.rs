@@ -7,9 +7,13 @@
 //! event. Counts are stored as one byte per user; [`SATURATED`] stands for "this many or more", and whoever
 //! needs the exact number counts that user's events again.
 //!
+//! Conditions on a user's first time of an event (`first did "Signup" in last 30 days`) read a stored
+//! vector of first times per event, made on first use.
+//!
 //! The counts the join computes as per-user measures (`count(Login)`, `count(Login, 30d)`) are put here
 //! when they are computed; other counts are added on first use, up to [`LAZY_ENTRIES`] of them.
 
+use crate::bitset::Bitset;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
@@ -17,6 +21,15 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 pub const SATURATED: u8 = u8::MAX;
 /// How many counts filled on first use are kept; the oldest is dropped first. Counts put at load stay.
 pub const LAZY_ENTRIES: usize = 16;
+/// How many events' first times are kept (8 bytes per user each); the oldest is dropped first.
+pub const FIRST_ENTRIES: usize = 8;
+
+/// Each user's first time of one event: `times[u]` is meaningful where `seen` holds.
+#[derive(Debug)]
+pub struct FirstTimes {
+    pub times: Vec<i64>,
+    pub seen: Bitset,
+}
 
 /// An inclusive range of event times `[first, last]` in seconds since the epoch, clamped to the log.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +78,8 @@ struct Entries {
     map: HashMap<(u32, TimeRange), Arc<[u8]>>,
     /// Keys filled on first use, oldest first.
     lazy: Vec<(u32, TimeRange)>,
+    /// First times per event code, oldest first.
+    firsts: Vec<(u32, Arc<FirstTimes>)>,
 }
 
 /// The remembered counts of an [`EventLog`](crate::dataset::EventLog). It is a cache: cloning a log clones
@@ -140,6 +155,26 @@ impl EventCounts {
         }
     }
 
+    /// The stored first times of event `code`, if any.
+    pub(crate) fn first_times(&self, code: u32) -> Option<Arc<FirstTimes>> {
+        let entries = self.lock();
+        entries
+            .firsts
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, f)| Arc::clone(f))
+    }
+
+    /// Remembers first times, dropping the oldest beyond [`FIRST_ENTRIES`].
+    pub(crate) fn insert_first_times(&self, code: u32, firsts: Arc<FirstTimes>) {
+        let mut entries = self.lock();
+        entries.firsts.retain(|(c, _)| *c != code);
+        entries.firsts.push((code, firsts));
+        if entries.firsts.len() > FIRST_ENTRIES {
+            entries.firsts.remove(0);
+        }
+    }
+
     /// Forgets every count (and what was found about the log's times and offsets).
     pub fn clear(&mut self) {
         self.bounds = OnceLock::new();
@@ -147,20 +182,29 @@ impl EventCounts {
         let mut entries = self.lock();
         entries.map.clear();
         entries.lazy.clear();
+        entries.firsts.clear();
     }
 
-    /// How many counts are stored.
+    /// How many counts and first-time vectors are stored.
     pub fn len(&self) -> usize {
-        self.lock().map.len()
+        let entries = self.lock();
+        entries.map.len() + entries.firsts.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Bytes held by the stored counts.
+    /// Bytes held by the stored counts and first times.
     pub fn heap_bytes(&self) -> usize {
-        self.lock().map.values().map(|c| c.len()).sum()
+        let entries = self.lock();
+        let counts: usize = entries.map.values().map(|c| c.len()).sum();
+        let firsts: usize = entries
+            .firsts
+            .iter()
+            .map(|(_, f)| f.times.len() * 8 + f.seen.len() / 8)
+            .sum();
+        counts + firsts
     }
 }
 
@@ -173,6 +217,7 @@ impl Clone for EventCounts {
             entries: Mutex::new(Entries {
                 map: entries.map.clone(),
                 lazy: entries.lazy.clone(),
+                firsts: entries.firsts.clone(),
             }),
         }
     }

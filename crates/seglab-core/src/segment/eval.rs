@@ -81,6 +81,41 @@ fn scan<T: Copy>(values: &[T], valid: &Bitset, pred: impl Fn(T) -> bool) -> Bits
     out
 }
 
+/// Bits of the values in `[low, high]`, intersected with `valid`; one comparison when the range is
+/// open at one end.
+fn scan_range<T: Copy + Ord + num_bounds::Bounded>(
+    values: &[T],
+    valid: &Bitset,
+    low: T,
+    high: T,
+) -> Bitset {
+    if low > high {
+        Bitset::new(values.len())
+    } else if high == T::MAX {
+        scan(values, valid, |x| x >= low)
+    } else if low == T::MIN {
+        scan(values, valid, |x| x <= high)
+    } else {
+        scan(values, valid, |x| x >= low && x <= high)
+    }
+}
+
+mod num_bounds {
+    /// The ends of an integer type.
+    pub trait Bounded {
+        const MIN: Self;
+        const MAX: Self;
+    }
+    impl Bounded for i32 {
+        const MIN: Self = i32::MIN;
+        const MAX: Self = i32::MAX;
+    }
+    impl Bounded for i64 {
+        const MIN: Self = i64::MIN;
+        const MAX: Self = i64::MAX;
+    }
+}
+
 /// Bits of `pred` over the rows of a text column: once per distinct value for dictionaries.
 fn scan_text(column: &Column, pred: impl Fn(&str) -> bool) -> Bitset {
     let valid = column.valid();
@@ -180,7 +215,7 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
             {
                 // The same test in integers: no conversion per row.
                 return if inside {
-                    scan(v, valid, |x| x >= low && x <= high)
+                    scan_range(v, valid, low, high)
                 } else {
                     scan(v, valid, |x| x < low || x > high)
                 };
@@ -211,7 +246,20 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
             _ => Bitset::new(column.len()),
         },
         Test::Ranges { ranges, negated } => match ranges.as_slice() {
-            [(lo, hi)] if !negated => scan_ordinals(column, |x| x >= *lo && x <= *hi),
+            [(lo, hi)] if !negated => match column.data() {
+                // Days compared as days, no widening per row.
+                ColumnData::Date(days) => match (i32::try_from(*lo), i32::try_from(*hi)) {
+                    _ if lo > hi => Bitset::new(column.len()),
+                    (Ok(lo), Ok(hi)) => scan_range(days, valid, lo, hi),
+                    (Err(_), Ok(hi)) if *lo < 0 => scan_range(days, valid, i32::MIN, hi),
+                    (Ok(lo), Err(_)) if *hi > 0 => scan_range(days, valid, lo, i32::MAX),
+                    (Err(_), Err(_)) if *lo < 0 && *hi > 0 => valid.clone(),
+                    // The range lies wholly before or after every date.
+                    _ => Bitset::new(column.len()),
+                },
+                ColumnData::DateTime(v) => scan_range(v, valid, *lo, *hi),
+                _ => scan_ordinals(column, |x| x >= *lo && x <= *hi),
+            },
             _ => scan_ordinals(column, |x| {
                 ranges.iter().any(|&(lo, hi)| x >= lo && x <= hi) != *negated
             }),
@@ -398,12 +446,10 @@ fn event_test(log: &EventLog, test: &EventTest<'_>, rows: usize) -> Bitset {
             }
             false
         }),
-        EventTest::First { code, window } => per_user(log, rows, |range| {
-            let (ev, ts) = (&events[range.clone()], &times[range]);
-            // Sorted by time, so the first match is the earliest.
-            let first = ev.iter().position(|&e| e == code).map(|i| ts[i]);
-            first.is_some_and(|t| window.contains(t))
-        }),
+        EventTest::First { code, window } => {
+            let firsts = log.first_times(code);
+            scan(&firsts.times, &firsts.seen, |t| window.contains(t))
+        }
         EventTest::Aggregate {
             func,
             code,
