@@ -291,3 +291,40 @@ fn every_count_and_threshold() {
     }
     assert_eq!(checked, 3 * 14 * 3);
 }
+
+/// The measures put their event counts in the store (one byte per user each), a definition over a measured
+/// window is served from them, and another window is counted once and kept.
+#[test]
+fn measures_fill_the_store() {
+    let data = dataset();
+    let log = data.events.as_ref().expect("events");
+    assert!(log.counts.is_empty());
+    join::measures(&data, &MeasureSpec::with_top_events(&data, 20, 30));
+    // Three event names, all time and the last 30 days.
+    assert_eq!((log.counts.len(), log.counts.heap_bytes()), (6, 6 * 6));
+    let segments = SegmentSet::new();
+    for (text, stored) in [
+        (r#"did "Login" at least 2 times in last 30 days"#, 6),
+        // The measures count up to the as-of date; `did` without a window counts every event, and two
+        // events here come after the as-of date, so this is another count.
+        (r#"did "Export report" exactly 255 times"#, 7),
+        (r#"did "Export report" at least 1 time in last 60 days"#, 8),
+        (r#"did "Export report" at least 2 times in last 60 days"#, 8),
+        (r#"first did "Signup" in last 60 days"#, 9),
+    ] {
+        let expr = segment::parse(text).expect("parses");
+        let fast = segment::evaluate(&expr, &data, &segments).expect("evaluates");
+        let naive = segment::reference::evaluate(&expr, &data, &segments).expect("evaluates");
+        assert_eq!(fast, naive, "{text}");
+        assert_eq!(log.counts.len(), stored, "{text}");
+    }
+    let mut cleared = data.clone();
+    if let Some(log) = cleared.events.as_mut() {
+        log.counts.clear();
+    }
+    assert_eq!(cleared.events.as_ref().map(|l| l.counts.len()), Some(0));
+    assert_eq!(
+        cleared, data,
+        "the store is a cache, not part of what the data is"
+    );
+}
