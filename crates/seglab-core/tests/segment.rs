@@ -100,6 +100,36 @@ fn text_comparisons() {
         members: 3 5 6"#]],
     );
     check(
+        r#"plan in ("trial", "free", "gold")"#,
+        &expect![[r#"
+            plan in ("trial", "free", "gold")
+            members: 1 3 4 8"#]],
+    );
+    check(
+        r#"plan not in ("trial", "free", "pro")"#,
+        &expect![[r#"
+            plan not in ("trial", "free", "pro")
+            members: 6"#]],
+    );
+    check(
+        r#"plan not in ("gold", "silver", "pro", "free")"#,
+        &expect![[r#"
+            plan not in ("gold", "silver", "pro", "free")
+            members: 1 3 6 8"#]],
+    );
+    check(
+        r#"plan in ("gold", "silver")"#,
+        &expect![[r#"
+            plan in ("gold", "silver")
+            members: "#]],
+    );
+    check(
+        r#"plan not in ("gold", "silver")"#,
+        &expect![[r#"
+            plan not in ("gold", "silver")
+            members: 1 2 3 4 6 7 8"#]],
+    );
+    check(
         r#"country in ("se") ignoring case"#,
         &expect![[r#"
         country in ("se") ignoring case

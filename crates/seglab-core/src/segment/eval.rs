@@ -276,6 +276,28 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
                     (None, true) => valid.clone(),
                 };
             }
+            if let ColumnData::Dictionary(dict) = column.data()
+                && (2..=4).contains(&values.len())
+            {
+                // A few codes, compared directly (no table lookup per row). Values absent from the
+                // column match no row; the list is padded by repeating its first code.
+                let mut codes: Vec<u32> = values.iter().filter_map(|v| dict.code_of(v)).collect();
+                let Some(&first) = codes.first() else {
+                    return if *negated {
+                        valid.clone()
+                    } else {
+                        Bitset::new(column.len())
+                    };
+                };
+                codes.resize(4, first);
+                let [a, b, c, d] = [codes[0], codes[1], codes[2], codes[3]];
+                let is_in = move |x: u32| x == a || x == b || x == c || x == d;
+                return if *negated {
+                    scan(&dict.codes, valid, |x| !is_in(x))
+                } else {
+                    scan(&dict.codes, valid, is_in)
+                };
+            }
             scan_text(column, |s| values.iter().any(|v| v == s) != *negated)
         }
         Test::TextMatch { matcher, negated } => {
