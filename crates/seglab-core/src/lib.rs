@@ -6,6 +6,7 @@
 pub mod bitset;
 pub mod compare;
 pub mod dataset;
+pub mod event_counts;
 mod hash;
 pub mod impact;
 pub mod ingest;

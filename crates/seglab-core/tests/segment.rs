@@ -100,6 +100,36 @@ fn text_comparisons() {
         members: 3 5 6"#]],
     );
     check(
+        r#"plan in ("trial", "free", "gold")"#,
+        &expect![[r#"
+            plan in ("trial", "free", "gold")
+            members: 1 3 4 8"#]],
+    );
+    check(
+        r#"plan not in ("trial", "free", "pro")"#,
+        &expect![[r#"
+            plan not in ("trial", "free", "pro")
+            members: 6"#]],
+    );
+    check(
+        r#"plan not in ("gold", "silver", "pro", "free")"#,
+        &expect![[r#"
+            plan not in ("gold", "silver", "pro", "free")
+            members: 1 3 6 8"#]],
+    );
+    check(
+        r#"plan in ("gold", "silver")"#,
+        &expect![[r#"
+            plan in ("gold", "silver")
+            members: "#]],
+    );
+    check(
+        r#"plan not in ("gold", "silver")"#,
+        &expect![[r#"
+            plan not in ("gold", "silver")
+            members: 1 2 3 4 6 7 8"#]],
+    );
+    check(
         r#"country in ("se") ignoring case"#,
         &expect![[r#"
         country in ("se") ignoring case
@@ -954,4 +984,64 @@ fn vocabulary_lists_what_definitions_can_name() {
         nps.score Integer []
     "#]]
     .assert_eq(&out);
+}
+
+/// Whole-number columns are compared in integers; near and past 2^53, where a number is rounded to the
+/// nearest float, the members are still those of comparing `value as f64`, as the reference does.
+#[test]
+fn integer_comparisons_agree_with_float_semantics_at_the_edges() {
+    let values: Vec<i64> = (0..130)
+        .map(|i| match i % 13 {
+            0 => i64::MIN,
+            1 => i64::MIN + 1,
+            2 => -(1 << 53) - 1,
+            3 => -(1 << 53),
+            4 => -1,
+            5 => 0,
+            6 => 1,
+            7 => 1 << 53,
+            8 => (1 << 53) + 1,
+            9 => (1 << 53) + 2,
+            10 => i64::MAX - 1,
+            11 => i64::MAX,
+            _ => i - 60,
+        })
+        .collect();
+    let column: Vec<Option<i64>> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (i % 17 != 3).then_some(v))
+        .collect();
+    let data =
+        seglab_core::Dataset::from_table(segment_support::table(vec![segment_support::integer(
+            "n", &column,
+        )]));
+    let literals = [
+        "0",
+        "-1",
+        "1",
+        "0.5",
+        "-0.5",
+        "9007199254740992",
+        "9007199254740993",
+        "-9007199254740993",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "10000000000000000000.0",
+        "-10000000000000000000.0",
+        "9223372036854775000.0",
+        "17",
+    ];
+    let mut checked = 0;
+    for op in ["=", "!=", "<", "<=", ">", ">="] {
+        for literal in literals {
+            let text = format!("n {op} {literal}");
+            let expr = segment::parse(&text).expect("parses");
+            let fast = segment::evaluate(&expr, &data, &SegmentSet::new()).expect("evaluates");
+            let naive = segment::reference::evaluate(&expr, &data, &SegmentSet::new()).unwrap();
+            assert_eq!(fast, naive, "{text}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6 * 14);
 }

@@ -122,7 +122,7 @@ fn dataset(users: usize, events: usize) -> Dataset {
         events: codes,
         names,
         properties: vec![amount],
-        unmatched: 0,
+        ..EventLog::default()
     };
     Dataset {
         population,

@@ -4,6 +4,7 @@
 mod segment_support;
 
 use proptest::prelude::*;
+use seglab_core::join::{self, Measure, MeasureSpec};
 use seglab_core::segment::{
     self, AggFunc, CmpOp, Condition, CountOp, Duration, Expr, LinkedRef, Literal, LiteralValue,
     Name, NpsClass, RelOp, SegmentSet, SurveyFunc, TextOp, Unit,
@@ -248,22 +249,87 @@ proptest! {
     }
 }
 
+/// The fast evaluator gives the reference's members whatever the event-count store holds: cold, with
+/// counts stored on first use, with counts stored by the measures, and after the as-of date moved.
+fn agrees_with_reference(
+    spec: &random::Spec,
+    defs: Vec<String>,
+    shift: i64,
+) -> Result<(), TestCaseError> {
+    // `lazy` remembers counts as definitions use them; `warmed` had the per-user measures fill its
+    // count store first; a fresh dataset per evaluation has nothing stored.
+    let mut lazy = spec.dataset();
+    let mut warmed = spec.dataset();
+    join::measures(&warmed, &MeasureSpec::with_top_events(&warmed, 20, 30));
+    // Every window a random definition can name in days, weeks or months, so that they are served
+    // from what the measures stored.
+    let mut counts = Vec::new();
+    for name in random::EVENT_NAMES {
+        for days in (0..40)
+            .chain((0..40).map(|k| k * 7))
+            .chain((0..40).map(|k| k * 30))
+        {
+            counts.push(Measure::Count {
+                event: Some(name.to_owned()),
+                days: Some(days),
+            });
+        }
+    }
+    join::measures(&warmed, &MeasureSpec { measures: counts });
+    let mut segments = SegmentSet::new();
+    segments.insert("S", random::S);
+    let mut exprs = Vec::new();
+    for def in defs {
+        let expr = segment::parse(&def);
+        prop_assert!(expr.is_ok(), "{def:?}: {:?}", expr.err());
+        exprs.push((def, expr.unwrap()));
+    }
+    // Then the as-of date moves (by whole hours) under the stored counts.
+    for round in 0..2 {
+        if round == 1 {
+            let moved = lazy.as_of.map(|t| t + shift * 3_600);
+            lazy.as_of = moved;
+            warmed.as_of = moved;
+        }
+        let mut fresh = spec.dataset();
+        fresh.as_of = lazy.as_of;
+        for (def, expr) in &exprs {
+            let naive = segment::reference::evaluate(expr, &fresh, &segments);
+            let cold = segment::evaluate(expr, &fresh.clone(), &segments);
+            prop_assert!(cold.is_ok(), "{def:?}: {:?}", cold.err());
+            prop_assert_eq!(&cold, &naive, "cold: {}", def);
+            let fast = segment::evaluate(expr, &lazy, &segments);
+            prop_assert_eq!(&fast, &naive, "stored on first use: {}", def);
+            let warm = segment::evaluate(expr, &warmed, &segments);
+            prop_assert_eq!(&warm, &naive, "stored by the measures: {}", def);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
     #[test]
-    fn fast_evaluator_agrees_with_reference(spec in random::spec(40, true), defs in prop::collection::vec(random::definition(), 1..6)) {
-        let data = spec.dataset();
-        let mut segments = SegmentSet::new();
-        segments.insert("S", random::S);
-        for def in defs {
-            let expr = segment::parse(&def);
-            prop_assert!(expr.is_ok(), "{def:?}: {:?}", expr.err());
-            let expr = expr.unwrap();
-            let fast = segment::evaluate(&expr, &data, &segments);
-            let naive = segment::reference::evaluate(&expr, &data, &segments);
-            prop_assert!(fast.is_ok(), "{def:?}: {:?}", fast.err());
-            prop_assert_eq!(fast, naive, "{}", def);
-        }
+    fn fast_evaluator_agrees_with_reference(
+        spec in random::spec(40, true),
+        defs in prop::collection::vec(random::definition(), 1..6),
+        shift in -60i64 * 24..60 * 24,
+    ) {
+        agrees_with_reference(&spec, defs, shift)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Several 64-row words, so that whole words and the ragged end are both packed.
+    #[test]
+    fn fast_evaluator_agrees_with_reference_over_many_users(
+        spec in random::spec(300, true),
+        defs in prop::collection::vec(random::definition(), 1..6),
+        shift in -60i64 * 24..60 * 24,
+    ) {
+        agrees_with_reference(&spec, defs, shift)?;
     }
 }

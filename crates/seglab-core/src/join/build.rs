@@ -501,6 +501,7 @@ fn join_events(
         names,
         properties,
         unmatched: cov.unmatched_rows + cov.missing_key_rows,
+        ..EventLog::default()
     };
     Ok((log, cov))
 }

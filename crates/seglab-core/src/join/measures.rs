@@ -7,6 +7,7 @@ use super::detect::key_rank;
 use super::time::DAY;
 use crate::bitset::Bitset;
 use crate::dataset::{Dataset, EventLog, Linked};
+use crate::event_counts::TimeRange;
 use crate::table::{Column, ColumnData, ColumnType};
 use serde::{Deserialize, Serialize};
 
@@ -407,6 +408,27 @@ fn event_pass(
                 }
             }
             active_days[u] = days;
+        }
+    }
+    // Segment conditions on these counts (`did "Login" at least 3 times in last 30 days`) read them
+    // from the log's count store instead of counting again.
+    for (i, window, slot, values) in &counts {
+        if let (
+            Measure::Count {
+                event: Some(name), ..
+            },
+            Some(_),
+        ) = (&spec.measures[*i], slot)
+            && let Some(code) = log.event_code(name)
+        {
+            let range = match windows[*window] {
+                None => TimeRange {
+                    first: i64::MIN,
+                    last: as_of,
+                },
+                Some(d) => TimeRange::after_until(as_of.saturating_sub(i64::from(d) * DAY), as_of),
+            };
+            log.remember_counts(code, range, values);
         }
     }
     for (i, _, _, values) in counts {

@@ -218,7 +218,8 @@ impl<'a> Binder<'a, '_> {
     fn events(&self, span: Span) -> Result<&'a EventLog, SegmentError> {
         match &self.data.events {
             Some(log)
-                if aligned(&log.offsets, self.data.users(), log.len())
+                if aligned_ends(&log.offsets, self.data.users(), log.len())
+                    && log.counts.ordered(&log.offsets)
                     && log.events.len() == log.len()
                     && log.properties.iter().all(|p| p.len() == log.len()) =>
             {
@@ -560,10 +561,19 @@ impl<'a> Binder<'a, '_> {
 /// Whether CSR `offsets` cover `users` users and `rows` rows, never decreasing (so that every range
 /// indexes inside the row vectors).
 fn aligned(offsets: &[u32], users: usize, rows: usize) -> bool {
+    aligned_ends(offsets, users, rows) && ordered(offsets)
+}
+
+/// Whether CSR `offsets` cover `users` users and `rows` rows, judged by their length and ends.
+fn aligned_ends(offsets: &[u32], users: usize, rows: usize) -> bool {
     offsets.len() == users + 1
         && offsets.first() == Some(&0)
         && offsets.last().is_some_and(|&last| last as usize == rows)
-        && offsets.windows(2).all(|w| w[0] <= w[1])
+}
+
+/// Whether `offsets` never decrease.
+pub(crate) fn ordered(offsets: &[u32]) -> bool {
+    offsets.windows(2).all(|w| w[0] <= w[1])
 }
 
 /// "a date", "text", … for messages.

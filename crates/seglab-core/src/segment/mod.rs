@@ -48,6 +48,7 @@ pub use vocabulary::{Term, Vocabulary, vocabulary};
 
 use crate::bitset::Bitset;
 use crate::dataset::Dataset;
+pub(crate) use bind::ordered as offsets_ordered;
 use bind::{Binder, Plan};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -128,7 +128,7 @@ pub fn event_log(
         events: codes,
         names,
         properties: properties(&order),
-        unmatched: 0,
+        ..EventLog::default()
     }
 }
 
