@@ -32,7 +32,7 @@ function startSeglab() {
     seglab = new Worker('/seglab-worker_loader.js');
     seglab.onerror = (e) => reject(new Error(`seglab worker: ${e.message}`));
     seglab.onmessage = (event) => {
-      const message = event.data;
+      const message = fromWire(event.data);
       if (message.type === 'ready') { resolve(); return; }
       if (message.type === 'progress') { lastProgressAt = performance.now(); return; }
       const index = waiters.findIndex((w) => w.types.includes(message.type));
@@ -45,8 +45,23 @@ function startSeglab() {
 function ask(request, attached, types) {
   return new Promise((resolve) => {
     waiters.push({ types, resolve });
-    seglab.postMessage([request, attached ?? null]);
+    seglab.postMessage([toWire(request), attached ?? null]);
   });
+}
+
+// The worker's messages are externally tagged (`{ panel: { result } }`, `'ready'`; see protocol.rs); the
+// bench writes and reads them with the tag inside (`{ type: 'panel', result }`), as the two below convert.
+function toWire({ type, ...fields }) {
+  if (type === 'time') fields.request = toWire(fields.request);
+  return Object.keys(fields).length === 0 ? type : { [type]: fields };
+}
+
+function fromWire(message) {
+  if (typeof message === 'string') return { type: message };
+  const [type] = Object.keys(message);
+  const fields = { type, ...message[type] };
+  if (type === 'timed') fields.last = fromWire(fields.last);
+  return fields;
 }
 
 // ---- DuckDB-WASM, single-threaded (the "eh" bundle, falling back to "mvp") ----------------------------

@@ -524,7 +524,9 @@ impl Engine {
                 }
             }
             let mut order: Vec<usize> = (0..log.names.len()).collect();
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+            seglab_core::sorting::sort_by(&mut order, |&a, &b| {
+                counts[b].cmp(&counts[a]).then(a.cmp(&b))
+            });
             order.into_iter().map(|i| log.names[i].clone()).collect()
         });
         ImpactChoices {

@@ -15,6 +15,7 @@ pub mod models;
 pub mod report;
 pub mod segment;
 pub mod share;
+pub mod sorting;
 pub mod stats;
 pub mod table;
 

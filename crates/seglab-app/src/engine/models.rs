@@ -88,7 +88,9 @@ impl Engine {
                 }
             }
             let mut order: Vec<usize> = (0..log.names.len()).collect();
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+            seglab_core::sorting::sort_by(&mut order, |&a, &b| {
+                counts[b].cmp(&counts[a]).then(a.cmp(&b))
+            });
             choices.events = order.into_iter().map(|i| log.names[i].clone()).collect();
         }
         for linked in &self.dataset.linked {

@@ -196,7 +196,7 @@ fn ComparisonView(
         .filter(|f| f.significant)
         .cloned()
         .collect();
-    findings.sort_by(|a, b| {
+    seglab_core::sorting::sort_by(&mut findings, |a, b| {
         b.magnitude
             .unwrap_or(0.0)
             .total_cmp(&a.magnitude.unwrap_or(0.0))

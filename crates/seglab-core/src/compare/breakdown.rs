@@ -118,7 +118,9 @@ pub fn breakdown(table: &Table, groups: &[Group<'_>], column: &str) -> Result<Pi
         .map(|v| counts.iter().map(|c| c[v]).sum())
         .collect();
     let mut order: Vec<usize> = (0..names.len()).filter(|&v| totals[v] > 0).collect();
-    order.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
+    crate::sorting::sort_by(&mut order, |&a, &b| {
+        totals[b].cmp(&totals[a]).then(a.cmp(&b))
+    });
     let cell = |g: usize, count: u64| PivotCell {
         count,
         share: Share::of(count, n[g]),

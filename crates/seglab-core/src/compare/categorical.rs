@@ -230,7 +230,9 @@ pub(crate) fn compare_categorical(
         };
     }
     let mut order: Vec<usize> = (0..codes).filter(|&c| totals[c] > 0).collect();
-    order.sort_by(|&a, &b| totals[b].cmp(&totals[a]).then(a.cmp(&b)));
+    crate::sorting::sort_by(&mut order, |&a, &b| {
+        totals[b].cmp(&totals[a]).then(a.cmp(&b))
+    });
     let shown = &order[..order.len().min(max_categories.max(1))];
     let other = order.len() > shown.len();
     let mut values: Vec<String> = shown.iter().map(|&c| tally.names[c].to_owned()).collect();

@@ -598,7 +598,7 @@ pub fn distinguish(
         .into_iter()
         .filter(|f| f.significant)
         .collect();
-    findings.sort_by(|x, y| {
+    crate::sorting::sort_by(&mut findings, |x, y| {
         y.magnitude
             .unwrap_or(0.0)
             .total_cmp(&x.magnitude.unwrap_or(0.0))

@@ -96,7 +96,9 @@ pub fn overlap(groups: &[Group<'_>]) -> Result<Overlap, CompareError> {
             count,
         })
         .collect();
-    intersections.sort_by(|a, b| b.count.cmp(&a.count).then(a.pattern.cmp(&b.pattern)));
+    crate::sorting::sort_by(&mut intersections, |a, b| {
+        b.count.cmp(&a.count).then(a.pattern.cmp(&b.pattern))
+    });
     Ok(Overlap {
         names: groups.iter().map(|g| g.name.clone()).collect(),
         sizes,

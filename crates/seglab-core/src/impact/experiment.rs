@@ -455,7 +455,9 @@ fn assign(
                         seen[dict.codes[u] as usize] = true;
                     }
                     let mut order: Vec<usize> = (0..seen.len()).filter(|&c| seen[c]).collect();
-                    order.sort_by(|&a, &b| dict.values.get(a).cmp(dict.values.get(b)));
+                    crate::sorting::sort_by(&mut order, |&a, &b| {
+                        dict.values.get(a).cmp(dict.values.get(b))
+                    });
                     let mut arm_of_code = vec![UNASSIGNED; seen.len()];
                     for (a, &c) in order.iter().enumerate() {
                         arm_of_code[c] = a as u32;

@@ -35,7 +35,7 @@ mod decode;
 mod infer;
 mod parse;
 mod sniff;
-mod values;
+pub(crate) mod values;
 
 use crate::table::{ColumnType, Table};
 use serde::{Deserialize, Serialize};

@@ -212,7 +212,7 @@ pub fn classify(source: Source<'_>) -> FileGuess {
         .iter()
         .filter_map(|c| key_rank(c).map(|r| (r, c)))
         .collect();
-    candidates.sort_by_key(|&(r, _)| r);
+    crate::sorting::sort_by_key(&mut candidates, |&(r, _)| r);
     if candidates.is_empty() {
         guess
             .reasons

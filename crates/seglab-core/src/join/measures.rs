@@ -232,7 +232,7 @@ fn top_events(log: &EventLog, top: usize) -> Vec<String> {
         counts[code as usize] += 1;
     }
     let mut order: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] > 0).collect();
-    order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+    crate::sorting::sort_by_key(&mut order, |&c| std::cmp::Reverse(counts[c]));
     order
         .into_iter()
         .take(top)

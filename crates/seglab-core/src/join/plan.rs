@@ -164,7 +164,7 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
         });
     }
     // Entity files first, so their columns exist when the plan is read top to bottom.
-    plan.links.sort_by_key(|l| link_order(l.kind));
+    crate::sorting::sort_by_key(&mut plan.links, |l| link_order(l.kind));
     Proposal {
         guesses,
         plan,
@@ -311,6 +311,6 @@ impl JoinPlan {
                 None => self.links.push(link),
             }
         }
-        self.links.sort_by_key(|l| link_order(l.kind));
+        crate::sorting::sort_by_key(&mut self.links, |l| link_order(l.kind));
     }
 }

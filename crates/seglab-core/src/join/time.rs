@@ -49,21 +49,16 @@ pub(crate) fn column_times(file: &str, column: &Column) -> Result<(Vec<i64>, Bit
     Ok((times, valid))
 }
 
-/// An ISO 8601 instant (`2025-03-01T14:30:00Z`, with an offset), or a civil date-time or date taken as UTC.
+/// An ISO 8601 instant (`2025-03-01T14:30:00Z`, with an offset), or a civil date-time or date taken as UTC:
+/// the year first, read by the engine's own date reader (`2025-03-01 14:30`, fractions of a second, `Z`,
+/// `UTC`, `+01:00`, `+0100`). A day-first or month-first date is not an instant of this kind.
 pub(crate) fn parse_time(text: &str) -> Option<i64> {
-    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
-        return Some(ts.as_second());
-    }
-    if let Ok(dt) = text.parse::<jiff::civil::DateTime>() {
-        return dt
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .ok()
-            .map(|z| z.timestamp().as_second());
-    }
-    let date = text.parse::<jiff::civil::Date>().ok()?;
-    date.to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|z| z.timestamp().as_second())
+    let cell = crate::ingest::values::parse_date(text.as_bytes())?;
+    let crate::ingest::values::DatePart::Ymd(year, month, day) = cell.date else {
+        return None;
+    };
+    let days = crate::ingest::values::days_from_civil(i64::from(year), month, day);
+    Some(days * DAY + cell.time.unwrap_or(0) - cell.offset)
 }
 
 /// The as-of the user typed: a date means the end of that day (so its events count), a time is exact.
@@ -72,17 +67,12 @@ pub(crate) fn parse_as_of(text: &str) -> Result<i64, JoinError> {
     let error = || JoinError::AsOf {
         text: text.to_owned(),
     };
-    if let Ok(date) = text.parse::<jiff::civil::Date>()
-        && !text.contains(['T', ' ', ':'])
-    {
-        let start = date
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .map_err(|_| error())?
-            .timestamp()
-            .as_second();
-        return Ok(start + DAY - 1);
+    let start = parse_time(text).ok_or_else(error)?;
+    if text.contains(['T', 't', ' ', ':']) {
+        Ok(start)
+    } else {
+        Ok(start + DAY - 1)
     }
-    parse_time(text).ok_or_else(error)
 }
 
 /// The latest time in a column, if any row holds one.
@@ -102,5 +92,85 @@ pub(crate) fn column_max(column: &Column) -> Option<i64> {
             .map(|(_, &d)| i64::from(d) * DAY)
             .max(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The instants `jiff` (the reference, a dev-dependency) reads from ISO 8601 text, and the forms the
+    /// engine's reader adds; `None` where neither is a time.
+    #[test]
+    fn check() {
+        let cases = [
+            "2025-03-01",
+            "2024-02-29",
+            "1970-01-01T00:00:00Z",
+            "2025-03-01T14:30:00Z",
+            "2025-03-01T14:30:00z",
+            "2025-03-01t14:30:00Z",
+            "2025-03-01T14:30:00.123Z",
+            "2025-03-01T14:30:00,5Z",
+            "2025-03-01T14:30:00+01:00",
+            "2025-03-01T14:30:00-05:30",
+            "2025-03-01T14:30:00",
+            "2025-03-01T14:30",
+            "2025-03-01 14:30:00",
+            "2025-03-01 14:30:00Z",
+            "2025-03-01T23:59:59.999999999Z",
+            "1969-12-31T23:59:59Z",
+            "2025-02-29",
+            "2025-13-01",
+            "2025-03-01T24:00:00Z",
+            "2025-03-01T14:61:00Z",
+            "not a date",
+            "",
+        ];
+        for text in cases {
+            let jiff = text
+                .parse::<jiff::Timestamp>()
+                .map(jiff::Timestamp::as_second)
+                .or_else(|_| {
+                    text.parse::<jiff::civil::DateTime>().map(|dt| {
+                        dt.to_zoned(jiff::tz::TimeZone::UTC)
+                            .unwrap()
+                            .timestamp()
+                            .as_second()
+                    })
+                })
+                .or_else(|_| {
+                    text.parse::<jiff::civil::Date>().map(|d| {
+                        d.to_zoned(jiff::tz::TimeZone::UTC)
+                            .unwrap()
+                            .timestamp()
+                            .as_second()
+                    })
+                })
+                .ok();
+            assert_eq!(super::parse_time(text), jiff, "{text:?}");
+        }
+        // Forms the engine's reader takes beyond ISO 8601, as a cell of a date column would be read.
+        let day = 20_148 * super::DAY;
+        for (text, expected) in [
+            ("2025/03/01", Some(day)),
+            ("2025-03-01 2:30 PM", Some(day + 14 * 3600 + 30 * 60)),
+            ("2025-03-01T14:30:00 UTC", Some(day + 14 * 3600 + 30 * 60)),
+            ("2025-03-01T14:30:00+0100", Some(day + 13 * 3600 + 30 * 60)),
+            ("01/03/2025", None),
+            ("1.3.2025", None),
+        ] {
+            assert_eq!(super::parse_time(text), expected, "{text:?}");
+        }
+        for (text, expected) in [
+            ("2025-03-01", Ok(day + super::DAY - 1)),
+            (" 2025-03-01T00:00:00Z ", Ok(day)),
+            ("2025-03-01 10:00", Ok(day + 10 * 3600)),
+            ("March 2025", Err("March 2025".to_owned())),
+        ] {
+            let got = super::parse_as_of(text).map_err(|e| match e {
+                super::JoinError::AsOf { text } => text,
+                other => other.to_string(),
+            });
+            assert_eq!(got, expected, "{text:?}");
+        }
     }
 }

@@ -404,7 +404,7 @@ fn fit(
                     }
                 }
                 // The most common value; ties to the smaller code, so the result is deterministic.
-                counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                crate::sorting::sort_by(&mut counts, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 proto.categorical[j] = counts[0].0;
             }
         }

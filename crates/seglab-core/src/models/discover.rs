@@ -336,7 +336,7 @@ pub fn discover(
             members: node.members.clone(),
         });
     }
-    rules.sort_by(|a, b| b.lift.total_cmp(&a.lift));
+    crate::sorting::sort_by(&mut rules, |a, b| b.lift.total_cmp(&a.lift));
     let mut notes = Vec::new();
     for rule in rules.iter().filter(|r| r.depth == 1) {
         let pure = r_is_pure(rule);
@@ -440,7 +440,7 @@ fn prepare(column: &Column, bins: usize) -> Option<Feature> {
                 }
             }
             let mut order: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] > 0).collect();
-            order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+            crate::sorting::sort_by_key(&mut order, |&c| std::cmp::Reverse(counts[c]));
             order.truncate(bins - 1);
             if order.len() < 2 && counts.iter().filter(|&&c| c > 0).count() < 2 {
                 return None;

@@ -229,7 +229,7 @@ pub fn measure_columns(dataset: &Dataset, names: &[String]) -> Vec<Column> {
 /// Mid-ranks (1-based; ties share the mean of their ranks) of `values`.
 pub(crate) fn mid_ranks(values: &[f64]) -> Vec<f64> {
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    crate::sorting::sort_by(&mut order, |&a, &b| values[a].total_cmp(&values[b]));
     let mut ranks = vec![0.0; values.len()];
     let mut i = 0;
     while i < order.len() {

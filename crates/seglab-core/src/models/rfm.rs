@@ -121,7 +121,7 @@ impl RfmResult {
 pub fn quintiles(values: &[f64]) -> Vec<u8> {
     let n = values.len();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    crate::sorting::sort_by(&mut order, |&a, &b| values[a].total_cmp(&values[b]));
     let mut out = vec![1u8; n];
     if n < 2 {
         return out;

@@ -510,7 +510,9 @@ fn backtest(
         });
     };
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_by(|&a, &b| known_scores[a].total_cmp(&known_scores[b]));
+    crate::sorting::sort_by(&mut order, |&a, &b| {
+        known_scores[a].total_cmp(&known_scores[b])
+    });
     let n = rows.len();
     let mut deciles = Vec::with_capacity(10);
     for d in 0..10 {

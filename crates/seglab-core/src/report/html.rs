@@ -319,7 +319,7 @@ fn write_groups(html: &mut String, report: &Report<'_>, names: &[String]) {
 fn write_findings(html: &mut String, c: &Comparison, names: &[String]) {
     let tested = c.findings.iter().filter(|f| f.p_value.is_some()).count();
     let mut significant: Vec<&Finding> = c.findings.iter().filter(|f| f.significant).collect();
-    significant.sort_by(|x, y| {
+    crate::sorting::sort_by(&mut significant, |x, y| {
         y.magnitude
             .unwrap_or(0.0)
             .total_cmp(&x.magnitude.unwrap_or(0.0))

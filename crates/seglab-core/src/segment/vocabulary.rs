@@ -44,7 +44,9 @@ pub fn vocabulary(data: &Dataset, max_values: usize, max_events: usize) -> Vocab
                 }
             }
             let mut order: Vec<usize> = (0..log.names.len()).collect();
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+            crate::sorting::sort_by(&mut order, |&a, &b| {
+                counts[b].cmp(&counts[a]).then(a.cmp(&b))
+            });
             let events = order
                 .into_iter()
                 .take(max_events)
@@ -104,7 +106,9 @@ fn top_values(column: &Column, max: usize) -> Vec<String> {
         }
     }
     let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
-    order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+    crate::sorting::sort_by(&mut order, |&a, &b| {
+        counts[b].cmp(&counts[a]).then(a.cmp(&b))
+    });
     order
         .into_iter()
         .take(max)

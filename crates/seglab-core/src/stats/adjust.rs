@@ -4,7 +4,7 @@
 pub fn benjamini_hochberg(p_values: &[f64]) -> Vec<f64> {
     let m = p_values.len();
     let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| p_values[a].total_cmp(&p_values[b]));
+    crate::sorting::sort_by(&mut order, |&a, &b| p_values[a].total_cmp(&p_values[b]));
     let mut adjusted = vec![0.0; m];
     let mut running = 1.0_f64;
     for (rank, &i) in order.iter().enumerate().rev() {
