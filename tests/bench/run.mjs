@@ -7,6 +7,8 @@
 //                    the first, the retention table and the funnel on the last
 //   BENCH_RUNS       runs per measurement
 //   BENCH_OUT        the JSON results file
+//   BENCH_ONLY       `loads` to measure loading files only, Seglab against DuckDB-WASM (no uDSV, PapaParse,
+//                    segments, comparison, Impact or discovery)
 // Times are reported, never asserted.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,7 @@ const EVENTS = (process.env.BENCH_EVENTS || '').split(':').filter(Boolean);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const OUT = process.env.BENCH_OUT || path.join(HERE, '..', '..', 'bench-data', 'results.json');
 const PARSERS_ON_EVENTS = process.env.BENCH_PARSERS_ON_EVENTS !== '0';
+const LOADS_ONLY = process.env.BENCH_ONLY === 'loads';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -182,7 +185,7 @@ async function main() {
       page = await loads(browser, server.url, files, page, index, file);
     }
     // 3 and 4: segments and the comparison over the users file (and the first event file).
-    await queries(page, EVENTS.length ? 1 : null);
+    if (!LOADS_ONLY) await queries(page, EVENTS.length ? 1 : null);
     await page.close();
   } finally {
     await browser.close();
@@ -207,7 +210,7 @@ async function benchPage(browser, url, files) {
 async function loads(browser, url, files, page, index, file) {
   const isEvents = index > 0;
   const tools = ['seglab', 'duckdb'];
-  if (!isEvents || PARSERS_ON_EVENTS) tools.push('udsv', 'papaparse');
+  if (!LOADS_ONLY && (!isEvents || PARSERS_ON_EVENTS)) tools.push('udsv', 'papaparse');
   const entry = {
     file: path.basename(path.dirname(file)) + '/' + path.basename(file),
     bytes: fs.statSync(file).size, times: {}, failed: {}, rows: {}, columns: {},

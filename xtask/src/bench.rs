@@ -13,18 +13,21 @@ use crate::{root, run as run_command};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask bench [--users N] [--events M[,M...]] [--quick] [--no-parsers-on-events]
+const USAGE: &str = "usage: cargo xtask bench [--users N] [--events M[,M...]] [--quick] [--no-parsers-on-events] [--loads-only]
 
   --users N                users in users.csv (default 1,000,000)
   --events M[,M...]        events in each event file measured (default 5,000,000,10,000,000; 0 for none)
   --quick                  3 runs per measurement instead of 5
-  --no-parsers-on-events   measure uDSV and PapaParse on users.csv only";
+  --no-parsers-on-events   measure uDSV and PapaParse on users.csv only
+  --loads-only             loading the files only, Seglab against DuckDB-WASM: no uDSV, PapaParse, segments,
+                           comparison, Impact or discovery";
 
 struct Options {
     users: usize,
     events: Vec<usize>,
     runs: usize,
     parsers_on_events: bool,
+    loads_only: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -33,6 +36,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         events: vec![5_000_000, 10_000_000],
         runs: 5,
         parsers_on_events: true,
+        loads_only: false,
     };
     let number = |flag: &str, value: &str| -> Result<usize, String> {
         value
@@ -45,6 +49,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         match flag.as_str() {
             "--quick" => options.runs = 3,
             "--no-parsers-on-events" => options.parsers_on_events = false,
+            "--loads-only" => options.loads_only = true,
             "--users" | "--events" => {
                 let value = args
                     .next()
@@ -100,6 +105,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "BENCH_PARSERS_ON_EVENTS",
                 if options.parsers_on_events { "1" } else { "0" },
             )
+            .env("BENCH_ONLY", if options.loads_only { "loads" } else { "" })
             .env("BENCH_OUT", data.join("results.json"))
             .env("PATH", path_with_node_bin()),
     )

@@ -15,6 +15,7 @@ use crate::hash::hash64;
 use crate::ingest::ColumnProfile;
 use crate::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Stray values listed per column; the rest are counted.
 const LISTED: usize = 5;
@@ -796,6 +797,48 @@ fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
     distinct.count()
 }
 
+/// Codes of short texts by their packed bytes (see [`packed`]).
+type ShortMap = std::collections::HashMap<(u64, u64), u32, BuildHasherDefault<WordHasher>>;
+
+/// Hashes the two words of a packed text with a full mix: ids like `U0000220` differ only in their last
+/// bytes, the high bits of the first word, which a multiplicative hash without a final mix (`FxHash`)
+/// leaves out of the bits that pick a bucket.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        // splitmix64's finaliser.
+        let mut h = self.0;
+        h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        h ^ (h >> 31)
+    }
+}
+
+/// A text of up to 15 bytes as two words that differ for any two different texts: the bytes, and the
+/// length in the top byte.
+fn packed(text: &[u8]) -> Option<(u64, u64)> {
+    if text.len() > 15 {
+        return None;
+    }
+    let mut words = [0u64, (text.len() as u64) << 56];
+    for (i, &b) in text.iter().enumerate() {
+        words[i / 8] |= u64::from(b) << (8 * (i % 8));
+    }
+    Some((words[0], words[1]))
+}
+
 /// Category, Text or Id: dictionary-encoded when values repeat, plain strings when mostly distinct.
 fn text(
     arena: &mut Arena,
@@ -816,6 +859,9 @@ fn text_column(
     let mut valid = Bitset::new(rows);
     let mut codes = Vec::with_capacity(rows);
     let mut map: FxHashMap<&str, u32> = FxHashMap::default();
+    // Values of up to 15 bytes (most categories and many ids) are looked up by their bytes packed into
+    // two words: no string comparison, no visit to where the value was first seen.
+    let mut short: ShortMap = ShortMap::default();
     let mut order: Vec<&str> = Vec::new();
     let mut spaces = false;
     let mut total_len = 0usize;
@@ -843,11 +889,15 @@ fn text_column(
             continue;
         }
         let next = order.len() as u32;
-        let code = *map.entry(text).or_insert_with(|| {
+        let first_seen = || {
             spaces |= text.bytes().any(|b| b == b' ');
             order.push(text);
             next
-        });
+        };
+        let code = match packed(text.as_bytes()) {
+            Some(key) => *short.entry(key).or_insert_with(first_seen),
+            None => *map.entry(text).or_insert_with(first_seen),
+        };
         codes.push(code);
         if hashing && present == 10_000 && order.len() * 4 > present * 3 {
             let mut distinct = Distinct::new();
@@ -856,6 +906,7 @@ fn text_column(
             }
             hashes = Some(distinct);
             map = FxHashMap::default();
+            short = ShortMap::default();
             codes = Vec::new();
         }
     }
@@ -913,4 +964,40 @@ fn text_column(
         ColumnData::Strings(strings)
     };
     (ty, data, valid, distinct)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packed;
+
+    #[test]
+    fn packed_texts_are_equal_exactly_when_the_texts_are() {
+        // Every pair of short texts over a few bytes, NUL and high bytes included, of every length up to
+        // 15, and longer ones, which are not packed.
+        let alphabet = [b'a', b'b', 0x00, 0xFF, b'0'];
+        let mut state = 987_654_321u64;
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=17 {
+            for _ in 0..40 {
+                texts.push(
+                    (0..len)
+                        .map(|_| {
+                            state = state
+                                .wrapping_mul(6_364_136_223_846_793_005)
+                                .wrapping_add(1);
+                            alphabet[(state >> 33) as usize % alphabet.len()]
+                        })
+                        .collect(),
+                );
+            }
+        }
+        for a in &texts {
+            assert_eq!(packed(a).is_some(), a.len() <= 15, "{a:?}");
+            for b in &texts {
+                if let (Some(x), Some(y)) = (packed(a), packed(b)) {
+                    assert_eq!(x == y, a == b, "{a:?} {b:?}");
+                }
+            }
+        }
+    }
 }

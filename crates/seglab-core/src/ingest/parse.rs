@@ -63,8 +63,24 @@ impl Arena {
         }
     }
 
-    fn push(&mut self, field: &[u8]) -> bool {
-        self.bytes.extend_from_slice(field);
+    /// Appends the field `src[start..end]`. When `src` goes on for at least the rest of the field's last
+    /// 8-byte word, the field is copied word by word and the bytes copied past its end are cut off: in
+    /// WebAssembly, a copy of a length only known at run time is a call into the engine, and costs more
+    /// than a typical field's few words.
+    fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
+        let len = end - start;
+        let before = self.bytes.len();
+        match src.get(start..start + len.next_multiple_of(8)) {
+            Some(words) if len <= 64 => {
+                for word in words.chunks_exact(8) {
+                    let mut bytes = [0u8; 8];
+                    bytes.copy_from_slice(word);
+                    self.bytes.extend_from_slice(&bytes);
+                }
+                self.bytes.truncate(before + len);
+            }
+            _ => self.bytes.extend_from_slice(&src[start..end]),
+        }
         let Ok(end) = u32::try_from(self.bytes.len()) else {
             return false;
         };
@@ -335,8 +351,9 @@ impl Parser {
                 break;
             };
             self.ends[fields] = line.len();
+            let rest = &input[taken - len - 1..];
             self.sink
-                .record(line, &self.ends[..=fields], 1, line_no, line_no)?;
+                .record(rest, &self.ends[..=fields], 1, line_no, line_no)?;
         }
         Ok(taken)
     }
@@ -381,13 +398,8 @@ impl Parser {
     fn csv_record(&mut self, terminated: bool) -> Result<(), IngestError> {
         let line = self.start_line(terminated);
         let end_line = self.line_now() - u64::from(terminated);
-        self.sink.record(
-            &self.out[..self.out_len],
-            &self.ends[..self.ends_len],
-            0,
-            line,
-            end_line,
-        )?;
+        self.sink
+            .record(&self.out, &self.ends[..self.ends_len], 0, line, end_line)?;
         self.out_len = 0;
         self.ends_len = 0;
         Ok(())
@@ -529,6 +541,7 @@ impl Parser {
 
 impl Sink {
     /// Takes one record: fields end at `ends` in `out`, each starting `gap` bytes after the previous end.
+    /// `out` may go on past the record (the rest of the input): the arenas copy fields by whole words.
     fn record(
         &mut self,
         out: &[u8],
@@ -557,7 +570,8 @@ impl Sink {
             self.skipped_lines += line.saturating_sub(self.last_end_line + 1);
         }
         self.last_end_line = end_line;
-        let field = |i: usize| &out[if i == 0 { 0 } else { ends[i - 1] + gap }..ends[i]];
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] + gap };
+        let field = |i: usize| &out[start(i)..ends[i]];
         if self.header_pending {
             self.header_pending = false;
             self.header = Some(
@@ -569,7 +583,12 @@ impl Sink {
         }
         let width = self.columns.len();
         for (i, arena) in self.columns.iter_mut().enumerate() {
-            if !arena.push(if i < ends.len() { field(i) } else { b"" }) {
+            let (from, to) = if i < ends.len() {
+                (start(i), ends[i])
+            } else {
+                (0, 0)
+            };
+            if !arena.push(out, from, to) {
                 return Err(IngestError::ColumnTooLarge {
                     file: self.file.clone(),
                     column: format!("{}", i + 1),
