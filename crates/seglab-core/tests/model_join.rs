@@ -746,3 +746,47 @@ fn events_population_with_a_survey() {
     "#]],
     );
 }
+
+/// Where a key first repeats is found the same way whether the reader stored the column as a dictionary
+/// (values that repeat) or as plain strings: case-folded emails, surrounding spaces and empty cells.
+#[test]
+fn first_repeat_is_the_same_for_dictionary_and_plain_keys() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "email",
+            &["Ann@x.com", "", "bo@x.com", " ann@X.com ", "bo@x.com"],
+        ),
+        (
+            "email",
+            &["a@x.com", "b@x.com", "c@x.com", "b@x.com", "a@x.com"],
+        ),
+        ("user_id", &["u1", "U1", " u2", "u2 ", "u1"]),
+        ("user_id", &["u1", "", "", "u2", "u3"]),
+    ];
+    let mut out = String::new();
+    for (key, cells) in cases {
+        let mut reasons = Vec::new();
+        for ty in [Category, Text] {
+            let rows: Vec<[&str; 2]> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| [*c, ["2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z"][i % 2]])
+                .collect();
+            let rows: Vec<&[&str]> = rows.iter().map(|r| &r[..]).collect();
+            let t = table(&[(key, ty), ("time", DateTime)], &rows);
+            let guess = join::propose(&[Source::new("log.csv", &t)])
+                .guesses
+                .remove(0);
+            reasons.push(format!("{:?} {:?}", guess.kind, guess.reasons));
+        }
+        assert_eq!(reasons[0], reasons[1], "{key} {cells:?}");
+        let _ = writeln!(out, "{}", reasons[0]);
+    }
+    expect![[r#"
+        Linked ["`email` repeats (`ann@X.com` on rows 1 and 4): many rows per user", "`time` holds datetimes", "no column looks like event names"]
+        Linked ["`email` repeats (`b@x.com` on rows 2 and 4): many rows per user", "`time` holds datetimes", "no column looks like event names"]
+        Linked ["`user_id` repeats (`u2` on rows 3 and 4): many rows per user", "`time` holds datetimes", "no column looks like event names"]
+        Entity ["`user_id` holds a different value on each of its 3 filled rows"]
+    "#]]
+    .assert_eq(&out);
+}

@@ -14,6 +14,7 @@ use crate::dataset::{Dataset, EventLog, Linked};
 use crate::table::{Column, ColumnData, ColumnType, StringColumn, Table};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// How well one file matched the population.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -507,10 +508,13 @@ fn join_events(
 }
 
 /// Event-name codes per row and the names they index.
-fn event_codes(file: &str, column: &Column) -> Result<(Vec<u32>, Vec<String>), JoinError> {
+fn event_codes<'c>(
+    file: &str,
+    column: &'c Column,
+) -> Result<(Cow<'c, [u32]>, Vec<String>), JoinError> {
     match column.data() {
         ColumnData::Dictionary(d) => Ok((
-            d.codes.clone(),
+            Cow::Borrowed(d.codes.as_slice()),
             d.values.iter().map(str::to_owned).collect(),
         )),
         ColumnData::Strings(s) => {
@@ -524,8 +528,8 @@ fn event_codes(file: &str, column: &Column) -> Result<(Vec<u32>, Vec<String>), J
                         (names.len() - 1) as u32
                     })
                 })
-                .collect();
-            Ok((codes, names))
+                .collect::<Vec<u32>>();
+            Ok((Cow::Owned(codes), names))
         }
         _ => Err(JoinError::EventType {
             file: file.to_owned(),
@@ -556,12 +560,7 @@ fn join_linked(
     );
     let target = population_rows_of(file_key, population_key, link.ignore_case);
     let users = population_key.len();
-    let grouped = group(
-        &target,
-        &keep,
-        users,
-        times.as_ref().map(|(t, _)| t.as_slice()),
-    );
+    let grouped = group(&target, &keep, users, times.as_ref().map(|(t, _)| &**t));
     let Grouped {
         offsets,
         order,

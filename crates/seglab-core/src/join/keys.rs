@@ -18,7 +18,11 @@ pub(crate) fn is_key_storage(column: &Column) -> bool {
 }
 
 /// Writes the normalised key of `raw` into `buf` and returns it, or `None` when it is empty.
-fn normalize_str<'s>(raw: &'s str, ignore_case: bool, buf: &'s mut String) -> Option<&'s str> {
+pub(crate) fn normalize_str<'s>(
+    raw: &'s str,
+    ignore_case: bool,
+    buf: &'s mut String,
+) -> Option<&'s str> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return None;
@@ -104,12 +108,18 @@ pub(crate) fn all_distinct(column: &Column, ignore_case: bool) -> Option<usize> 
     hashes.windows(2).all(|w| w[0] != w[1]).then_some(missing)
 }
 
-/// Hashes of a column's normalised keys (case-folded), for testing whether sampled keys of another file
-/// occur in it; integers hash their decimal text, as they compare.
-pub(crate) fn key_hash_set(column: &Column) -> FxHashSet<u64> {
+/// Which of the hashes `among` (sampled keys of other files) are hashes of this column's normalised
+/// keys (case-folded); integers hash their decimal text, as they compare. The set stays as small as
+/// the sample, however long the column: a million lookups in a set that fits the cache cost a fraction
+/// of a million inserts into one that does not.
+pub(crate) fn key_hash_set(column: &Column, among: &FxHashSet<u64>) -> FxHashSet<u64> {
     let valid = column.valid();
     let mut buf = String::new();
-    let mut set = FxHashSet::default();
+    let mut found = FxHashSet::default();
+    let mut set = Found {
+        among,
+        found: &mut found,
+    };
     match column.data() {
         ColumnData::Dictionary(dict) => {
             let mut used = vec![false; dict.values.len()];
@@ -127,7 +137,6 @@ pub(crate) fn key_hash_set(column: &Column) -> FxHashSet<u64> {
             }
         }
         ColumnData::Strings(strings) => {
-            set.reserve(strings.len());
             for (row, value) in strings.iter().enumerate() {
                 if valid.get(row)
                     && let Some(key) = normalize_str(value, true, &mut buf)
@@ -137,7 +146,6 @@ pub(crate) fn key_hash_set(column: &Column) -> FxHashSet<u64> {
             }
         }
         ColumnData::Integer(values) => {
-            set.reserve(values.len());
             for (row, value) in values.iter().enumerate() {
                 if valid.get(row) {
                     buf.clear();
@@ -148,7 +156,21 @@ pub(crate) fn key_hash_set(column: &Column) -> FxHashSet<u64> {
         }
         _ => {}
     }
-    set
+    found
+}
+
+/// The hashes found so far among the ones looked for.
+struct Found<'a> {
+    among: &'a FxHashSet<u64>,
+    found: &'a mut FxHashSet<u64>,
+}
+
+impl Found<'_> {
+    fn insert(&mut self, hash: u64) {
+        if self.among.contains(&hash) {
+            self.found.insert(hash);
+        }
+    }
 }
 
 /// The key columns' values, normalised once into one string buffer.

@@ -269,26 +269,27 @@ pub fn measures(dataset: &Dataset, spec: &MeasureSpec) -> Vec<Column> {
     };
     let mut out: Vec<Option<Column>> = vec![None; spec.measures.len()];
     event_pass(log, as_of, users, spec, &mut out);
+    // The sum and the mean of a property come from the same per-user totals: one pass for both.
+    let mut totals: Vec<(&str, Option<&str>, PropertyTotals)> = Vec::new();
     for (i, m) in spec.measures.iter().enumerate() {
         let column = match m {
-            Measure::Sum { property, event } => Some(property_measure(
-                log,
-                as_of,
-                users,
-                property,
-                event.as_deref(),
-                true,
-                m,
-            )),
-            Measure::Avg { property, event } => Some(property_measure(
-                log,
-                as_of,
-                users,
-                property,
-                event.as_deref(),
-                false,
-                m,
-            )),
+            Measure::Sum { property, event } | Measure::Avg { property, event } => {
+                let event = event.as_deref();
+                let known = totals
+                    .iter()
+                    .find(|(p, e, _)| p == property && *e == event)
+                    .map(|(.., t)| t.clone());
+                let t = known.unwrap_or_else(|| {
+                    let t = property_totals(log, as_of, users, property, event);
+                    totals.push((property, event, t.clone()));
+                    t
+                });
+                Some(if matches!(m, Measure::Sum { .. }) {
+                    t.sum_column(m.name(), users)
+                } else {
+                    t.mean_column(m.name(), users)
+                })
+            }
             Measure::Latest { file, column } | Measure::LinkedAvg { file, column } => {
                 let latest = matches!(m, Measure::Latest { .. });
                 let linked = dataset
@@ -478,79 +479,152 @@ fn event_pass(
 }
 
 /// Sum (`sum`) or mean of a numeric event property per user, optionally over one event name.
-fn property_measure(
+/// A numeric event property's per-user total and count over events at or before as-of (of one name,
+/// when given); `None` when the log has no such numeric property.
+#[derive(Clone)]
+struct PropertyTotals(Option<std::rc::Rc<Totals>>);
+
+struct Totals {
+    /// Whole-number sums, when the property holds whole numbers.
+    integer: Option<Vec<i64>>,
+    sums: Vec<f64>,
+    counts: Vec<u32>,
+}
+
+impl PropertyTotals {
+    fn sum_column(&self, name: String, users: usize) -> Column {
+        let Some(t) = &self.0 else {
+            return missing(name, ColumnType::Decimal, users);
+        };
+        match &t.integer {
+            Some(sums) => Column::new(
+                name,
+                ColumnType::Integer,
+                ColumnData::Integer(sums.clone()),
+                Bitset::full(users),
+            ),
+            None => Column::new(
+                name,
+                ColumnType::Decimal,
+                ColumnData::Decimal(t.sums.clone()),
+                Bitset::full(users),
+            ),
+        }
+    }
+
+    fn mean_column(&self, name: String, users: usize) -> Column {
+        let Some(t) = &self.0 else {
+            return missing(name, ColumnType::Decimal, users);
+        };
+        let means = t
+            .sums
+            .iter()
+            .zip(&t.counts)
+            .map(|(&sum, &n)| if n > 0 { sum / f64::from(n) } else { 0.0 })
+            .collect();
+        let valid = Bitset::from_fn(users, |u| t.counts[u] > 0);
+        Column::new(name, ColumnType::Decimal, ColumnData::Decimal(means), valid)
+    }
+}
+
+fn property_totals(
     log: &EventLog,
     as_of: i64,
     users: usize,
     property: &str,
     event: Option<&str>,
-    sum: bool,
-    m: &Measure,
-) -> Column {
-    let name = m.name();
-    let column = log.property(property).filter(|c| c.ty().is_numeric());
-    let code = event.map(|e| log.event_code(e));
-    let Some(column) = column else {
-        return missing(name, ColumnType::Decimal, users);
+) -> PropertyTotals {
+    let Some(column) = log.property(property).filter(|c| c.ty().is_numeric()) else {
+        return PropertyTotals(None);
     };
-    let valid_in = column.valid();
-    let value = |i: usize| -> f64 {
-        match column.data() {
-            ColumnData::Integer(v) => v[i] as f64,
-            ColumnData::Decimal(v) => v[i],
-            _ => 0.0,
-        }
+    let code = match event {
+        None => Wanted::All,
+        Some(e) => log.event_code(e).map_or(Wanted::Nothing, Wanted::Code),
     };
-    let integer = matches!(column.data(), ColumnData::Integer(_));
-    let mut sums_i = vec![0i64; if sum && integer { users } else { 0 }];
-    let mut sums_f = vec![0f64; if integer && sum { 0 } else { users }];
-    let mut valid = if sum {
-        Bitset::full(users)
-    } else {
-        Bitset::new(users)
+    let totals = match column.data() {
+        ColumnData::Integer(v) => accumulate(log, as_of, users, column, code, v, true),
+        ColumnData::Decimal(v) => accumulate(log, as_of, users, column, code, v, false),
+        _ => return PropertyTotals(None),
     };
+    PropertyTotals(Some(std::rc::Rc::new(totals)))
+}
+
+/// Which events a property's totals take in.
+#[derive(Clone, Copy)]
+enum Wanted {
+    All,
+    Code(u32),
+    /// The event name does not occur in the log.
+    Nothing,
+}
+
+/// Values a property's totals are taken of.
+trait PropertyValue: Copy {
+    fn as_f64(self) -> f64;
+    fn as_i64(self) -> i64;
+}
+
+impl PropertyValue for i64 {
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+    fn as_i64(self) -> i64 {
+        self
+    }
+}
+
+impl PropertyValue for f64 {
+    fn as_f64(self) -> f64 {
+        self
+    }
+    fn as_i64(self) -> i64 {
+        0
+    }
+}
+
+fn accumulate<T: PropertyValue>(
+    log: &EventLog,
+    as_of: i64,
+    users: usize,
+    column: &Column,
+    code: Wanted,
+    values: &[T],
+    integer: bool,
+) -> Totals {
+    let valid = column.valid();
+    let mut sums_i = vec![0i64; if integer { users } else { 0 }];
+    let mut sums = vec![0f64; users];
+    let mut counts = vec![0u32; users];
     for u in 0..users {
         let start = log.offsets[u] as usize;
         let (_, codes) = user_events(log, u, as_of);
-        let (mut total_i, mut total_f, mut n) = (0i64, 0f64, 0usize);
+        let (mut total_i, mut total_f, mut n) = (0i64, 0f64, 0u32);
         for (k, &c) in codes.iter().enumerate() {
             let i = start + k;
             let wanted = match code {
-                None => true,
-                Some(Some(code)) => c == code,
-                Some(None) => false,
+                Wanted::All => true,
+                Wanted::Code(code) => c == code,
+                Wanted::Nothing => false,
             };
-            if wanted && valid_in.get(i) {
-                if let ColumnData::Integer(v) = column.data() {
-                    total_i = total_i.saturating_add(v[i]);
+            if wanted && valid.get(i) {
+                let v = values[i];
+                if integer {
+                    total_i = total_i.saturating_add(v.as_i64());
                 }
-                total_f += value(i);
+                total_f += v.as_f64();
                 n += 1;
             }
         }
-        if sum && integer {
+        if integer {
             sums_i[u] = total_i;
-        } else if sum {
-            sums_f[u] = total_f;
-        } else if n > 0 {
-            sums_f[u] = total_f / n as f64;
-            valid.set(u, true);
         }
+        sums[u] = total_f;
+        counts[u] = n;
     }
-    if sum && integer {
-        Column::new(
-            name,
-            ColumnType::Integer,
-            ColumnData::Integer(sums_i),
-            valid,
-        )
-    } else {
-        Column::new(
-            name,
-            ColumnType::Decimal,
-            ColumnData::Decimal(sums_f),
-            valid,
-        )
+    Totals {
+        integer: integer.then_some(sums_i),
+        sums,
+        counts,
     }
 }
 

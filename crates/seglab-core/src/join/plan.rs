@@ -112,7 +112,8 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
             };
         }
     };
-    // The population's key values, hashed once and only when another file needs matching to them.
+    // Which sampled keys of the other files each population key column holds, found in one pass over
+    // each column and only when another file needs matching to them.
     let mut indexes: Option<Vec<FxHashSet<u64>>> = None;
 
     for (i, (source, guess)) in sources.iter().zip(&guesses).enumerate() {
@@ -130,8 +131,13 @@ pub fn propose(sources: &[Source<'_>]) -> Proposal {
                 (key, "user_id".to_owned(), ignore_case)
             })
         } else {
-            let indexes = indexes
-                .get_or_insert_with(|| targets.iter().map(|(_, c)| key_hash_set(c)).collect());
+            let indexes = indexes.get_or_insert_with(|| {
+                let sampled = sampled_hashes(sources, population);
+                targets
+                    .iter()
+                    .map(|(_, c)| key_hash_set(c, &sampled))
+                    .collect()
+            });
             best_pair(*source, guess, &targets, indexes)
         };
         let Some((key, population_key, ignore_case)) = best else {
@@ -192,16 +198,11 @@ fn best_pair(
         let mut at_sign = false;
         for ((target_name, target), index) in targets.iter().zip(indexes) {
             let (mut found, mut sampled) = (0usize, 0usize);
-            for row in sample_rows(column.len(), SAMPLE) {
-                let Some(text) = key_text(column, row, &mut buf) else {
-                    continue;
-                };
+            sample_keys(column, &mut buf, &mut lower, |text, hash| {
                 at_sign |= text.contains('@');
-                lower.clear();
-                lower.extend(text.chars().flat_map(char::to_lowercase));
                 sampled += 1;
-                found += usize::from(index.contains(&text_hash(&lower)));
-            }
+                found += usize::from(index.contains(&hash));
+            });
             if found == 0 {
                 continue;
             }
@@ -225,6 +226,45 @@ fn best_pair(
         }
     }
     best.map(|(_, key, population_key, ignore_case)| (key, population_key, ignore_case))
+}
+
+/// Calls `f` with the text and the case-folded hash of each sampled key of `column`.
+fn sample_keys(
+    column: &Column,
+    buf: &mut String,
+    lower: &mut String,
+    mut f: impl FnMut(&str, u64),
+) {
+    for row in sample_rows(column.len(), SAMPLE) {
+        let Some(text) = key_text(column, row, buf) else {
+            continue;
+        };
+        lower.clear();
+        lower.extend(text.chars().flat_map(char::to_lowercase));
+        f(text, text_hash(lower));
+    }
+}
+
+/// The hashes of the sampled keys of every file but the population, as [`best_pair`] samples them.
+fn sampled_hashes(sources: &[Source<'_>], population: Option<usize>) -> FxHashSet<u64> {
+    let (mut buf, mut lower) = (String::new(), String::new());
+    let mut hashes = FxHashSet::default();
+    for (i, source) in sources.iter().enumerate() {
+        if Some(i) == population {
+            continue;
+        }
+        for column in source
+            .table
+            .columns()
+            .iter()
+            .filter(|c| key_rank(c).is_some())
+        {
+            sample_keys(column, &mut buf, &mut lower, |_, hash| {
+                hashes.insert(hash);
+            });
+        }
+    }
+    hashes
 }
 
 /// The order links are joined in: entity files first, so their columns exist for later links.
