@@ -70,3 +70,35 @@ pub fn table(
     }
     .into_any()
 }
+
+/// A table under a visible caption, in a plain scrolling box (the Models view's tables).
+pub fn captioned(
+    testid: Option<&'static str>,
+    caption: String,
+    heads: Vec<AnyView>,
+    body: AnyView,
+) -> AnyView {
+    view! {
+        <div class="table-scroll">
+            <table data-testid=testid>
+                <caption>{caption}</caption>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A column heading read only by screen readers (over a column of buttons).
+pub fn hidden_col(label: &'static str) -> AnyView {
+    col(
+        view! { <span class="visually-hidden">{label}</span> }.into_any(),
+        false,
+    )
+}
+
+/// A cell holding text (left-aligned).
+pub fn plain(text: String) -> AnyView {
+    view! { <td>{text}</td> }.into_any()
+}
