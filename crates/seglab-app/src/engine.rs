@@ -6,8 +6,8 @@ mod models;
 pub use models::{CLUSTER_COLUMN, Progress, RFM_COLUMNS, uses_model_column};
 
 use crate::protocol::{
-    ArmsChoice, ChoiceColumn, ColumnView, DatasetView, FileView, ImpactChoices, ReportFormat,
-    Request, Response, SegmentErrorView, SegmentView,
+    ArmsChoice, ChoiceColumn, ColumnView, DatasetView, FileView, ImpactChoices, Request, Response,
+    SegmentErrorView, SegmentView,
 };
 use seglab_core::compare::{self, CompareOptions, Group};
 use seglab_core::impact::{
@@ -230,13 +230,6 @@ impl Engine {
                 }),
             },
             Request::Members { segments, index } => self.members(&segments, index),
-            Request::Report {
-                segments,
-                selected,
-                baseline,
-                format,
-                file,
-            } => self.report(&segments, &selected, baseline, format, file),
             Request::Panel {
                 segments,
                 selected,
@@ -729,52 +722,6 @@ impl Engine {
             a: a.name.clone(),
             b: b.name.clone(),
             result,
-        }
-    }
-
-    /// The comparison of the selected segments as a CSV of every statistic or as the HTML report.
-    fn report(
-        &self,
-        defs: &[Segment],
-        selected: &[usize],
-        baseline: Option<usize>,
-        format: ReportFormat,
-        file: String,
-    ) -> Response {
-        let comparison = match self.compare(defs, selected, baseline) {
-            Response::Comparison { comparison, .. } => Ok(comparison),
-            Response::CompareFailed { message } => Err(message),
-            _ => Err("the comparison could not be made".to_owned()),
-        };
-        let (mime, contents) = match format {
-            ReportFormat::Csv => (
-                "text/csv;charset=utf-8",
-                comparison.map(|c| seglab_core::report::comparison_csv(&c)),
-            ),
-            ReportFormat::Html => {
-                let definitions: Vec<&str> = selected
-                    .iter()
-                    .filter_map(|&i| defs.get(i).map(|s| s.definition.as_str()))
-                    .collect();
-                let files: Vec<String> = self.files.iter().map(|f| f.name.clone()).collect();
-                (
-                    "text/html;charset=utf-8",
-                    comparison.map(|c| {
-                        seglab_core::report::render(&seglab_core::report::Report {
-                            comparison: &c,
-                            definitions: &definitions,
-                            left_out: &[],
-                            notes: &[],
-                            files: &files,
-                        })
-                    }),
-                )
-            }
-        };
-        Response::Download {
-            file,
-            mime: mime.to_owned(),
-            contents,
         }
     }
 

@@ -128,16 +128,6 @@ pub enum Request {
         column: String,
         by: String,
     },
-    /// The comparison of `segments[selected]` (as in `Compare`) as a file to download: the CSV of every
-    /// statistic or the HTML report; answered with `Download` named `file`. The page does not link the
-    /// report writers: the worker has them.
-    Report {
-        segments: Vec<Segment>,
-        selected: Vec<usize>,
-        baseline: Option<usize>,
-        format: ReportFormat,
-        file: String,
-    },
     /// `segments[index]` as a SQL query for a warehouse; answered with `Sql`.
     Sql {
         segments: Vec<Segment>,
@@ -155,16 +145,6 @@ pub enum Request {
     /// Answer `request` `runs` times in a row, timing each answer inside the worker with
     /// `performance.now()`; answered with `Timed`. For `cargo xtask bench`; the page never sends it.
     Time { request: Box<Request>, runs: usize },
-}
-
-/// What `Request::Report` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReportFormat {
-    /// Every statistic of the comparison, one per line (`seglab_core::report::comparison_csv`).
-    Csv,
-    /// The comparison as one self-contained page (`seglab_core::report::render`).
-    Html,
 }
 
 /// Who the arms of an experiment are.
@@ -480,12 +460,6 @@ pub enum Response {
     /// The models for the settings last sent.
     Models {
         models: Box<ModelsView>,
-    },
-    /// A file for the page to offer as a download (`Request::Report`), or why it cannot be written.
-    Download {
-        file: String,
-        mime: String,
-        contents: Result<String, String>,
     },
     /// A segment as SQL, or why it cannot be written.
     Sql {

@@ -567,16 +567,6 @@ impl AppState {
                     format!("“{name}” has no members to export: {message}"),
                 ),
             },
-            Response::Download {
-                file,
-                mime,
-                contents,
-            } => {
-                let result = contents.and_then(|text| browser::download(&file, &mime, &text));
-                if let Err(message) = result {
-                    self.notify(NoticeKind::Error, format!("The download failed: {message}"));
-                }
-            }
             Response::Failed { message } => self.notify(NoticeKind::Error, message),
             // Only benchmarks ask for timings.
         }

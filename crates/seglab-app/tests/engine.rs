@@ -4,7 +4,7 @@ mod common;
 
 use common::{load, sample_engine};
 use seglab_app::engine::Engine;
-use seglab_app::protocol::{ModelSettings, ModelsView, ReportFormat, Request, Response};
+use seglab_app::protocol::{ModelSettings, ModelsView, Request, Response};
 use seglab_core::segment::Segment;
 use std::path::PathBuf;
 use std::process::Command;
@@ -388,69 +388,4 @@ fn the_dataset_view_carries_what_autocompletion_needs() {
         vocabulary.linked
     );
     assert!(vocabulary.properties.iter().any(|t| t.name == "amount"));
-}
-
-#[test]
-fn reports_are_written_by_the_engine_from_the_comparison_the_page_shows() {
-    let mut engine = sample_engine();
-    let segments = vec![
-        Segment::new("Trials", "#2a9d8f", r#"plan = "trial""#),
-        Segment::new("Typo", "#e76f51", r#"plna = "trial""#),
-    ];
-    let Response::Comparison { comparison, .. } = engine.handle(Request::Compare {
-        segments: segments.clone(),
-        selected: vec![0],
-        baseline: None,
-    }) else {
-        panic!("expected a comparison")
-    };
-    let files = ["users.csv", "events.csv", "nps.csv"].map(String::from);
-    let html = seglab_core::report::render(&seglab_core::report::Report {
-        comparison: &comparison,
-        definitions: &[r#"plan = "trial""#],
-        left_out: &[],
-        notes: &[],
-        files: &files,
-    });
-    let cases = [
-        (
-            vec![0],
-            ReportFormat::Csv,
-            "text/csv;charset=utf-8",
-            Ok(seglab_core::report::comparison_csv(&comparison)),
-        ),
-        (
-            vec![0],
-            ReportFormat::Html,
-            "text/html;charset=utf-8",
-            Ok(html),
-        ),
-        (
-            vec![1],
-            ReportFormat::Csv,
-            "text/csv;charset=utf-8",
-            Err("“Typo” cannot be compared yet: needs column `plna`".to_owned()),
-        ),
-    ];
-    for (selected, format, mime, expected) in cases {
-        let Response::Download {
-            file,
-            mime: got_mime,
-            contents,
-        } = engine.handle(Request::Report {
-            segments: segments.clone(),
-            selected: selected.clone(),
-            baseline: None,
-            format,
-            file: "x".into(),
-        })
-        else {
-            panic!("expected a download")
-        };
-        assert_eq!((file.as_str(), got_mime.as_str()), ("x", mime));
-        match (&contents, &expected) {
-            (Err(got), Err(want)) => assert!(got.starts_with(want), "{got}"),
-            _ => assert!(contents == expected, "{format:?} of {selected:?}"),
-        }
-    }
 }

@@ -9,8 +9,8 @@ use crate::components::histogram::Histogram;
 use crate::components::table::{cell, col, heads, num, num_span, row, table};
 use crate::components::upset::UpSet;
 use crate::format;
-use crate::protocol::{ReportFormat, Request};
-use crate::state::AppState;
+use crate::protocol::Request;
+use crate::state::{AppState, NoticeKind};
 use leptos::prelude::*;
 use seglab_core::ColumnType;
 use seglab_core::compare::{
@@ -283,21 +283,47 @@ fn Exports(
             file_stem(&names.join("-vs-"))
         })
     };
-    // The worker writes the files (it has the report writers); the page downloads what it answers.
-    let report = move |format: ReportFormat, file: String| {
-        browser::post(
-            &Request::Report {
-                segments: state.segments.get_untracked(),
-                selected: state.compared.get_untracked(),
-                baseline: state.base.get_untracked(),
-                format,
-                file,
-            },
-            None,
+    let offer = move |file: String, mime: &str, contents: String| {
+        if let Err(message) = browser::download(&file, mime, &contents) {
+            state.notify(NoticeKind::Error, format!("The download failed: {message}"));
+        }
+    };
+    let csv = move |_| {
+        let text = comparison.with_value(seglab_core::report::comparison_csv);
+        offer(
+            format!("{}-comparison.csv", stem()),
+            "text/csv;charset=utf-8",
+            text,
         );
     };
-    let csv = move |_| report(ReportFormat::Csv, format!("{}-comparison.csv", stem()));
-    let html = move |_| report(ReportFormat::Html, format!("{}-report.html", stem()));
+    let html = move |_| {
+        let segments = state.segments.get_untracked();
+        let compared = state.compared.get_untracked();
+        let definitions: Vec<&str> = compared
+            .iter()
+            .filter_map(|&i| segments.get(i).map(|s| s.definition.as_str()))
+            .collect();
+        let files: Vec<String> = state
+            .files
+            .get_untracked()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        let page = comparison.with_value(|c| {
+            seglab_core::report::render(&seglab_core::report::Report {
+                comparison: c,
+                definitions: &definitions,
+                left_out: &[],
+                notes: &[],
+                files: &files,
+            })
+        });
+        offer(
+            format!("{}-report.html", stem()),
+            "text/html;charset=utf-8",
+            page,
+        );
+    };
     let member_of = RwSignal::new(None::<usize>);
     let members = move |_| {
         let index = member_of
