@@ -10,4 +10,5 @@ pub mod notices;
 pub mod progress;
 pub mod segment_builder;
 pub mod share_bar;
+pub mod table;
 pub mod upset;

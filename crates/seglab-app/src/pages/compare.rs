@@ -6,6 +6,7 @@
 use crate::browser;
 use crate::components::error_bars::{Bar, ErrorBars};
 use crate::components::histogram::Histogram;
+use crate::components::table::{cell, col, heads, num, num_span, row, table};
 use crate::components::upset::UpSet;
 use crate::format;
 use crate::protocol::Request;
@@ -85,12 +86,13 @@ fn too_few(n: usize) -> String {
 }
 
 /// The swatch and name of a group, in its colour.
-fn group_label(group: &GroupInfo, baseline: bool) -> impl IntoView + use<> {
+fn group_label(group: &GroupInfo, baseline: bool) -> AnyView {
     view! {
         <span class="swatch" style=format!("--segment-color: {}", group.color) aria-hidden="true"></span>
         <span class="group-name">{group.name.clone()}</span>
         {baseline.then(|| view! { <span class="muted">" (baseline)"</span> })}
     }
+    .into_any()
 }
 
 /// The comparison the engine computed, with its controls.
@@ -559,8 +561,9 @@ fn numeric_detail(
         .zip(groups)
         .enumerate()
         .map(|(i, (s, g))| {
-            let figures = if s.n < TOO_FEW {
-                view! { <td class="num" colspan="8">{too_few(s.n)}</td> }.into_any()
+            let mut cells = vec![num(format::count(s.n)), num(format::count(s.missing))];
+            if s.n < TOO_FEW {
+                cells.push(num_span(too_few(s.n), 8));
             } else {
                 let mean = match (s.mean, s.mean_ci) {
                     (Some(m), Some(ci)) => format!(
@@ -571,44 +574,40 @@ fn numeric_detail(
                     ),
                     (m, _) => opt(m),
                 };
-                view! {
-                    <td class="num">{mean}</td>
-                    <td class="num">{opt(s.median)}</td>
-                    <td class="num">{opt(s.p10)}</td>
-                    <td class="num">{opt(s.p25)}</td>
-                    <td class="num">{opt(s.p75)}</td>
-                    <td class="num">{opt(s.p90)}</td>
-                    <td class="num">{opt(s.sd)}</td>
-                    <td><Histogram counts=s.histogram.clone() color=g.color.clone() label=bins.clone()/></td>
-                }
-                .into_any()
-            };
-            view! {
-                <tr>
-                    <th scope="row">{group_label(g, i == baseline)}</th>
-                    <td class="num">{format::count(s.n)}</td>
-                    <td class="num">{format::count(s.missing)}</td>
-                    {figures}
-                </tr>
+                cells.extend([mean, opt(s.median), opt(s.p10), opt(s.p25)].map(num));
+                cells.extend([opt(s.p75), opt(s.p90), opt(s.sd)].map(num));
+                cells.push(cell(
+                    view! { <Histogram counts=s.histogram.clone() color=g.color.clone() label=bins.clone()/> }
+                        .into_any(),
+                ));
             }
+            row(group_label(g, i == baseline), cells, false)
         })
-        .collect_view();
-    view! {
-        {chart}
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table">
-                <caption class="visually-hidden">{format!("{name} per group")}</caption>
-                <thead><tr>
-                    <th scope="col">"Group"</th><th scope="col" class="num">"Values"</th><th scope="col" class="num">"Missing"</th>
-                    <th scope="col" class="num">"Mean (95% CI)"</th><th scope="col" class="num">"Median"</th>
-                    <th scope="col" class="num">"p10"</th><th scope="col" class="num">"p25"</th><th scope="col" class="num">"p75"</th><th scope="col" class="num">"p90"</th>
-                    <th scope="col" class="num">"SD"</th><th scope="col">"Distribution"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    let heads = heads(
+        &[
+            "Group",
+            "Values",
+            "Missing",
+            "Mean (95% CI)",
+            "Median",
+            "p10",
+            "p25",
+            "p75",
+            "p90",
+            "SD",
+            "Distribution",
+        ],
+        &["Distribution"],
+    );
+    let table = table(
+        Some("compare-table"),
+        None,
+        format!("{name} per group"),
+        heads,
+        rows.into_any(),
+    );
+    view! { {chart} {table} }.into_any()
 }
 
 fn categorical_detail(
@@ -619,12 +618,14 @@ fn categorical_detail(
     groups: &[GroupInfo],
     baseline: usize,
 ) -> AnyView {
-    let header = groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| view! { <th scope="col" class="num">{group_label(g, i == baseline)}</th> })
-        .collect_view();
-    let rows = values
+    let mut header = vec![col("Value".into_any(), false)];
+    header.extend(
+        groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| col(group_label(g, i == baseline), true)),
+    );
+    let mut rows = values
         .iter()
         .enumerate()
         .map(|(v, value)| {
@@ -649,26 +650,28 @@ fn categorical_detail(
                             None => "–".to_owned(),
                         }
                     };
-                    view! { <td class="num">{text}</td> }
+                    num(text)
                 })
-                .collect_view();
-            view! { <tr><th scope="row">{label}</th>{cells}</tr> }
+                .collect();
+            row(label.into_any(), cells, false)
         })
-        .collect_view();
+        .collect::<Vec<_>>();
     let missing = summaries
         .iter()
-        .map(|s| view! { <td class="num">{format::count(usize::try_from(s.missing).unwrap_or(usize::MAX))}</td> })
-        .collect_view();
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table">
-                <caption class="visually-hidden">{format!("Share of each value of {name} per group, with 95% intervals and counts")}</caption>
-                <thead><tr><th scope="col">"Value"</th>{header}</tr></thead>
-                <tbody>{rows}<tr><th scope="row" class="muted">"missing"</th>{missing}</tr></tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+        .map(|s| {
+            num(format::count(
+                usize::try_from(s.missing).unwrap_or(usize::MAX),
+            ))
+        })
+        .collect();
+    rows.push(row("missing".into_any(), missing, true));
+    table(
+        Some("compare-table"),
+        None,
+        format!("Share of each value of {name} per group, with 95% intervals and counts"),
+        header,
+        rows.into_any(),
+    )
 }
 
 fn boolean_detail(
@@ -707,26 +710,18 @@ fn boolean_detail(
                 Some(r) => share_text(r.share, r.ci.low, r.ci.high),
                 None => "–".to_owned(),
             };
-            view! {
-                <tr>
-                    <th scope="row">{group_label(g, i == baseline)}</th>
-                    <td class="num">{n(s.count)}</td><td class="num">{n(s.n)}</td>
-                    <td class="num">{rate}</td><td class="num">{n(s.missing)}</td>
-                </tr>
-            }
+            let cells = [n(s.count), n(s.n), rate, n(s.missing)].map(num).into();
+            row(group_label(g, i == baseline), cells, false)
         })
-        .collect_view();
-    view! {
-        {chart}
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table">
-                <caption class="visually-hidden">{format!("Rate of {name} per group")}</caption>
-                <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Yes"</th><th scope="col" class="num">"Of"</th><th scope="col" class="num">"Rate (95% CI)"</th><th scope="col" class="num">"Missing"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    let table = table(
+        Some("compare-table"),
+        None,
+        format!("Rate of {name} per group"),
+        heads(&["Group", "Yes", "Of", "Rate (95% CI)", "Missing"], &[]),
+        rows.into_any(),
+    );
+    view! { {chart} {table} }.into_any()
 }
 
 fn date_detail(
@@ -747,34 +742,31 @@ fn date_detail(
         .zip(groups)
         .enumerate()
         .map(|(i, (s, g))| {
-            let figures = if s.n == 0 {
-                view! { <td class="num" colspan="4">"no dates"</td> }.into_any()
+            let mut cells = vec![num(format::count(s.n)), num(format::count(s.missing))];
+            if s.n == 0 {
+                cells.push(num_span("no dates".to_owned(), 4));
             } else {
-                view! {
-                    <td class="num">{text(&s.min)}</td><td class="num">{text(&s.median)}</td><td class="num">{text(&s.max)}</td>
-                    <td><Histogram counts=s.histogram.clone() color=g.color.clone() label=label.clone()/></td>
-                }
-                .into_any()
-            };
-            view! {
-                <tr>
-                    <th scope="row">{group_label(g, i == baseline)}</th>
-                    <td class="num">{format::count(s.n)}</td><td class="num">{format::count(s.missing)}</td>
-                    {figures}
-                </tr>
+                cells.extend([text(&s.min), text(&s.median), text(&s.max)].map(num));
+                cells.push(cell(
+                    view! { <Histogram counts=s.histogram.clone() color=g.color.clone() label=label.clone()/> }
+                        .into_any(),
+                ));
             }
+            row(group_label(g, i == baseline), cells, false)
         })
-        .collect_view();
-    view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table">
-                <caption class="visually-hidden">{format!("Dates of {name} per group")}</caption>
-                <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Values"</th><th scope="col" class="num">"Missing"</th><th scope="col" class="num">"Earliest"</th><th scope="col" class="num">"Median"</th><th scope="col" class="num">"Latest"</th><th scope="col">"By month"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    table(
+        Some("compare-table"),
+        None,
+        format!("Dates of {name} per group"),
+        heads(
+            &[
+                "Group", "Values", "Missing", "Earliest", "Median", "Latest", "By month",
+            ],
+            &["By month"],
+        ),
+        rows.into_any(),
+    )
 }
 
 /// Pairwise overlaps (users in both, Jaccard) and every exclusive intersection.
@@ -785,48 +777,71 @@ fn OverlapView(
     /// Each group's colour, in group order.
     colors: Vec<String>,
 ) -> impl IntoView {
-    let names = overlap.names.clone();
+    let names = &overlap.names;
+    let mut columns = vec![col("Segment".into_any(), false)];
+    columns.extend(names.iter().map(|n| col(n.clone().into_any(), true)));
+    let rows = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells = (0..names.len())
+                .map(|j| {
+                    num(if i == j {
+                        format::count(overlap.pairwise[i][j])
+                    } else {
+                        format!(
+                            "{} (J = {:.2})",
+                            format::count(overlap.pairwise[i][j]),
+                            overlap.jaccard[i][j]
+                        )
+                    })
+                })
+                .collect();
+            row(name.clone().into_any(), cells, false)
+        })
+        .collect::<Vec<_>>();
+    let pairs = table(
+        None,
+        Some("overlap"),
+        "Users in both segments, and the Jaccard index".to_owned(),
+        columns,
+        rows.into_any(),
+    );
+    let mut rows: Vec<AnyView> = overlap
+        .intersections
+        .iter()
+        .filter(|x| x.count > 0)
+        .map(|x| {
+            let label = x
+                .groups
+                .iter()
+                .filter_map(|&g| names.get(g).cloned())
+                .collect::<Vec<_>>()
+                .join(" ∩ ");
+            row(label.into_any(), vec![num(format::count(x.count))], false)
+        })
+        .collect();
+    rows.push(row(
+        "none of them".into_any(),
+        vec![num(format::count(overlap.in_none))],
+        true,
+    ));
+    let intersections = table(
+        None,
+        Some("intersections"),
+        "Users in exactly these segments and no other".to_owned(),
+        heads(&["Exactly in", "Users"], &[]),
+        rows.into_any(),
+    );
     let upset = overlap.clone();
     view! {
         <section class="overlap" aria-labelledby="overlap-title">
             <h3 id="overlap-title">"Overlap"</h3>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-                <table data-testid="overlap">
-                    <caption class="visually-hidden">"Users in both segments, and the Jaccard index"</caption>
-                    <thead><tr><th scope="col">"Segment"</th>{names.iter().map(|n| view! { <th scope="col" class="num">{n.clone()}</th> }).collect_view()}</tr></thead>
-                    <tbody>
-                        {names.iter().enumerate().map(|(i, name)| view! {
-                            <tr>
-                                <th scope="row">{name.clone()}</th>
-                                {(0..names.len()).map(|j| {
-                                    let text = if i == j {
-                                        format::count(overlap.pairwise[i][j])
-                                    } else {
-                                        format!("{} (J = {:.2})", format::count(overlap.pairwise[i][j]), overlap.jaccard[i][j])
-                                    };
-                                    view! { <td class="num">{text}</td> }
-                                }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            {pairs}
             <h4>"Every intersection"</h4>
             <div class="upset-wrap">
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table"><UpSet overlap=upset colors=colors/></div>
-                <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-                    <table data-testid="intersections">
-                        <caption class="visually-hidden">"Users in exactly these segments and no other"</caption>
-                        <thead><tr><th scope="col">"Exactly in"</th><th scope="col" class="num">"Users"</th></tr></thead>
-                        <tbody>
-                            {overlap.intersections.iter().filter(|x| x.count > 0).map(|x| {
-                                let label = x.groups.iter().filter_map(|&g| names.get(g).cloned()).collect::<Vec<_>>().join(" ∩ ");
-                                view! { <tr><th scope="row">{label}</th><td class="num">{format::count(x.count)}</td></tr> }
-                            }).collect_view()}
-                            <tr><th scope="row" class="muted">"none of them"</th><td class="num">{format::count(overlap.in_none)}</td></tr>
-                        </tbody>
-                    </table>
-                </div>
+                {intersections}
             </div>
         </section>
     }
@@ -888,17 +903,16 @@ fn PivotTable(
 ) -> impl IntoView {
     let total = pivot.rows.len() + usize::from(pivot.other.is_some());
     let color = |i: usize| groups.get(i).map(|g| g.color.clone()).unwrap_or_default();
-    let header = pivot
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, name)| view! {
-            <th scope="col" class="num"><span class="swatch" style=format!("--segment-color: {}", color(i)) aria-hidden="true"></span>{name.clone()}</th>
-        })
-        .collect_view();
+    let mut header = vec![col(pivot.column.clone().into_any(), false)];
+    header.extend(pivot.groups.iter().enumerate().map(|(i, name)| {
+        let label = view! {
+            <span class="swatch" style=format!("--segment-color: {}", color(i)) aria-hidden="true"></span>{name.clone()}
+        };
+        col(label.into_any(), true)
+    }));
     let n = pivot.n.clone();
-    let row_view = move |row: &seglab_core::compare::PivotRow| {
-        let cells = row
+    let row_view = move |r: &seglab_core::compare::PivotRow| {
+        let cells = r
             .cells
             .iter()
             .zip(&n)
@@ -909,48 +923,43 @@ fn PivotTable(
                     Some(s) => format!("{} · {count}", share_text(s.share, s.ci.low, s.ci.high)),
                     None => "–".to_owned(),
                 };
-                view! { <td class="num">{text}</td> }
+                num(text)
             })
-            .collect_view();
-        view! { <tr><th scope="row">{row.value.clone()}</th>{cells}</tr> }
+            .collect();
+        row(r.value.clone().into_any(), cells, false)
     };
     let pivot = StoredValue::new(pivot);
     let rows = move || {
         pivot.with_value(|p| {
             let limit = if all.get() { usize::MAX } else { PIVOT_ROWS };
-            let mut out: Vec<AnyView> = p
-                .rows
-                .iter()
-                .take(limit)
-                .map(|r| row_view(r).into_any())
-                .collect();
+            let mut out: Vec<AnyView> = p.rows.iter().take(limit).map(&row_view).collect();
             if let Some(other) = p
                 .other
                 .as_ref()
                 .filter(|_| all.get() || p.rows.len() < PIVOT_ROWS)
             {
-                out.push(row_view(other).into_any());
+                out.push(row_view(other));
             }
+            out.push(row(
+                "users with a value".into_any(),
+                p.n.iter()
+                    .map(|&n| num(format::count(usize::try_from(n).unwrap_or(usize::MAX))))
+                    .collect(),
+                true,
+            ));
             out
         })
     };
     let column = pivot.with_value(|p| p.column.clone());
-    let answered = pivot.with_value(|p| {
-        p.n.iter()
-            .map(|&n| view! { <td class="num">{format::count(usize::try_from(n).unwrap_or(usize::MAX))}</td> })
-            .collect_view()
-    });
+    let table = table(
+        Some("compare-table"),
+        Some("pivot"),
+        format!("Share of each value of {column} per group, with 95% intervals and counts"),
+        header,
+        rows.into_any(),
+    );
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table" data-testid="pivot">
-                <caption class="visually-hidden">{format!("Share of each value of {column} per group, with 95% intervals and counts")}</caption>
-                <thead><tr><th scope="col">{column.clone()}</th>{header}</tr></thead>
-                <tbody>
-                    {rows}
-                    <tr><th scope="row" class="muted">"users with a value"</th>{answered}</tr>
-                </tbody>
-            </table>
-        </div>
+        {table}
         {(total > PIVOT_ROWS).then(|| view! {
             <button type="button" class="button secondary" on:click=move |_| all.update(|a| *a = !*a)>
                 {move || if all.get() { format!("Show the first {PIVOT_ROWS} values") } else { format!("Show all {total} values") }}
@@ -1069,30 +1078,49 @@ fn nps_table(nps: &NpsComparison, groups: &[GroupInfo]) -> AnyView {
         .enumerate()
         .map(|(i, name)| {
             let g = info(i, name);
-            let figures = match nps.scores.get(i).copied().flatten() {
-                Some(s) if s.n >= TOO_FEW as u64 => view! {
-                    <td class="num">{format::count(usize::try_from(s.n).unwrap_or(usize::MAX))}</td>
-                    <td class="num">{part(s.promoters, s.n)}</td>
-                    <td class="num">{part(s.passives, s.n)}</td>
-                    <td class="num">{part(s.detractors, s.n)}</td>
-                    <td class="num" data-testid="nps-score">{format!("{:.0} ({:.0} to {:.0})", s.score, s.ci.low, s.ci.high)}</td>
+            let cells = match nps.scores.get(i).copied().flatten() {
+                Some(s) if s.n >= TOO_FEW as u64 => {
+                    let score = format!("{:.0} ({:.0} to {:.0})", s.score, s.ci.low, s.ci.high);
+                    vec![
+                        num(format::count(usize::try_from(s.n).unwrap_or(usize::MAX))),
+                        num(part(s.promoters, s.n)),
+                        num(part(s.passives, s.n)),
+                        num(part(s.detractors, s.n)),
+                        view! { <td class="num" data-testid="nps-score">{score}</td> }.into_any(),
+                    ]
                 }
-                .into_any(),
-                Some(s) => view! { <td class="num">{format::count(usize::try_from(s.n).unwrap_or(usize::MAX))}</td><td class="num" colspan="4">{too_few(usize::try_from(s.n).unwrap_or(usize::MAX))}</td> }.into_any(),
-                None => view! { <td class="num">"0"</td><td class="num" colspan="4">"no answers"</td> }.into_any(),
+                Some(s) => vec![
+                    num(format::count(usize::try_from(s.n).unwrap_or(usize::MAX))),
+                    num_span(too_few(usize::try_from(s.n).unwrap_or(usize::MAX)), 4),
+                ],
+                None => vec![num("0".to_owned()), num_span("no answers".to_owned(), 4)],
             };
-            view! { <tr><th scope="row">{group_label(&g, i == nps.baseline)}</th>{figures}</tr> }
+            row(group_label(&g, i == nps.baseline), cells, false)
         })
-        .collect_view();
+        .collect::<Vec<_>>();
+    let table = table(
+        Some("compare-table"),
+        Some("nps"),
+        format!(
+            "NPS from {} per group: % promoters (9–10) minus % detractors (0–6)",
+            nps.column
+        ),
+        heads(
+            &[
+                "Group",
+                "Answers",
+                "Promoters",
+                "Passives",
+                "Detractors",
+                "NPS (95% CI)",
+            ],
+            &[],
+        ),
+        rows.into_any(),
+    );
     view! {
         {chart}
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Scrollable table">
-            <table class="compare-table" data-testid="nps">
-                <caption class="visually-hidden">{format!("NPS from {} per group: % promoters (9–10) minus % detractors (0–6)", nps.column)}</caption>
-                <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"Answers"</th><th scope="col" class="num">"Promoters"</th><th scope="col" class="num">"Passives"</th><th scope="col" class="num">"Detractors"</th><th scope="col" class="num">"NPS (95% CI)"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {table}
         <ul class="tests">{nps.differences.iter().map(|d| view! { <li>{d.sentence.clone()}</li> }).collect_view()}</ul>
     }
     .into_any()

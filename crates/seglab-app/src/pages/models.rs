@@ -7,6 +7,7 @@
 
 use crate::browser;
 use crate::components::histogram::Histogram;
+use crate::components::table::{captioned, cell, col, heads, hidden_col, num, plain, row};
 use crate::format;
 use crate::pages::segments::PALETTE;
 use crate::protocol::{
@@ -337,73 +338,80 @@ fn ScoreResultView(
         .map(|m| format!("{} for {} users", m.name, format::count(m.missing)))
         .collect();
     let counts: Vec<u64> = score.histogram.iter().map(|&c| c as u64).collect();
+    let rows: Vec<AnyView> = score
+        .bands
+        .iter()
+        .map(|band| {
+            let definition = view! { <code>{band.definition.clone()}</code> }.into_any();
+            let cells = vec![
+                cell(definition),
+                num(format::count(band.size)),
+                cell(save_button(band, "Health").into_any()),
+            ];
+            row(band.name.clone().into_any(), cells, false)
+        })
+        .collect();
+    let bands = captioned(
+        Some("bands"),
+        "Bands".to_owned(),
+        vec![
+            col("Band".into_any(), false),
+            col("Definition".into_any(), false),
+            col("Users".into_any(), true),
+            hidden_col("Save"),
+        ],
+        rows.into_any(),
+    );
     view! {
         <div class="score-result" data-testid="score-result">
             <p>{format!("Scored {} users.", format::count(total))}
                 {(!missing.is_empty()).then(|| format!(" Missing values counted as the median: {}.", missing.join("; ")))}</p>
             <Histogram counts=counts color="#2a9d8f" label="users per tenth of the score, 0 to 100"/>
-            <div class="table-scroll">
-                <table data-testid="bands">
-                    <caption>"Bands"</caption>
-                    <thead><tr><th scope="col">"Band"</th><th scope="col">"Definition"</th><th scope="col" class="num">"Users"</th><th scope="col"><span class="visually-hidden">"Save"</span></th></tr></thead>
-                    <tbody>
-                        {score.bands.into_iter().map(|band| view! {
-                            <tr>
-                                <th scope="row">{band.name.clone()}</th>
-                                <td><code>{band.definition.clone()}</code></td>
-                                <td class="num">{format::count(band.size)}</td>
-                                <td>{save_button(&band, "Health")}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            {bands}
             <p class="hint">"SQL export: health_score is computed in this page from percentile ranks of the loaded files, so a band cannot be written as warehouse SQL; the score's inputs can."</p>
             {score.backtest_error.map(|e| view! { <p class="warn" role="alert">{format!("No back-test: {e}")}</p> })}
             {score.backtest.map(|bt| {
                 let max_rate = bt.deciles.iter().map(|d| d.rate).fold(0.0_f64, f64::max).max(1e-9);
                 let carrier = bt.influence.iter().max_by(|a, b| a.drop.total_cmp(&b.drop)).cloned();
+                let rows: Vec<AnyView> = bt.deciles.iter().map(|d| {
+                    let width = format!("width: {:.1}%", 100.0 * d.rate / max_rate);
+                    let bar = view! { <td class="bar-cell" aria-hidden="true"><span class="rate-bar" style=width></span></td> };
+                    let cells = vec![
+                        plain(format!("{:.0}–{:.0}", d.low, d.high)),
+                        num(format::count(d.n)),
+                        num(format::percent(d.rate)),
+                        bar.into_any(),
+                    ];
+                    row(d.decile.to_string().into_any(), cells, false)
+                }).collect();
+                let deciles = captioned(
+                    Some("deciles"),
+                    format!("Rate of {} per tenth of users by score", bt.outcome),
+                    heads(&["Tenth", "Score", "Users", "Rate", "Rate bar"], &["Score", "Rate bar"]),
+                    rows.into_any(),
+                );
+                let rows: Vec<AnyView> = bt.influence.iter().map(|m| {
+                    let cells = [m.auc, m.auc_without, m.drop].map(|x| num(format!("{x:.3}"))).into();
+                    row(m.name.clone().into_any(), cells, false)
+                }).collect();
+                let influence = captioned(
+                    None,
+                    "What each measure contributes".to_owned(),
+                    heads(&["Measure", "AUC alone", "AUC without it", "Drop"], &[]),
+                    rows.into_any(),
+                );
                 view! {
                     <div class="backtest" data-testid="backtest">
                         <h4>{format!("Back-test against {}", bt.outcome)}</h4>
                         <p data-testid="auc">{format!("ROC AUC {:.3} (95% CI {:.3}–{:.3} by DeLong; {:.3}–{:.3} by Hanley–McNeil), over {} users of whom {} are positive.",
                             bt.auc, bt.ci_delong.low, bt.ci_delong.high, bt.ci.low, bt.ci.high, format::count(bt.n), format::count(bt.positives))}</p>
                         <p class="hint">"0.5 is no better than chance; 1 would rank every positive user above every negative one."</p>
-                        <div class="table-scroll">
-                            <table data-testid="deciles">
-                                <caption>{format!("Rate of {} per tenth of users by score", bt.outcome)}</caption>
-                                <thead><tr><th scope="col">"Tenth"</th><th scope="col">"Score"</th><th scope="col" class="num">"Users"</th><th scope="col" class="num">"Rate"</th><th scope="col">"Rate bar"</th></tr></thead>
-                                <tbody>
-                                    {bt.deciles.into_iter().map(|d| {
-                                        let width = format!("width: {:.1}%", 100.0 * d.rate / max_rate);
-                                        view! {
-                                            <tr>
-                                                <th scope="row">{d.decile}</th>
-                                                <td>{format!("{:.0}–{:.0}", d.low, d.high)}</td>
-                                                <td class="num">{format::count(d.n)}</td>
-                                                <td class="num">{format::percent(d.rate)}</td>
-                                                <td class="bar-cell" aria-hidden="true"><span class="rate-bar" style=width></span></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        {deciles}
                         {carrier.map(|c| view! {
                             <p data-testid="carrier">{format!("{} carries the score: without it the AUC drops by {:.3} (from {:.3} to {:.3}); on its own its AUC is {:.3}.",
                                 c.name, c.drop, bt.auc, c.auc_without, c.auc)}</p>
                         })}
-                        <div class="table-scroll">
-                            <table>
-                                <caption>"What each measure contributes"</caption>
-                                <thead><tr><th scope="col">"Measure"</th><th scope="col" class="num">"AUC alone"</th><th scope="col" class="num">"AUC without it"</th><th scope="col" class="num">"Drop"</th></tr></thead>
-                                <tbody>
-                                    {bt.influence.into_iter().map(|m| view! {
-                                        <tr><th scope="row">{m.name.clone()}</th><td class="num">{format!("{:.3}", m.auc)}</td><td class="num">{format!("{:.3}", m.auc_without)}</td><td class="num">{format!("{:.3}", m.drop)}</td></tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        {influence}
                     </div>
                 }
             })}
@@ -474,26 +482,35 @@ fn RfmTable(
     /// What the engine computed.
     rfm: RfmView,
 ) -> impl IntoView {
+    let rows: Vec<AnyView> = rfm
+        .groups
+        .iter()
+        .map(|g| {
+            let cells = vec![
+                num(score_range(g.recency)),
+                num(score_range(g.frequency)),
+                num(format::count(g.group.size)),
+                cell(save_button(&g.group, "RFM").into_any()),
+            ];
+            row(g.group.name.clone().into_any(), cells, false)
+        })
+        .collect();
+    let groups = captioned(
+        Some("rfm-groups"),
+        "RFM groups by recency (R) and frequency (F) score".to_owned(),
+        vec![
+            col("Group".into_any(), false),
+            col("R".into_any(), true),
+            col("F".into_any(), true),
+            col("Users".into_any(), true),
+            hidden_col("Save"),
+        ],
+        rows.into_any(),
+    );
     view! {
         <p>{format!("{} users scored from {} (as of {}); {} without events are not scored.",
             format::count(rfm.scored), rfm.source, rfm.as_of, format::count(rfm.unscored))}</p>
-        <div class="table-scroll">
-            <table data-testid="rfm-groups">
-                <caption>"RFM groups by recency (R) and frequency (F) score"</caption>
-                <thead><tr><th scope="col">"Group"</th><th scope="col" class="num">"R"</th><th scope="col" class="num">"F"</th><th scope="col" class="num">"Users"</th><th scope="col"><span class="visually-hidden">"Save"</span></th></tr></thead>
-                <tbody>
-                    {rfm.groups.into_iter().map(|g| view! {
-                        <tr>
-                            <th scope="row">{g.group.name.clone()}</th>
-                            <td class="num">{score_range(g.recency)}</td>
-                            <td class="num">{score_range(g.frequency)}</td>
-                            <td class="num">{format::count(g.group.size)}</td>
-                            <td>{save_button(&g.group, "RFM")}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        {groups}
         <p class="hint">"A saved group reads the columns rfm_r, rfm_f and rfm_m, which the link recomputes on the recipient's files; they cannot be written as warehouse SQL."</p>
     }
 }
