@@ -115,11 +115,17 @@ impl Plain {
 struct Coded {
     codes: Codes,
     values: Plain,
-    /// Per value: its bytes packed (see [`key`]), or a hash of them and [`LONG`].
-    keys: Vec<[u64; 2]>,
-    /// Code + 1 per slot, 0 for an empty slot; at most half full.
-    slots: Vec<u32>,
+    /// At most half full. Each slot holds its value's key, so that finding a value takes one visit.
+    slots: Vec<Slot>,
     shift: u32,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Slot {
+    /// The value's bytes packed (see [`key`]), or a hash of them and [`LONG`].
+    key: [u64; 2],
+    /// Code + 1; 0 for an empty slot.
+    code: u32,
 }
 
 #[derive(Debug)]
@@ -193,9 +199,10 @@ impl Coded {
         let mask = self.slots.len() - 1;
         let mut i = slot(key, self.shift);
         let code = loop {
-            let code = self.slots[i] as usize;
+            let slot = self.slots[i];
+            let code = slot.code as usize;
             if code == 0 {
-                let distinct = self.keys.len() + 1;
+                let distinct = self.values.ends.len() + 1;
                 let rows = self.codes.len() + 1;
                 if distinct > MAX_CODED
                     || (distinct > FEW && distinct * 2 > rows)
@@ -203,15 +210,16 @@ impl Coded {
                 {
                     return false;
                 }
-                self.keys.push(key);
-                self.slots[i] = distinct as u32;
+                self.slots[i] = Slot {
+                    key,
+                    code: distinct as u32,
+                };
                 if distinct * 2 > self.slots.len() {
                     self.grow();
                 }
                 break distinct - 1;
             }
-            if self.keys[code - 1] == key
-                && (key[1] != LONG || self.values.raw(code - 1) == &src[start..end])
+            if slot.key == key && (key[1] != LONG || self.values.raw(code - 1) == &src[start..end])
             {
                 break code - 1;
             }
@@ -237,14 +245,14 @@ impl Coded {
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
         self.shift = 64 - size.trailing_zeros();
-        self.slots = vec![0; size];
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
-        for (code, &key) in self.keys.iter().enumerate() {
-            let mut i = slot(key, self.shift);
-            while self.slots[i] != 0 {
+        for filled in old.into_iter().filter(|s| s.code != 0) {
+            let mut i = slot(filled.key, self.shift);
+            while self.slots[i].code != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = code as u32 + 1;
+            self.slots[i] = filled;
         }
     }
 
@@ -252,7 +260,7 @@ impl Coded {
     /// when they do not fit (more than 4 GiB).
     fn expand(&self, plan: Option<(usize, f64)>) -> Option<Plain> {
         let rows = self.codes.len();
-        let lengths: Vec<usize> = (0..self.keys.len())
+        let lengths: Vec<usize> = (0..self.values.ends.len())
             .map(|c| self.values.raw(c).len())
             .collect();
         let coding = Coding {
@@ -323,7 +331,6 @@ impl Arena {
             Repr::Plain(plain) => plain.seal(),
             Repr::Coded(coded) => {
                 coded.values.seal();
-                coded.keys = Vec::new();
                 coded.slots = Vec::new();
             }
         }
@@ -485,8 +492,25 @@ impl<'a> Coding<'a> {
 
     /// The rows whose code is flagged.
     pub(crate) fn mask(&self, flags: &[bool]) -> Bitset {
-        with_codes!(self.codes, |v| Bitset::from_fn(v.len(), |i| flags
-            [usize::from(v[i])]))
+        let rows = self.rows();
+        // Every code appears in some row: all flagged is all rows (a column without missing values).
+        if flags.iter().all(|&f| f) {
+            return Bitset::full(rows);
+        }
+        if !flags.iter().any(|&f| f) {
+            return Bitset::new(rows);
+        }
+        let mut set = Bitset::new(rows);
+        with_codes!(self.codes, |v| {
+            for (word, chunk) in set.words_mut().iter_mut().zip(v.chunks(64)) {
+                let mut bits = 0u64;
+                for (j, &c) in chunk.iter().enumerate() {
+                    bits |= u64::from(flags[usize::from(c)]) << j;
+                }
+                *word = bits;
+            }
+        });
+        set
     }
 
     /// The rows whose code is flagged, in order, with their codes.

@@ -1285,7 +1285,11 @@ mod tests {
             let (column, profile) =
                 build(name, &mut arena, cells.len(), forced, &ctx, &mut warnings);
             let heap = column.heap_bytes();
-            (format!("{column:?}"), heap, profile, warnings)
+            // Row by row too: the debug form of a bitset shows only its count.
+            let rows: Vec<String> = (0..cells.len())
+                .map(|row| format!("{:?}", column.value(row)))
+                .collect();
+            (format!("{column:?}"), rows, heap, profile, warnings)
         };
         let (plain, coded) = (typed(false), typed(true));
         assert!(
