@@ -163,13 +163,17 @@ fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
         let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
         lo.copy_from_slice(&buf[..8]);
         hi.copy_from_slice(&buf[8..]);
+        // Masks for the bytes of the value, without a branch on its length (which varies from row to
+        // row in a column of names, and would be mispredicted).
+        let bits = 8 * len as u32;
+        let lo_mask = u64::MAX
+            .checked_shr(64u32.saturating_sub(bits))
+            .unwrap_or(0);
+        let hi_mask = u64::MAX
+            .checked_shr(128u32.saturating_sub(bits).min(64))
+            .unwrap_or(0);
         let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
-        let (lo, hi) = if len < 8 {
-            (lo & ((1u64 << (8 * len)) - 1), 0)
-        } else {
-            (lo, hi & ((1u64 << (8 * (len - 8))) - 1))
-        };
-        [lo, hi | (len as u64) << 56]
+        [lo & lo_mask, (hi & hi_mask) | (len as u64) << 56]
     } else {
         let mut h = len as u64;
         for chunk in src[start..end].chunks(8) {
