@@ -206,6 +206,22 @@ async function benchPage(browser, url, files) {
   return page;
 }
 
+/**
+ * The byte length of the Seglab worker's WebAssembly memory, which never shrinks: after the first load of
+ * a file into a fresh worker, what loading it needed at its peak. `null` when the worker is not found.
+ */
+async function workerMemory(page) {
+  const worker = page.workers().find((w) => w.url().includes('seglab-worker'));
+  if (!worker) return null;
+  try {
+    // `wasm_bindgen` is the worker script's global; called again, it returns the instance's exports.
+    return await worker.evaluate(async () => (await wasm_bindgen()).memory.buffer.byteLength);
+  } catch (error) {
+    console.error(`worker memory: ${error.message.split('\n')[0]}`);
+    return null;
+  }
+}
+
 /** Loads one file with every tool, round after round; a tool that fails (e.g. out of memory) drops out. */
 async function loads(browser, url, files, page, index, file) {
   const isEvents = index > 0;
@@ -227,6 +243,10 @@ async function loads(browser, url, files, page, index, file) {
         entry.columns[tool] = r.columns;
         const split = r.parts ? ` [chunks read and parsed ${fmt(r.parts.chunks)}, then typing, profiling and joining ${fmt(r.parts.finish)}]` : '';
         console.error(`${label} run ${run + 1} ${tool}: ${fmt(r.ms)} (${r.rows} rows, ${r.columns} columns)${split}`);
+        if (tool === 'seglab' && run === 0 && !isEvents) {
+          entry.memory = await workerMemory(page);
+          if (entry.memory) console.error(`${label}: seglab worker's memory after load ${(entry.memory / 1e6).toFixed(0)} MB`);
+        }
       } catch (error) {
         const crashed = page.isClosed() || /crash|Target closed|closed/i.test(error.message);
         entry.failed[tool] = crashed ? `the page crashed (out of memory): ${error.message.split('\n')[0]}` : error.message.split('\n')[0];
@@ -480,6 +500,7 @@ function report() {
       e.parts_median = Object.fromEntries(Object.entries(e.parts).map(([k, xs]) => [k, median(xs)]));
       lines.push(`  seglab's load split: chunks read and parsed ${fmt(e.parts_median.chunks)}, then typing, profiling and joining ${fmt(e.parts_median.finish)}`);
     }
+    if (e.memory) lines.push(`  seglab's memory after load: ${(e.memory / 1e6).toFixed(0)} MB = ${(e.memory / e.bytes).toFixed(2)} x the file (the worker's WebAssembly memory after its first load)`);
   }
   for (const qm of results.queries) {
     qm.median = { seglab_worker: median(qm.seglab_worker), seglab_round_trip: median(qm.seglab_round_trip), duckdb: median(qm.duckdb) };

@@ -1046,3 +1046,104 @@ fn values_late_in_a_large_file_count_as_much_as_early_ones() {
     "#]]
     .assert_eq(&late_surprise("label", 20_000, words, "12"));
 }
+
+/// A file of 30 000 rows whose columns change character part-way: `ref` repeats three values, then every
+/// value is new; `day` fits both date orders until one value, late, fits only month-first; `amount` has
+/// one stray value late; `team` is mostly distinct over its first 10 000 values, then repeats them. A
+/// quoted value over two lines early on shifts every later row's line by one.
+#[test]
+fn columns_that_change_character_late_in_the_file() {
+    const ROWS: usize = 30_000;
+    let reference = |i: usize| {
+        if i < 6000 {
+            format!("r{}", i % 3)
+        } else {
+            format!("ref-{i}")
+        }
+    };
+    // Day and month both from 1 to 12 until row 25 000.
+    let day = |i: usize| {
+        if i == 25_000 {
+            (2, 13)
+        } else {
+            (i % 12 + 1, (i / 12) % 12 + 1)
+        }
+    };
+    let amount = |i: usize| {
+        if i == 20_000 {
+            "n/k".to_owned()
+        } else {
+            (i % 700).to_string()
+        }
+    };
+    let team = |i: usize| format!("t{}", i % 8000);
+    let mut text = String::from("ref,day,amount,team,note\n");
+    for i in 0..ROWS {
+        let (month, day_of_month) = day(i);
+        let note = if i == 100 { "\"two\nlines\"" } else { "" };
+        let _ = writeln!(
+            text,
+            "{},{month:02}/{day_of_month:02}/2025,{},{},{note}",
+            reference(i),
+            amount(i),
+            team(i)
+        );
+    }
+    let loaded = read_csv("late.csv", text.as_bytes(), &ReadOptions::default()).expect("late.csv");
+    let mut out = String::new();
+    for c in &loaded.report.columns {
+        let _ = writeln!(
+            out,
+            "{}: {} missing={} distinct={} e.g. {:?}",
+            c.name, c.ty, c.missing, c.distinct, c.examples
+        );
+        for w in &c.warnings {
+            let _ = writeln!(out, "  ! {w}");
+        }
+    }
+    for w in &loaded.report.warnings {
+        let line = w.line.map_or(String::new(), |l| format!("line {l}: "));
+        let _ = writeln!(out, "- {line}{}", w.message);
+    }
+    expect![[r#"
+        ref: text missing=0 distinct=24003 e.g. ["r0", "r1", "r2"]
+        day: date missing=0 distinct=145 e.g. ["01/01/2025", "02/01/2025", "03/01/2025"]
+        amount: integer missing=1 distinct=700 e.g. ["0", "1", "2"]
+          ! 1 value(s) are not a number and were read as missing (line 20003)
+        team: category missing=0 distinct=8000 e.g. ["t0", "t1", "t2"]
+        note: text missing=29999 distinct=1 e.g. ["two\nlines"]
+        - line 20003: `n/k` in column `amount` is not a number: read as missing
+    "#]]
+    .assert_eq(&out);
+    // Every cell against what was written.
+    let table = &loaded.table;
+    let column = |name: &str| {
+        table
+            .columns()
+            .iter()
+            .find(|c| c.name() == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let raw = read_raw("late.csv", text.as_bytes(), &ReadOptions::default()).expect("raw");
+    for i in 0..ROWS {
+        assert_eq!(raw.rows[i][0], reference(i), "raw ref, row {i}");
+        assert_eq!(show(column("ref").value(i)), format!("{:?}", reference(i)));
+        let (month, day_of_month) = day(i);
+        assert_eq!(
+            show(column("day").value(i)),
+            format!("2025-{month:02}-{day_of_month:02}"),
+            "day, row {i}"
+        );
+        let written = amount(i);
+        let read = show(column("amount").value(i));
+        assert_eq!(
+            read,
+            if i == 20_000 {
+                "·".to_owned()
+            } else {
+                written
+            }
+        );
+        assert_eq!(show(column("team").value(i)), format!("{:?}", team(i)));
+    }
+}

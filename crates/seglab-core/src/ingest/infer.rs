@@ -4,10 +4,13 @@
 //! the counts and a single pass converts the whole column, collecting the same counts as it goes. When
 //! those counts over the whole column would have chosen differently (a stray value, an ambiguous
 //! decimal mark, a date order settled late in the file), the whole column is scanned and converted
-//! again, so the result is always that of a full scan. Values that fit no type of an otherwise typed
-//! column are stray: see the module documentation of `ingest` for the tolerance.
+//! again, so the result is always that of a full scan. A coded column (see `arena`) is converted from
+//! its distinct values, each read once, and gives exactly what reading it row by row would. Values that
+//! fit no type of an otherwise typed column are stray: see the module documentation of `ingest` for the
+//! tolerance.
 
-use super::parse::{Arena, RowLines};
+use super::arena::{Arena, Coding};
+use super::parse::RowLines;
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
@@ -65,11 +68,12 @@ struct DateStats {
 }
 
 impl DateStats {
-    fn add(&mut self, date: &values::DateCell, text: &str) {
+    /// Counts `times` values like `date`, written `text`.
+    fn add(&mut self, date: &values::DateCell, text: &str, times: usize) {
         self.has_time |= date.time.is_some();
         let (day, month) = (date.fits_day_first(), date.fits_month_first());
-        self.not_day_first += usize::from(!day);
-        self.not_month_first += usize::from(!month);
+        self.not_day_first += times * usize::from(!day);
+        self.not_month_first += times * usize::from(!month);
         if day
             && month
             && self.ambiguous.is_none()
@@ -130,7 +134,7 @@ fn scan(arena: &Arena, sample: usize, rows: usize) -> Scan {
         }
         if let Some(date) = values::parse_date(bytes) {
             s.date_ok += 1;
-            s.dates.add(&date, text);
+            s.dates.add(&date, text, 1);
         }
     }
     s
@@ -507,10 +511,15 @@ struct Numbers {
     max_digits: usize,
     percent: bool,
     currency: bool,
+    /// The distinct count, when already known from a coded column's distinct values.
+    distinct: Option<usize>,
 }
 
 impl Numbers {
     fn distinct(&self) -> usize {
+        if let Some(distinct) = self.distinct {
+            return distinct;
+        }
         match &self.ints {
             Some(ints) => count_distinct(self.valid.iter().map(|row| ints[row] as u64)),
             // 0.0 and -0.0 are one value.
@@ -523,6 +532,25 @@ impl Numbers {
     }
 }
 
+impl Numbers {
+    fn new(rows: usize) -> Self {
+        Self {
+            ints: None,
+            floats: Vec::new(),
+            valid: Bitset::new(rows),
+            present: 0,
+            other_ok: 0,
+            comma_ambiguous: None,
+            bool_digits: 0,
+            leading_zero: None,
+            max_digits: 0,
+            percent: false,
+            currency: false,
+            distinct: None,
+        }
+    }
+}
+
 fn numbers(
     arena: &Arena,
     rows: usize,
@@ -530,22 +558,13 @@ fn numbers(
     lines: &RowLines,
     strays: &mut Strays<'_>,
 ) -> Numbers {
+    if let Some(coding) = arena.coding() {
+        return numbers_coded(coding, mark, lines, strays);
+    }
     let other = if mark == b'.' { b',' } else { b'.' };
     let mut ints = Some(Vec::with_capacity(rows));
     let mut floats = Vec::new();
-    let mut n = Numbers {
-        ints: None,
-        floats: Vec::new(),
-        valid: Bitset::new(rows),
-        present: 0,
-        other_ok: 0,
-        comma_ambiguous: None,
-        bool_digits: 0,
-        leading_zero: None,
-        max_digits: 0,
-        percent: false,
-        currency: false,
-    };
+    let mut n = Numbers::new(rows);
     for (row, text) in arena.cells().map(trim_cell).enumerate() {
         let bytes = text.as_bytes();
         let parsed = if values::is_missing(bytes) {
@@ -601,6 +620,84 @@ fn numbers(
     n
 }
 
+/// [`numbers`] over a coded column: each distinct value parsed once. The values are those row by row
+/// would give: integers, or decimals from the first row that is not whole on (the rows before it hold
+/// the integers as decimals).
+fn numbers_coded(
+    coding: Coding<'_>,
+    mark: u8,
+    lines: &RowLines,
+    strays: &mut Strays<'_>,
+) -> Numbers {
+    let other = if mark == b'.' { b',' } else { b'.' };
+    let texts: Vec<&str> = coding.values().map(trim_cell).collect();
+    let counts = coding.counts();
+    let k = texts.len();
+    let mut n = Numbers::new(0);
+    let mut valid = vec![false; k];
+    let mut stray = vec![false; k];
+    let mut fractional = vec![false; k];
+    let mut ints = vec![0i64; k];
+    let mut floats = vec![0f64; k];
+    for (c, text) in texts.iter().enumerate() {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            continue;
+        }
+        n.present += counts[c];
+        let Some(num) = values::parse_number(bytes, mark) else {
+            stray[c] = true;
+            continue;
+        };
+        if num.plain {
+            n.other_ok += counts[c] * usize::from(!num.fraction);
+        } else if let Some(o) = values::parse_number(bytes, other) {
+            n.other_ok += counts[c];
+            if o.value.to_bits() != num.value.to_bits()
+                && n.comma_ambiguous.is_none()
+                && bytes.contains(&b',')
+            {
+                n.comma_ambiguous = Some((*text).to_owned());
+            }
+        }
+        valid[c] = true;
+        n.max_digits = n.max_digits.max(num.digits);
+        n.percent |= num.percent;
+        n.currency |= num.currency;
+        n.bool_digits += counts[c] * usize::from(values::bool_digit(bytes).is_some());
+        if num.leading_zero && n.leading_zero.is_none() {
+            n.leading_zero = Some((*text).to_owned());
+        }
+        match num.int {
+            Some(i) => ints[c] = i,
+            None => fractional[c] = true,
+        }
+        floats[c] = num.value;
+    }
+    for (row, c) in coding.rows_with(&stray) {
+        strays.add(row, texts[c], lines);
+    }
+    n.valid = coding.mask(&valid);
+    let present = (0..k).filter(|&c| valid[c]);
+    match coding.rows_with(&fractional).next() {
+        None => {
+            n.distinct = Some(count_distinct(present.map(|c| ints[c] as u64)));
+            n.ints = Some(coding.map(&ints));
+        }
+        Some((first, _)) => {
+            // 0.0 and -0.0 are one value.
+            n.distinct = Some(count_distinct(present.map(|c| (floats[c] + 0.0).to_bits())));
+            let rows = coding.rows();
+            let whole: Vec<f64> = ints.iter().map(|&i| i as f64).collect();
+            let mut out = Vec::with_capacity(rows);
+            coding.map_into(&whole, 0..first, &mut out);
+            coding.map_into(&floats, first..rows, &mut out);
+            n.floats = out;
+        }
+    }
+    n
+}
+
 /// Integers written `YYYYMMDD` (`20250301`), every one a valid date: from 1800 to 2200 under a header
 /// that says date, else only from 1970 to 2100, so that identifiers and amounts stay numbers.
 fn compact_dates(name: &str, n: &Numbers, notes: &mut Vec<String>) -> Option<Converted> {
@@ -652,6 +749,9 @@ fn epoch(n: &Numbers, notes: &mut Vec<String>) -> Option<Converted> {
 }
 
 fn boolean(arena: &Arena, rows: usize, lines: &RowLines, strays: &mut Strays<'_>) -> Converted {
+    if let Some(coding) = arena.coding() {
+        return boolean_coded(coding, lines, strays);
+    }
     let mut data = Bitset::new(rows);
     let mut valid = Bitset::new(rows);
     let (mut yes, mut no) = (false, false);
@@ -678,6 +778,39 @@ fn boolean(arena: &Arena, rows: usize, lines: &RowLines, strays: &mut Strays<'_>
     )
 }
 
+/// [`boolean`] over a coded column: each distinct value read once.
+fn boolean_coded(coding: Coding<'_>, lines: &RowLines, strays: &mut Strays<'_>) -> Converted {
+    let texts: Vec<&str> = coding.values().map(trim_cell).collect();
+    let mut valid = vec![false; texts.len()];
+    let mut truth = vec![false; texts.len()];
+    let mut stray = vec![false; texts.len()];
+    let (mut yes, mut no) = (false, false);
+    for (c, text) in texts.iter().enumerate() {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            continue;
+        }
+        match values::bool_word(bytes).or_else(|| values::bool_digit(bytes)) {
+            Some(v) => {
+                valid[c] = true;
+                truth[c] = v;
+                yes |= v;
+                no |= !v;
+            }
+            None => stray[c] = true,
+        }
+    }
+    for (row, c) in coding.rows_with(&stray) {
+        strays.add(row, texts[c], lines);
+    }
+    (
+        ColumnType::Boolean,
+        ColumnData::Boolean(coding.mask(&truth)),
+        coding.mask(&valid),
+        usize::from(yes) + usize::from(no),
+    )
+}
+
 fn dates(
     arena: &Arena,
     rows: usize,
@@ -686,6 +819,9 @@ fn dates(
     lines: &RowLines,
     strays: &mut Strays<'_>,
 ) -> (Converted, DateStats) {
+    if let Some(coding) = arena.coding() {
+        return dates_coded(coding, ty, day_first, lines, strays);
+    }
     let mut valid = Bitset::new(rows);
     let mut seconds = Vec::with_capacity(rows);
     let mut stats = DateStats::default();
@@ -697,7 +833,7 @@ fn dates(
         }
         let parsed = values::parse_date(bytes);
         if let Some(date) = &parsed {
-            stats.add(date, text);
+            stats.add(date, text, 1);
         }
         let value = parsed.and_then(|d| {
             if ty == ColumnType::Date {
@@ -721,6 +857,64 @@ fn dates(
         ColumnData::DateTime(seconds)
     };
     ((ty, data, valid, distinct), stats)
+}
+
+/// [`dates`] over a coded column: each distinct value parsed once.
+fn dates_coded(
+    coding: Coding<'_>,
+    ty: ColumnType,
+    day_first: bool,
+    lines: &RowLines,
+    strays: &mut Strays<'_>,
+) -> (Converted, DateStats) {
+    let texts: Vec<&str> = coding.values().map(trim_cell).collect();
+    let counts = coding.counts();
+    let mut valid = vec![false; texts.len()];
+    let mut stray = vec![false; texts.len()];
+    let mut table = vec![0i64; texts.len()];
+    let mut stats = DateStats::default();
+    // In order of first appearance, so that the example of an ambiguous date is the first in the file.
+    for (c, text) in texts.iter().enumerate() {
+        let bytes = text.as_bytes();
+        if values::is_missing(bytes) {
+            continue;
+        }
+        let parsed = values::parse_date(bytes);
+        if let Some(date) = &parsed {
+            stats.add(date, text, counts[c]);
+        }
+        let value = parsed.and_then(|d| {
+            if ty == ColumnType::Date {
+                d.days(day_first)
+            } else {
+                d.seconds(day_first)
+            }
+        });
+        match value {
+            Some(v) => {
+                valid[c] = true;
+                table[c] = v;
+            }
+            None => stray[c] = true,
+        }
+    }
+    for (row, c) in coding.rows_with(&stray) {
+        strays.add(row, texts[c], lines);
+    }
+    let distinct = count_distinct(
+        table
+            .iter()
+            .zip(&valid)
+            .filter(|(_, ok)| **ok)
+            .map(|(&v, _)| v as u64),
+    );
+    let data = if ty == ColumnType::Date {
+        let days: Vec<i32> = table.iter().map(|&d| d as i32).collect();
+        ColumnData::Date(coding.map(&days))
+    } else {
+        ColumnData::DateTime(coding.map(&table))
+    };
+    ((ty, data, coding.mask(&valid), distinct), stats)
 }
 
 /// Counts distinct values: exactly while there are at most [`EXACT_DISTINCT`] of them, then as a
@@ -856,6 +1050,9 @@ fn text_column(
     notes: &mut Vec<String>,
     hashing: bool,
 ) -> Converted {
+    if let Some(coding) = arena.coding() {
+        return text_coded(coding, rows, chosen, notes, hashing);
+    }
     let mut valid = Bitset::new(rows);
     let mut codes = Vec::with_capacity(rows);
     let mut map: FxHashMap<&str, u32> = FxHashMap::default();
@@ -910,7 +1107,7 @@ fn text_column(
             codes = Vec::new();
         }
     }
-    let distinct = match hashes.take() {
+    let distinct = match &hashes {
         Some(distinct) => distinct.count(),
         None => order.len(),
     };
@@ -918,27 +1115,7 @@ fn text_column(
         // Values repeat after all (the first rows were not typical): build the dictionary.
         return text_column(arena, rows, chosen, notes, false);
     }
-    let ty = match chosen {
-        Some(ty) => ty,
-        None if present == 0 => ColumnType::Text,
-        // 97%: above a few thousand values the distinct count is an estimate (see `Distinct`).
-        None if !spaces
-            && distinct * 100 >= present * 97
-            && present >= 10
-            && total_len >= 4 * present =>
-        {
-            notes.push(
-                "(nearly) every value is different and has no spaces: read as an id".to_owned(),
-            );
-            ColumnType::Id
-        }
-        None if total_len / present.max(1) <= 40
-            && ((distinct <= 10 && distinct < present) || distinct * 2 <= present) =>
-        {
-            ColumnType::Category
-        }
-        None => ColumnType::Text,
-    };
+    let ty = text_type(chosen, present, distinct, spaces, total_len, notes);
     let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
     let data = if dictionary {
         let bytes = order.iter().map(|s| s.len()).sum();
@@ -966,9 +1143,268 @@ fn text_column(
     (ty, data, valid, distinct)
 }
 
+/// Category, Text or Id, from what a text column's values are like.
+fn text_type(
+    chosen: Option<ColumnType>,
+    present: usize,
+    distinct: usize,
+    spaces: bool,
+    total_len: usize,
+    notes: &mut Vec<String>,
+) -> ColumnType {
+    match chosen {
+        Some(ty) => ty,
+        None if present == 0 => ColumnType::Text,
+        // 97%: above a few thousand values the distinct count is an estimate (see `Distinct`).
+        None if !spaces
+            && distinct * 100 >= present * 97
+            && present >= 10
+            && total_len >= 4 * present =>
+        {
+            notes.push(
+                "(nearly) every value is different and has no spaces: read as an id".to_owned(),
+            );
+            ColumnType::Id
+        }
+        None if total_len / present.max(1) <= 40
+            && ((distinct <= 10 && distinct < present) || distinct * 2 <= present) =>
+        {
+            ColumnType::Category
+        }
+        None => ColumnType::Text,
+    }
+}
+
+/// [`text_column`] over a coded column: each distinct value trimmed and looked up once. Gives what row
+/// by row would, including the distinct count estimated from hashes when the first 10 000 values were
+/// mostly distinct.
+fn text_coded(
+    coding: Coding<'_>,
+    rows: usize,
+    chosen: Option<ColumnType>,
+    notes: &mut Vec<String>,
+    hashing: bool,
+) -> Converted {
+    let counts = coding.counts();
+    let k = coding.len();
+    // Per code: whether it is present, and its value's index among the trimmed distinct values.
+    let mut valid = vec![false; k];
+    let mut remap = vec![0u32; k];
+    let mut map: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut order: Vec<&str> = Vec::new();
+    let mut spaces = false;
+    let mut total_len = 0usize;
+    let mut present = 0usize;
+    for (c, cell) in coding.values().enumerate() {
+        let text = trim_cell(cell);
+        if values::is_missing(text.as_bytes()) {
+            continue;
+        }
+        valid[c] = true;
+        present += counts[c];
+        total_len += text.len() * counts[c];
+        let next = order.len() as u32;
+        remap[c] = *map.entry(text).or_insert_with(|| {
+            spaces |= text.bytes().any(|b| b == b' ');
+            order.push(text);
+            next
+        });
+    }
+    let mut distinct = order.len();
+    if hashing && present >= 10_000 {
+        // Row by row, the count goes over to hashes when more than three in four of the first 10 000
+        // values present are distinct; the estimate stands unless values repeat after all.
+        let mut seen = vec![false; order.len()];
+        let (mut so_far, mut new) = (0usize, 0usize);
+        for (_, c) in coding.rows_with(&valid) {
+            so_far += 1;
+            let i = remap[c] as usize;
+            new += usize::from(!seen[i]);
+            seen[i] = true;
+            if so_far == 10_000 {
+                break;
+            }
+        }
+        if new * 4 > so_far * 3 {
+            let mut hashes = Distinct::new();
+            for t in &order {
+                hashes.add(hash64(t.as_bytes()));
+            }
+            let estimate = hashes.count();
+            if chosen != Some(ColumnType::Category) && estimate * 2 > present {
+                distinct = estimate;
+            }
+        }
+    }
+    let ty = text_type(chosen, present, distinct, spaces, total_len, notes);
+    let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
+    let data = if dictionary {
+        let bytes = order.iter().map(|s| s.len()).sum();
+        let mut values = StringColumn::with_capacity(order.len(), bytes);
+        for v in &order {
+            values.push(v);
+        }
+        ColumnData::Dictionary(Dictionary {
+            values,
+            codes: coding.map(&remap),
+        })
+    } else {
+        let mut strings = StringColumn::with_capacity(rows, total_len);
+        for row in 0..rows {
+            let c = coding.code(row);
+            strings.push(if valid[c] {
+                order[remap[c] as usize]
+            } else {
+                ""
+            });
+        }
+        ColumnData::Strings(strings)
+    };
+    (ty, data, coding.mask(&valid), distinct)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::packed;
+    use super::{Arena, Context, RowLines, build, packed};
+    use crate::table::ColumnType;
+
+    /// Types `cells` from a coded arena and from a plain one; every observable result must agree: the
+    /// column (its values, capacities included), the profile and the warnings with their lines.
+    fn check_same(name: &str, cells: &[String], forced: Option<ColumnType>) {
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let lines = RowLines::default();
+        let typed = |coded: bool| {
+            let mut arena = Arena::of(&cells, coded);
+            assert_eq!(arena.is_coded(), coded, "{name}: coded {coded}");
+            let ctx = Context {
+                delimiter: b',',
+                date_order: None,
+                lines: &lines,
+            };
+            let mut warnings = Vec::new();
+            let (column, profile) =
+                build(name, &mut arena, cells.len(), forced, &ctx, &mut warnings);
+            let heap = column.heap_bytes();
+            // Row by row too: the debug form of a bitset shows only its count.
+            let rows: Vec<String> = (0..cells.len())
+                .map(|row| format!("{:?}", column.value(row)))
+                .collect();
+            (format!("{column:?}"), rows, heap, profile, warnings)
+        };
+        let (plain, coded) = (typed(false), typed(true));
+        assert!(
+            plain == coded,
+            "{name} {forced:?}:\nplain {plain:#?}\ncoded {coded:#?}"
+        );
+    }
+
+    /// `rows` cells: `pick(row, random)` for each, with a seeded generator.
+    fn column(rows: usize, seed: u64, pick: impl Fn(usize, u64) -> String) -> Vec<String> {
+        let mut state = seed;
+        (0..rows)
+            .map(|row| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                pick(row, state >> 33)
+            })
+            .collect()
+    }
+
+    fn one_of(r: u64, choices: &[&str]) -> String {
+        choices[r as usize % choices.len()].to_owned()
+    }
+
+    #[test]
+    fn coded_columns_type_exactly_as_plain_ones() {
+        let missing = ["", "NA", " ", "-", "null"];
+        for (rows, seed) in [(40, 1), (3000, 2), (12_000, 3), (30_000, 4)] {
+            // Numbers: whole, then a fraction late; negative zero; grouped; strays; missing; padded.
+            let numbers = column(rows, seed, |row, r| match r % 40 {
+                0 => one_of(r >> 8, &missing),
+                1 if row > rows / 2 => "2.5".to_owned(),
+                2 => "-0".to_owned(),
+                3 => " 17 ".to_owned(),
+                4 => "1,234".to_owned(),
+                5 if row > rows / 3 && (r >> 8) % 50 == 0 => "n/k".to_owned(),
+                _ => format!("{}", (r >> 8) % 300),
+            });
+            for name in ["amount", "employees", "is_paying", "created_at", "user_id"] {
+                check_same(name, &numbers, None);
+            }
+            check_same("amount", &numbers, Some(ColumnType::Integer));
+            check_same("amount", &numbers, Some(ColumnType::Decimal));
+            check_same("amount", &numbers, Some(ColumnType::Category));
+            // Decimal commas under a `;`-like reading, and codes with leading zeros.
+            let commas = column(rows, seed + 10, |_, r| match r % 5 {
+                0 => format!("{},{}", r % 90, (r >> 7) % 10),
+                1 => format!("0{}", r % 9),
+                _ => format!("{}", (r >> 5) % 1000),
+            });
+            check_same("price", &commas, None);
+            // Dates: ambiguous until a value settles the order late; strays; times in some.
+            let settled = column(rows, seed + 20, |row, r| match r % 60 {
+                0 => one_of(r >> 8, &missing),
+                1 if row > rows * 3 / 4 => "13/02/2025".to_owned(),
+                2 if (r >> 8) % 40 == 0 => "someday".to_owned(),
+                _ => format!("{:02}/{:02}/2025", (r >> 8) % 12 + 1, (r >> 12) % 12 + 1),
+            });
+            check_same("signup_date", &settled, None);
+            check_same("signup_date", &settled, Some(ColumnType::DateTime));
+            let iso = column(rows, seed + 30, |row, r| match r % 100 {
+                0 if row > rows / 2 => "2024-03-01 10:00".to_owned(),
+                1 => one_of(r >> 8, &missing),
+                _ => format!("2024-{:02}-{:02}", (r >> 8) % 12 + 1, (r >> 12) % 28 + 1),
+            });
+            check_same("day", &iso, None);
+            // Yes/no with 0/1 and a stray.
+            let flags = column(rows, seed + 40, |_, r| match r % 30 {
+                0 => one_of(r >> 8, &missing),
+                1 if (r >> 8) % 20 == 0 => "maybe".to_owned(),
+                _ => one_of(r >> 8, &["yes", "no", "Yes", "0", "1", " no "]),
+            });
+            check_same("converted", &flags, None);
+            check_same("is_active", &flags, None);
+            // Categories written with stray spaces and missing markers.
+            let plans = column(rows, seed + 50, |_, r| {
+                one_of(
+                    r,
+                    &[
+                        "basic",
+                        " basic",
+                        "pro ",
+                        "pro",
+                        "enterprise",
+                        "",
+                        "n/a",
+                        "trial plan",
+                    ],
+                )
+            });
+            check_same("plan", &plans, None);
+            check_same("plan", &plans, Some(ColumnType::Text));
+            check_same("plan", &plans, Some(ColumnType::Id));
+        }
+        // Mostly distinct in the first 10 000 values (the distinct count goes over to hashes), with a
+        // few thousand values in all: estimated, or exact when the values repeat enough.
+        // Two missing values in every three rows keep such a column coded.
+        for (distinct, rows) in [(8000, 40_000), (8000, 60_000), (3500, 40_000)] {
+            let sparse = |prefix: &'static str| {
+                move |row: usize, _| {
+                    if row.is_multiple_of(3) {
+                        format!("{prefix}{:05}", (row / 3) % distinct)
+                    } else {
+                        String::new()
+                    }
+                }
+            };
+            let ids = column(rows, 7, sparse("acct"));
+            check_same("account", &ids, None);
+            check_same("account", &ids, Some(ColumnType::Category));
+            let spaced = column(rows, 8, sparse("Team "));
+            check_same("team", &spaced, None);
+        }
+    }
 
     #[test]
     fn packed_texts_are_equal_exactly_when_the_texts_are() {

@@ -2,9 +2,11 @@
 //!
 //! The pipeline runs in one pass over the bytes: `sniff` looks at the first MiB to guess the encoding,
 //! the dialect and whether there is a header; `decode` turns the bytes into UTF-8 chunk by chunk; `parse`
-//! appends every field to its column's byte arena (lines without quotes are split directly, the rest go
-//! through `csv-core`'s state machine); at the end `infer` types each column from its arena and converts
-//! it. Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
+//! appends every field to its column's arena (lines without quotes are split directly, the rest go
+//! through `csv-core`'s state machine); `arena` keeps a column's distinct values once with a one- or
+//! two-byte code per row while it has few of them, its cells' bytes back to back once it has many; at
+//! the end `infer` types each column from its arena (a coded column from each distinct value once) and
+//! converts it. Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
 //! ambiguous dates all become warnings in the [`FileReport`]. Reading a file whole or in chunks of any
 //! size gives the same result (the fuzz target checks this).
 //!
@@ -31,6 +33,7 @@
 //! - Date-times without a zone are taken as UTC.
 //! - [`ColumnProfile::distinct`] is exact up to 4096 distinct values, an estimate (about 1%) above.
 
+mod arena;
 mod decode;
 mod infer;
 mod parse;

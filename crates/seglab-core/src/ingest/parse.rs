@@ -1,10 +1,10 @@
-//! Splitting decoded text into records and appending each field to its column's byte arena.
+//! Splitting decoded text into records and appending each field to its column's arena.
 //!
 //! `csv-core` does the quoting state machine; this module feeds it, keeps line numbers, fits ragged
 //! rows to the column count and logs what it had to repair.
 
+use super::arena::Arena;
 use super::{Diagnostic, Dialect, IngestError, sniff};
-use crate::table::StringColumn;
 use std::collections::VecDeque;
 
 /// The most lines listed per kind of problem; the rest are counted.
@@ -12,90 +12,6 @@ const LISTED: usize = 10;
 const MAX_FIELDS: usize = 100_000;
 /// A record spanning more lines than this is reported: it usually hides an unbalanced quote.
 const LONG_SPAN: u64 = 100;
-
-/// One column's raw cells, back to back.
-#[derive(Debug, Default)]
-pub(crate) struct Arena {
-    text: String,
-    bytes: Vec<u8>,
-    ends: Vec<u32>,
-}
-
-impl Arena {
-    /// The cell as written (untrimmed).
-    /// Every cell in row order.
-    pub(crate) fn cells(&self) -> impl Iterator<Item = &str> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let cell = self.text.get(start..end as usize).unwrap_or("");
-            start = end as usize;
-            cell
-        })
-    }
-
-    pub(crate) fn cell(&self, row: usize) -> &str {
-        let start = if row == 0 {
-            0
-        } else {
-            self.ends[row - 1] as usize
-        };
-        self.text.get(start..self.ends[row] as usize).unwrap_or("")
-    }
-
-    /// The cells as a string column, leaving the arena empty; `None` (and the arena as it was) when the
-    /// cells do not fit one (never expected: they are cut at ASCII delimiters of valid UTF-8).
-    pub(crate) fn take_strings(&mut self) -> Option<StringColumn> {
-        let mut offsets = Vec::with_capacity(self.ends.len() + 1);
-        offsets.push(0);
-        offsets.extend_from_slice(&self.ends);
-        let mut text = std::mem::take(&mut self.text);
-        // The arena was reserved from an estimate of the file's size; give back what it did not use.
-        text.shrink_to_fit();
-        match StringColumn::from_parts(offsets, text) {
-            Ok(strings) => {
-                self.ends = Vec::new();
-                Some(strings)
-            }
-            Err((_, text)) => {
-                self.text = text;
-                None
-            }
-        }
-    }
-
-    /// Appends the field `src[start..end]`. When `src` goes on for at least the rest of the field's last
-    /// 8-byte word, the field is copied word by word and the bytes copied past its end are cut off: in
-    /// WebAssembly, a copy of a length only known at run time is a call into the engine, and costs more
-    /// than a typical field's few words.
-    fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
-        let len = end - start;
-        let before = self.bytes.len();
-        match src.get(start..start + len.next_multiple_of(8)) {
-            Some(words) if len <= 64 => {
-                for word in words.chunks_exact(8) {
-                    let mut bytes = [0u8; 8];
-                    bytes.copy_from_slice(word);
-                    self.bytes.extend_from_slice(&bytes);
-                }
-                self.bytes.truncate(before + len);
-            }
-            _ => self.bytes.extend_from_slice(&src[start..end]),
-        }
-        let Ok(end) = u32::try_from(self.bytes.len()) else {
-            return false;
-        };
-        self.ends.push(end);
-        true
-    }
-
-    fn seal(&mut self) {
-        let bytes = std::mem::take(&mut self.bytes);
-        // Fields are cut at ASCII bytes of valid UTF-8, so this never fails; stay safe if it does.
-        self.text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        self.ends.shrink_to_fit();
-    }
-}
 
 /// Maps data rows to the physical line where they start; stored sparsely, as the rows where the
 /// line number jumps (after multi-line records, blank or comment lines).
@@ -262,10 +178,7 @@ impl Parser {
         // holds memory until the columns are typed.
         let rows = (bytes as f64 / record_bytes * 1.1) as usize + 16;
         for (arena, width) in self.sink.columns.iter_mut().zip(field_bytes) {
-            arena
-                .bytes
-                .reserve_exact((rows as f64 * width * 1.05) as usize + 64);
-            arena.ends.reserve_exact(rows);
+            arena.reserve(rows, width * 1.05);
         }
     }
 
