@@ -655,23 +655,7 @@ mod tests {
 
     #[test]
     fn keys_are_equal_exactly_when_the_values_are() {
-        let alphabet = [b'a', b'b', 0x00, 0xFF, b'0'];
-        let mut state = 987_654_321u64;
-        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
-        for len in 1..=40 {
-            for _ in 0..40 {
-                texts.push(
-                    (0..len)
-                        .map(|_| {
-                            state = state
-                                .wrapping_mul(6_364_136_223_846_793_005)
-                                .wrapping_add(1);
-                            alphabet[(state >> 33) as usize % alphabet.len()]
-                        })
-                        .collect(),
-                );
-            }
-        }
+        let texts = crate::ingest::tests::random_texts(40);
         for a in &texts {
             // Read from the end of a buffer and from the middle of a longer one.
             let mut padded = a.clone();

@@ -1118,11 +1118,7 @@ fn text_column(
     let ty = text_type(chosen, present, distinct, spaces, total_len, notes);
     let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
     let data = if dictionary {
-        let bytes = order.iter().map(|s| s.len()).sum();
-        let mut values = StringColumn::with_capacity(order.len(), bytes);
-        for v in &order {
-            values.push(v);
-        }
+        let values = dictionary_values(&order);
         ColumnData::Dictionary(Dictionary { values, codes })
     } else {
         drop(codes);
@@ -1141,6 +1137,16 @@ fn text_column(
         ColumnData::Strings(strings)
     };
     (ty, data, valid, distinct)
+}
+
+/// A dictionary's distinct values, in order of first appearance, in one allocation.
+fn dictionary_values(order: &[&str]) -> StringColumn {
+    let bytes = order.iter().map(|s| s.len()).sum();
+    let mut values = StringColumn::with_capacity(order.len(), bytes);
+    for v in order {
+        values.push(v);
+    }
+    values
 }
 
 /// Category, Text or Id, from what a text column's values are like.
@@ -1239,11 +1245,7 @@ fn text_coded(
     let ty = text_type(chosen, present, distinct, spaces, total_len, notes);
     let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
     let data = if dictionary {
-        let bytes = order.iter().map(|s| s.len()).sum();
-        let mut values = StringColumn::with_capacity(order.len(), bytes);
-        for v in &order {
-            values.push(v);
-        }
+        let values = dictionary_values(&order);
         ColumnData::Dictionary(Dictionary {
             values,
             codes: coding.map(&remap),
@@ -1410,23 +1412,7 @@ mod tests {
     fn packed_texts_are_equal_exactly_when_the_texts_are() {
         // Every pair of short texts over a few bytes, NUL and high bytes included, of every length up to
         // 15, and longer ones, which are not packed.
-        let alphabet = [b'a', b'b', 0x00, 0xFF, b'0'];
-        let mut state = 987_654_321u64;
-        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
-        for len in 1..=17 {
-            for _ in 0..40 {
-                texts.push(
-                    (0..len)
-                        .map(|_| {
-                            state = state
-                                .wrapping_mul(6_364_136_223_846_793_005)
-                                .wrapping_add(1);
-                            alphabet[(state >> 33) as usize % alphabet.len()]
-                        })
-                        .collect(),
-                );
-            }
-        }
+        let texts = crate::ingest::tests::random_texts(17);
         for a in &texts {
             assert_eq!(packed(a).is_some(), a.len() <= 15, "{a:?}");
             for b in &texts {

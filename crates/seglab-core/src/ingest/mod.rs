@@ -593,3 +593,29 @@ impl Running {
             .decode(chunk, last, &mut |text, bad| parser.feed(text, bad))
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// Texts of every length from 0 to `max_len`, 40 of each length, over a few bytes with NUL and high
+    /// bytes among them: for tests of what compares texts by their bytes.
+    pub(crate) fn random_texts(max_len: usize) -> Vec<Vec<u8>> {
+        let alphabet = [b'a', b'b', 0x00, 0xFF, b'0'];
+        let mut state = 987_654_321u64;
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for len in 1..=max_len {
+            for _ in 0..40 {
+                texts.push(
+                    (0..len)
+                        .map(|_| {
+                            state = state
+                                .wrapping_mul(6_364_136_223_846_793_005)
+                                .wrapping_add(1);
+                            alphabet[(state >> 33) as usize % alphabet.len()]
+                        })
+                        .collect(),
+                );
+            }
+        }
+        texts
+    }
+}
