@@ -4,8 +4,8 @@
 
 use expect_test::{Expect, expect};
 use seglab_core::ingest::{
-    CsvReader, DateOrder, FileKind, IngestError, Loaded, ReadOptions, detect_binary, read_csv,
-    read_raw,
+    ColumnProfile, CsvReader, DateOrder, FileKind, IngestError, Loaded, ReadOptions, detect_binary,
+    read_csv, read_raw,
 };
 use seglab_core::{ColumnType, Table, Value};
 use std::fmt::Write as _;
@@ -59,16 +59,9 @@ fn show(value: Value<'_>) -> String {
     }
 }
 
-/// The report and the first rows, as text.
-fn render(loaded: &Loaded) -> String {
-    let r = &loaded.report;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} | {} | {:?} | header: {} | rows: {}",
-        r.file, r.encoding, r.delimiter, r.has_header, r.rows
-    );
-    for c in &r.columns {
+/// Each column's profile and warnings, a line each.
+fn render_columns(out: &mut String, columns: &[ColumnProfile]) {
+    for c in columns {
         let _ = writeln!(
             out,
             "{}: {} missing={} distinct={} e.g. {:?}",
@@ -78,6 +71,18 @@ fn render(loaded: &Loaded) -> String {
             let _ = writeln!(out, "  ! {w}");
         }
     }
+}
+
+/// The report and the first rows, as text.
+fn render(loaded: &Loaded) -> String {
+    let r = &loaded.report;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} | {} | {:?} | header: {} | rows: {}",
+        r.file, r.encoding, r.delimiter, r.has_header, r.rows
+    );
+    render_columns(&mut out, &r.columns);
     for w in &r.warnings {
         let line = w.line.map_or(String::new(), |l| format!("line {l}: "));
         let _ = writeln!(out, "- {line}{}", w.message);
@@ -1091,16 +1096,7 @@ fn columns_that_change_character_late_in_the_file() {
     }
     let loaded = read_csv("late.csv", text.as_bytes(), &ReadOptions::default()).expect("late.csv");
     let mut out = String::new();
-    for c in &loaded.report.columns {
-        let _ = writeln!(
-            out,
-            "{}: {} missing={} distinct={} e.g. {:?}",
-            c.name, c.ty, c.missing, c.distinct, c.examples
-        );
-        for w in &c.warnings {
-            let _ = writeln!(out, "  ! {w}");
-        }
-    }
+    render_columns(&mut out, &loaded.report.columns);
     for w in &loaded.report.warnings {
         let line = w.line.map_or(String::new(), |l| format!("line {l}: "));
         let _ = writeln!(out, "- {line}{}", w.message);
