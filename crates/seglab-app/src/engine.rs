@@ -492,7 +492,7 @@ impl Engine {
                     ColumnData::Boolean(_) => vec!["false".into(), "true".into()],
                     ColumnData::Dictionary(dict) if dict.values.len() <= MAX_ARMS => {
                         let mut used = vec![false; dict.values.len()];
-                        for (u, &code) in dict.codes.iter().enumerate() {
+                        for (u, code) in dict.codes.iter().enumerate() {
                             if c.valid().get(u)
                                 && let Some(slot) = used.get_mut(code as usize)
                             {

@@ -38,7 +38,7 @@ fn dictionary(name: &str, values: &[String], codes: Vec<u32>) -> Column {
         ColumnType::Category,
         ColumnData::Dictionary(Dictionary {
             values: dict,
-            codes,
+            codes: codes.into(),
         }),
         Bitset::full(rows),
     )
@@ -89,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                     v
                 },
-                codes: user_codes,
+                codes: user_codes.into(),
             }),
             Bitset::full(events),
         ),

@@ -138,18 +138,276 @@ impl StringColumn {
     }
 }
 
+/// A width a dictionary code is stored in: `u8`, `u16` or `u32`.
+///
+/// Hot loops over codes are written once, generic over `T: Code`, and called from a match on
+/// [`Codes`] (see [`with_codes!`](crate::with_codes)), so that each width gets its own loop.
+pub trait Code:
+    Copy + Eq + Ord + Default + Into<u32> + std::fmt::Debug + Send + Sync + 'static
+{
+    /// The code as an index into the dictionary's values.
+    fn index(self) -> usize;
+
+    /// The code as a `u32`.
+    fn to_u32(self) -> u32;
+
+    /// `code` in this width; `None` when it does not fit.
+    fn narrow(code: u32) -> Option<Self>;
+
+    /// Codes of this width as [`Codes`].
+    fn wrap(codes: Vec<Self>) -> Codes;
+}
+
+impl Code for u8 {
+    #[inline]
+    fn to_u32(self) -> u32 {
+        u32::from(self)
+    }
+    #[inline]
+    fn index(self) -> usize {
+        usize::from(self)
+    }
+    #[inline]
+    fn narrow(code: u32) -> Option<Self> {
+        u8::try_from(code).ok()
+    }
+    fn wrap(codes: Vec<Self>) -> Codes {
+        Codes::U8(codes)
+    }
+}
+
+impl Code for u16 {
+    #[inline]
+    fn to_u32(self) -> u32 {
+        u32::from(self)
+    }
+    #[inline]
+    fn index(self) -> usize {
+        usize::from(self)
+    }
+    #[inline]
+    fn narrow(code: u32) -> Option<Self> {
+        u16::try_from(code).ok()
+    }
+    fn wrap(codes: Vec<Self>) -> Codes {
+        Codes::U16(codes)
+    }
+}
+
+impl Code for u32 {
+    #[inline]
+    fn to_u32(self) -> u32 {
+        self
+    }
+    #[inline]
+    fn index(self) -> usize {
+        self as usize
+    }
+    #[inline]
+    fn narrow(code: u32) -> Option<Self> {
+        Some(code)
+    }
+    fn wrap(codes: Vec<Self>) -> Codes {
+        Codes::U32(codes)
+    }
+}
+
+/// Applies `$body` to the codes of a [`Codes`] as a slice (or vector, for `&mut`) of whichever width
+/// they have: the body is compiled once per width, so a loop in it runs without a per-row match.
+#[macro_export]
+macro_rules! with_codes {
+    ($codes:expr, |$v:ident| $body:expr) => {
+        match $codes {
+            $crate::table::Codes::U8($v) => $body,
+            $crate::table::Codes::U16($v) => $body,
+            $crate::table::Codes::U32($v) => $body,
+        }
+    };
+}
+
+/// One dictionary code per row, each in the narrowest width the codes need: one byte for up to 256
+/// distinct values, two for up to 65,536, four past that.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Codes {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+impl Default for Codes {
+    fn default() -> Self {
+        Self::U8(Vec::new())
+    }
+}
+
+impl Codes {
+    /// No codes yet, with room for `rows` codes in the width `values` distinct values need.
+    pub fn with_capacity(values: usize, rows: usize) -> Self {
+        if values <= 1 << 8 {
+            Self::U8(Vec::with_capacity(rows))
+        } else if values <= 1 << 16 {
+            Self::U16(Vec::with_capacity(rows))
+        } else {
+            Self::U32(Vec::with_capacity(rows))
+        }
+    }
+
+    /// Codes from `u32`s, each stored in the narrowest width that holds the largest.
+    pub fn from_u32(codes: &[u32]) -> Self {
+        let max = codes.iter().copied().max().unwrap_or(0);
+        if u8::narrow(max).is_some() {
+            Self::U8(codes.iter().map(|&c| c as u8).collect())
+        } else if u16::narrow(max).is_some() {
+            Self::U16(codes.iter().map(|&c| c as u16).collect())
+        } else {
+            Self::U32(codes.to_vec())
+        }
+    }
+
+    /// Bytes per code: 1, 2 or 4.
+    pub fn width(&self) -> usize {
+        match self {
+            Self::U8(_) => 1,
+            Self::U16(_) => 2,
+            Self::U32(_) => 4,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        with_codes!(self, |v| v.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The code of `row`.
+    #[inline]
+    pub fn get(&self, row: usize) -> u32 {
+        with_codes!(self, |v| v[row].to_u32())
+    }
+
+    /// Appends a code, widening every code stored so far when it does not fit their width.
+    #[inline]
+    pub fn push(&mut self, code: u32) {
+        match self {
+            Self::U8(v) => match u8::narrow(code) {
+                Some(c) => v.push(c),
+                None => self.widen_and_push(code),
+            },
+            Self::U16(v) => match u16::narrow(code) {
+                Some(c) => v.push(c),
+                None => self.widen_and_push(code),
+            },
+            Self::U32(v) => v.push(code),
+        }
+    }
+
+    #[cold]
+    fn widen_and_push(&mut self, code: u32) {
+        let rows = self.len();
+        let room = with_codes!(&*self, |v| v.capacity()).max(rows + 1);
+        let mut wide = if u16::narrow(code).is_some() {
+            Self::U16(Vec::with_capacity(room))
+        } else {
+            Self::U32(Vec::with_capacity(room))
+        };
+        match (&mut wide, &*self) {
+            (Self::U16(w), Self::U8(v)) => w.extend(v.iter().map(|&c| u16::from(c))),
+            (Self::U32(w), Self::U8(v)) => w.extend(v.iter().map(|&c| u32::from(c))),
+            (Self::U32(w), Self::U16(v)) => w.extend(v.iter().map(|&c| u32::from(c))),
+            _ => {}
+        }
+        *self = wide;
+        self.push(code);
+    }
+
+    /// Every code in row order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = u32> + '_ {
+        (0..self.len()).map(move |row| self.get(row))
+    }
+
+    /// The codes as `u32`s.
+    pub fn to_u32(&self) -> Vec<u32> {
+        with_codes!(self, |v| v.iter().map(|&c| c.to_u32()).collect())
+    }
+
+    /// The codes of the rows `pick` yields (`None`: code 0, for a row to be marked missing), in the same
+    /// width.
+    #[must_use]
+    pub fn gather(&self, rows: usize, mut pick: impl FnMut(usize) -> Option<usize>) -> Self {
+        with_codes!(self, |v| Code::wrap(
+            (0..rows)
+                .map(|i| pick(i).map_or(Default::default(), |r| v[r]))
+                .collect()
+        ))
+    }
+
+    /// Gives back room reserved beyond the codes held.
+    pub fn shrink_to_fit(&mut self) {
+        with_codes!(self, |v| v.shrink_to_fit());
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        with_codes!(self, |v| v.capacity()) * self.width()
+    }
+}
+
+impl From<Vec<u8>> for Codes {
+    fn from(codes: Vec<u8>) -> Self {
+        Self::U8(codes)
+    }
+}
+
+impl From<Vec<u16>> for Codes {
+    fn from(codes: Vec<u16>) -> Self {
+        Self::U16(codes)
+    }
+}
+
+/// Codes in the narrowest width that holds the largest (widened as larger ones come).
+impl FromIterator<u32> for Codes {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut codes = Self::U8(Vec::with_capacity(iter.size_hint().0));
+        for code in iter {
+            codes.push(code);
+        }
+        codes
+    }
+}
+
+/// Narrows the codes to the width their largest needs.
+impl From<Vec<u32>> for Codes {
+    fn from(codes: Vec<u32>) -> Self {
+        if codes.iter().any(|&c| u16::narrow(c).is_none()) {
+            Self::U32(codes)
+        } else {
+            Self::from_u32(&codes)
+        }
+    }
+}
+
 /// Dictionary-encoded strings: each row holds a code into `values`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Dictionary {
     /// Distinct values, in order of first appearance.
     pub values: StringColumn,
     /// One code per row; the code of a missing row is 0 and must not be read.
-    pub codes: Vec<u32>,
+    pub codes: Codes,
 }
 
 impl Dictionary {
+    /// A dictionary of `values` and a code per row (narrowed to the width the codes need).
+    pub fn new(values: StringColumn, codes: impl Into<Codes>) -> Self {
+        Self {
+            values,
+            codes: codes.into(),
+        }
+    }
+
     pub fn get(&self, row: usize) -> &str {
-        self.values.get(self.codes[row] as usize)
+        self.values.get(self.codes.get(row) as usize)
     }
 
     /// The code of `value`, if it occurs in the column.
@@ -371,7 +629,7 @@ impl Column {
             ColumnData::Decimal(v) => v.capacity() * 8,
             ColumnData::Boolean(v) => v.words().len() * 8,
             ColumnData::Date(v) => v.capacity() * 4,
-            ColumnData::Dictionary(d) => d.codes.capacity() * 4 + d.values.heap_bytes(),
+            ColumnData::Dictionary(d) => d.codes.heap_bytes() + d.values.heap_bytes(),
             ColumnData::Strings(s) => s.heap_bytes(),
         };
         data + self.valid.words().len() * 8 + self.name.capacity()

@@ -25,7 +25,7 @@ const AS_OF: i64 = 20_269 * 86_400;
 
 fn dictionary(values: &[&str], codes: Vec<u32>) -> Dictionary {
     let mut dict = Dictionary {
-        codes,
+        codes: codes.into(),
         ..Dictionary::default()
     };
     for v in values {

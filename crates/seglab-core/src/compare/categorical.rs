@@ -154,7 +154,9 @@ pub(crate) fn tally<'c>(column: &'c Column, sets: &[&Bitset]) -> Option<Tally<'c
             let mut present = Vec::with_capacity(sets.len());
             for s in sets {
                 let mut c = vec![0u64; names.len()];
-                for_each_row(s, valid, |r| c[dict.codes[r] as usize] += 1);
+                crate::with_codes!(&dict.codes, |codes| for_each_row(s, valid, |r| {
+                    c[crate::table::Code::index(codes[r])] += 1;
+                }));
                 present.push(c.iter().sum());
                 counts.push(c);
             }

@@ -452,7 +452,7 @@ fn assign(
                 ColumnData::Dictionary(dict) => {
                     let mut seen = vec![false; dict.values.len()];
                     for u in valid.iter() {
-                        seen[dict.codes[u] as usize] = true;
+                        seen[dict.codes.get(u) as usize] = true;
                     }
                     let mut order: Vec<usize> = (0..seen.len()).filter(|&c| seen[c]).collect();
                     crate::sorting::sort_by(&mut order, |&a, &b| {
@@ -463,7 +463,7 @@ fn assign(
                         arm_of_code[c] = a as u32;
                     }
                     for u in valid.iter() {
-                        arm_of[u] = arm_of_code[dict.codes[u] as usize];
+                        arm_of[u] = arm_of_code[dict.codes.get(u) as usize];
                     }
                     order
                         .iter()

@@ -7,7 +7,8 @@
 //! emails, names) switches to its cells' bytes back to back, with the end of each cell.
 
 use crate::bitset::Bitset;
-use crate::table::StringColumn;
+use crate::table::{Code, Codes, StringColumn};
+use crate::with_codes;
 use std::ops::Range;
 
 /// The most distinct values a coded column holds: its codes are two bytes.
@@ -128,27 +129,6 @@ struct Slot {
     code: u32,
 }
 
-#[derive(Debug)]
-enum Codes {
-    Narrow(Vec<u8>),
-    Wide(Vec<u16>),
-}
-
-impl Default for Codes {
-    fn default() -> Self {
-        Self::Narrow(Vec::new())
-    }
-}
-
-impl Codes {
-    fn len(&self) -> usize {
-        match self {
-            Self::Narrow(v) => v.len(),
-            Self::Wide(v) => v.len(),
-        }
-    }
-}
-
 /// A value of up to 15 bytes as two words that differ for any two different values: the bytes, and the
 /// length in the top byte. Longer values get a hash and [`LONG`], and are compared byte by byte.
 fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
@@ -252,19 +232,8 @@ impl Coded {
             }
             i = (i + 1) & mask;
         };
-        match &mut self.codes {
-            Codes::Narrow(codes) => {
-                if let Ok(c) = u8::try_from(code) {
-                    codes.push(c);
-                } else {
-                    let mut wide = Vec::with_capacity(codes.capacity().max(codes.len() + 1));
-                    wide.extend(codes.iter().map(|&c| u16::from(c)));
-                    wide.push(code as u16);
-                    self.codes = Codes::Wide(wide);
-                }
-            }
-            Codes::Wide(codes) => codes.push(code as u16),
-        }
+        // One byte per row up to 256 values, two past that (widened once, keeping the room reserved).
+        self.codes.push(code as u32);
         true
     }
 
@@ -321,10 +290,7 @@ impl Arena {
     pub(crate) fn reserve(&mut self, rows: usize, width: f64) {
         self.plan = Some((rows, width));
         match &mut self.repr {
-            Repr::Coded(coded) => match &mut coded.codes {
-                Codes::Narrow(codes) => codes.reserve_exact(rows),
-                Codes::Wide(codes) => codes.reserve_exact(rows),
-            },
+            Repr::Coded(coded) => with_codes!(&mut coded.codes, |codes| codes.reserve_exact(rows)),
             Repr::Plain(plain) => {
                 plain
                     .bytes
@@ -418,10 +384,7 @@ impl Arena {
 }
 
 fn code_at(codes: &Codes, row: usize) -> usize {
-    match codes {
-        Codes::Narrow(v) => usize::from(v[row]),
-        Codes::Wide(v) => usize::from(v[row]),
-    }
+    codes.get(row) as usize
 }
 
 /// The cells of an arena in row order.
@@ -462,16 +425,6 @@ pub(crate) struct Coding<'a> {
     codes: &'a Codes,
 }
 
-/// Applies `$body` to the codes as a slice of whichever width they have.
-macro_rules! with_codes {
-    ($codes:expr, |$v:ident| $body:expr) => {
-        match $codes {
-            Codes::Narrow($v) => $body,
-            Codes::Wide($v) => $body,
-        }
-    };
-}
-
 impl<'a> Coding<'a> {
     /// How many distinct values (as written, untrimmed) the column has.
     pub(crate) fn len(&self) -> usize {
@@ -497,7 +450,7 @@ impl<'a> Coding<'a> {
         let mut counts = vec![0usize; self.len()];
         with_codes!(self.codes, |v| {
             for &c in v {
-                counts[usize::from(c)] += 1;
+                counts[c.index()] += 1;
             }
         });
         counts
@@ -507,14 +460,31 @@ impl<'a> Coding<'a> {
     pub(crate) fn map<T: Copy>(&self, table: &[T]) -> Vec<T> {
         with_codes!(self.codes, |v| v
             .iter()
-            .map(|&c| table[usize::from(c)])
+            .map(|&c| table[c.index()])
             .collect())
+    }
+
+    /// `table[code]` for every row, as dictionary codes in the width `values` distinct values need
+    /// (every entry of `table` is below `values`).
+    pub(crate) fn recode(&self, table: &[u32], values: usize) -> Codes {
+        fn narrowed<S: Code, T: Code>(codes: &[S], table: &[u32]) -> Vec<T> {
+            let table: Vec<T> = table
+                .iter()
+                .map(|&c| T::narrow(c).unwrap_or_default())
+                .collect();
+            codes.iter().map(|&c| table[c.index()]).collect()
+        }
+        let mut out = Codes::with_capacity(values, 0);
+        with_codes!(&mut out, |o| {
+            *o = with_codes!(self.codes, |v| narrowed(v, table));
+        });
+        out
     }
 
     /// Appends `table[code]` for the rows in `rows`.
     pub(crate) fn map_into<T: Copy>(&self, table: &[T], rows: Range<usize>, out: &mut Vec<T>) {
         with_codes!(self.codes, |v| out
-            .extend(v[rows].iter().map(|&c| table[usize::from(c)])));
+            .extend(v[rows].iter().map(|&c| table[c.index()])));
     }
 
     /// The rows whose code is flagged.
@@ -532,7 +502,7 @@ impl<'a> Coding<'a> {
             for (word, chunk) in set.words_mut().iter_mut().zip(v.chunks(64)) {
                 let mut bits = 0u64;
                 for (j, &c) in chunk.iter().enumerate() {
-                    bits |= u64::from(flags[usize::from(c)]) << j;
+                    bits |= u64::from(flags[c.index()]) << j;
                 }
                 *word = bits;
             }

@@ -16,7 +16,7 @@ use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
 use crate::hash::hash64;
 use crate::ingest::ColumnProfile;
-use crate::table::{Column, ColumnData, ColumnType, Dictionary, StringColumn};
+use crate::table::{Codes, Column, ColumnData, ColumnType, Dictionary, StringColumn};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -1054,7 +1054,8 @@ fn text_column(
         return text_coded(coding, rows, chosen, notes, hashing);
     }
     let mut valid = Bitset::new(rows);
-    let mut codes = Vec::with_capacity(rows);
+    // One byte per row until a 257th value widens them.
+    let mut codes = Codes::with_capacity(0, rows);
     let mut map: FxHashMap<&str, u32> = FxHashMap::default();
     // Values of up to 15 bytes (most categories and many ids) are looked up by their bytes packed into
     // two words: no string comparison, no visit to where the value was first seen.
@@ -1104,7 +1105,7 @@ fn text_column(
             hashes = Some(distinct);
             map = FxHashMap::default();
             short = ShortMap::default();
-            codes = Vec::new();
+            codes = Codes::default();
         }
     }
     let distinct = match &hashes {
@@ -1246,10 +1247,8 @@ fn text_coded(
     let dictionary = ty == ColumnType::Category || distinct * 2 <= present;
     let data = if dictionary {
         let values = dictionary_values(&order);
-        ColumnData::Dictionary(Dictionary {
-            values,
-            codes: coding.map(&remap),
-        })
+        let codes = coding.recode(&remap, values.len());
+        ColumnData::Dictionary(Dictionary { values, codes })
     } else {
         let mut strings = StringColumn::with_capacity(rows, total_len);
         for row in 0..rows {

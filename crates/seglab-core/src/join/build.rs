@@ -11,7 +11,8 @@ use super::time::{column_max, column_times, parse_as_of};
 use super::{JoinError, Source, column_list};
 use crate::bitset::Bitset;
 use crate::dataset::{Dataset, EventLog, Linked};
-use crate::table::{Column, ColumnData, ColumnType, StringColumn, Table};
+use crate::table::{Code as _, Codes, Column, ColumnData, ColumnType, StringColumn, Table};
+use crate::with_codes;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -497,7 +498,10 @@ fn join_events(
         .collect();
     let log = EventLog {
         times: times.unwrap_or_default(),
-        events: order.iter().map(|&r| codes[r as usize]).collect(),
+        events: with_codes!(codes.as_ref(), |v| order
+            .iter()
+            .map(|&r| v[r as usize].to_u32())
+            .collect()),
         offsets,
         names,
         properties,
@@ -511,24 +515,22 @@ fn join_events(
 fn event_codes<'c>(
     file: &str,
     column: &'c Column,
-) -> Result<(Cow<'c, [u32]>, Vec<String>), JoinError> {
+) -> Result<(Cow<'c, Codes>, Vec<String>), JoinError> {
     match column.data() {
         ColumnData::Dictionary(d) => Ok((
-            Cow::Borrowed(d.codes.as_slice()),
+            Cow::Borrowed(&d.codes),
             d.values.iter().map(str::to_owned).collect(),
         )),
         ColumnData::Strings(s) => {
             let mut map: FxHashMap<&str, u32> = FxHashMap::default();
             let mut names = Vec::new();
-            let codes = s
-                .iter()
-                .map(|name| {
-                    *map.entry(name).or_insert_with(|| {
-                        names.push(name.to_owned());
-                        (names.len() - 1) as u32
-                    })
-                })
-                .collect::<Vec<u32>>();
+            let mut codes = Codes::with_capacity(0, s.len());
+            for name in s.iter() {
+                codes.push(*map.entry(name).or_insert_with(|| {
+                    names.push(name.to_owned());
+                    (names.len() - 1) as u32
+                }));
+            }
             Ok((Cow::Owned(codes), names))
         }
         _ => Err(JoinError::EventType {

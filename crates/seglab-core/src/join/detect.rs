@@ -153,7 +153,7 @@ fn first_repeat_coded(
     let mut first_of_code = vec![u32::MAX; dict.values.len()];
     let mut first_of_key: FxHashMap<String, usize> = FxHashMap::default();
     let mut buf = String::new();
-    for (row, &code) in dict.codes.iter().enumerate() {
+    for (row, code) in dict.codes.iter().enumerate() {
         if !valid.get(row) {
             continue;
         }

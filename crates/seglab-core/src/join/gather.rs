@@ -38,9 +38,7 @@ pub(crate) fn gather(column: &Column, indices: &[u32], name: &str) -> Column {
         })),
         ColumnData::Dictionary(d) => ColumnData::Dictionary(Dictionary {
             values: d.values.clone(),
-            codes: (0..indices.len())
-                .map(|i| pick(i).map_or(0, |r| d.codes[r]))
-                .collect(),
+            codes: d.codes.gather(indices.len(), pick),
         }),
         ColumnData::Strings(s) => {
             let mut out = StringColumn::with_capacity(indices.len(), 0);

@@ -1,6 +1,7 @@
 //! Join keys compared as text: trimmed, optionally case-folded, looked up in one hash map built once.
 
-use crate::table::{Column, ColumnData, StringColumn};
+use crate::table::{Code as _, Column, ColumnData, StringColumn};
+use crate::with_codes;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt::Write as _;
 
@@ -69,16 +70,18 @@ pub(crate) fn all_distinct(column: &Column, ignore_case: bool) -> Option<usize> 
                 .iter()
                 .map(|v| normalize_str(v, ignore_case, &mut buf).map(text_hash))
                 .collect();
-            for (row, &code) in dict.codes.iter().enumerate() {
-                match per_value.get(code as usize).copied().flatten() {
-                    Some(hash) if valid.get(row) => hashes.push(hash),
-                    _ => missing += 1,
+            with_codes!(&dict.codes, |codes| {
+                for (row, &code) in codes.iter().enumerate() {
+                    match per_value.get(code.index()).copied().flatten() {
+                        Some(hash) if valid.get(row) => hashes.push(hash),
+                        _ => missing += 1,
+                    }
+                    // More rows than values: some value repeats.
+                    if hashes.len() > per_value.len() {
+                        return None;
+                    }
                 }
-                // More rows than values: some value repeats.
-                if hashes.len() > per_value.len() {
-                    return None;
-                }
-            }
+            });
         }
         ColumnData::Strings(strings) => {
             for (row, value) in strings.iter().enumerate() {
@@ -123,13 +126,15 @@ pub(crate) fn key_hash_set(column: &Column, among: &FxHashSet<u64>) -> FxHashSet
     match column.data() {
         ColumnData::Dictionary(dict) => {
             let mut used = vec![false; dict.values.len()];
-            for (row, &code) in dict.codes.iter().enumerate() {
-                if valid.get(row)
-                    && let Some(slot) = used.get_mut(code as usize)
-                {
-                    *slot = true;
+            with_codes!(&dict.codes, |codes| {
+                for (row, &code) in codes.iter().enumerate() {
+                    if valid.get(row)
+                        && let Some(slot) = used.get_mut(code.index())
+                    {
+                        *slot = true;
+                    }
                 }
-            }
+            });
             for (value, used) in dict.values.iter().zip(used) {
                 if used && let Some(key) = normalize_str(value, true, &mut buf) {
                     set.insert(text_hash(key));
@@ -246,7 +251,7 @@ impl<'a> Normalized<'a> {
             return None;
         }
         let unit = match self.column.data() {
-            ColumnData::Dictionary(dict) => dict.codes[row],
+            ColumnData::Dictionary(dict) => dict.codes.get(row),
             _ => row as u32,
         };
         (!self.unit_missing[unit as usize]).then_some(unit)
@@ -325,17 +330,17 @@ pub(crate) fn resolve(column: &Column, ignore_case: bool, index: &KeyIndex<'_>) 
     match column.data() {
         ColumnData::Dictionary(dict) => {
             let per_value: Vec<u32> = dict.values.iter().map(|v| lookup(v, &mut buf)).collect();
-            dict.codes
+            with_codes!(&dict.codes, |codes| codes
                 .iter()
                 .enumerate()
                 .map(|(row, &code)| {
                     if valid.get(row) {
-                        per_value[code as usize]
+                        per_value[code.index()]
                     } else {
                         MISSING
                     }
                 })
-                .collect()
+                .collect())
         }
         ColumnData::Strings(strings) => strings
             .iter()

@@ -19,7 +19,8 @@ use super::{ModelError, Rng, numeric, resolve};
 use crate::bitset::Bitset;
 use crate::compare::{self, Finding, Group};
 use crate::dataset::Dataset;
-use crate::table::{Column, ColumnData, Table};
+use crate::table::{Code as _, Column, ColumnData, Table};
+use crate::with_codes;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,13 +296,11 @@ fn build_space(columns: &[Column]) -> Space {
     for column in columns {
         if let ColumnData::Dictionary(d) = column.data() {
             let valid = column.valid();
-            space.categorical.push(
-                d.codes
-                    .iter()
-                    .enumerate()
-                    .map(|(r, &c)| if valid.get(r) { c } else { u32::MAX })
-                    .collect(),
-            );
+            space.categorical.push(with_codes!(&d.codes, |codes| codes
+                .iter()
+                .enumerate()
+                .map(|(r, &c)| if valid.get(r) { c.to_u32() } else { u32::MAX })
+                .collect()));
             space
                 .labels
                 .push(d.values.iter().map(str::to_owned).collect());

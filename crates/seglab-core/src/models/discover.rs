@@ -24,7 +24,8 @@ use crate::dataset::Dataset;
 use crate::join::{Measure, MeasureSpec, measures};
 use crate::segment::{ColumnName, Quoted};
 use crate::stats::{Interval, wilson};
-use crate::table::{Column, ColumnData, ColumnType};
+use crate::table::{Code as _, Column, ColumnData, ColumnType};
+use crate::with_codes;
 use serde::{Deserialize, Serialize};
 
 /// What to explain.
@@ -434,11 +435,13 @@ fn prepare(column: &Column, bins: usize) -> Option<Feature> {
         (_, ColumnData::Dictionary(d)) => {
             let valid = column.valid();
             let mut counts = vec![0usize; d.values.len()];
-            for (r, &c) in d.codes.iter().enumerate() {
-                if valid.get(r) && !d.values.get(c as usize).is_empty() {
-                    counts[c as usize] += 1;
+            with_codes!(&d.codes, |codes| {
+                for (r, &c) in codes.iter().enumerate() {
+                    if valid.get(r) && !d.values.get(c.index()).is_empty() {
+                        counts[c.index()] += 1;
+                    }
                 }
-            }
+            });
             let mut order: Vec<usize> = (0..counts.len()).filter(|&c| counts[c] > 0).collect();
             crate::sorting::sort_by_key(&mut order, |&c| std::cmp::Reverse(counts[c]));
             order.truncate(bins - 1);
@@ -452,19 +455,18 @@ fn prepare(column: &Column, bins: usize) -> Option<Feature> {
                 bin_of[c] = b as u8;
             }
             let mut has_missing = false;
-            let bin = d
-                .codes
+            let bin = with_codes!(&d.codes, |codes| codes
                 .iter()
                 .enumerate()
                 .map(|(r, &c)| {
-                    if valid.get(r) && !d.values.get(c as usize).is_empty() {
-                        bin_of[c as usize]
+                    if valid.get(r) && !d.values.get(c.index()).is_empty() {
+                        bin_of[c.index()]
                     } else {
                         has_missing = true;
                         missing as u8
                     }
                 })
-                .collect();
+                .collect());
             Some(Feature {
                 name,
                 kind: Kind::Categorical {

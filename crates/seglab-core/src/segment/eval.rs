@@ -6,7 +6,8 @@ use super::bind::{EventTest, Plan, SurveyTest, Test, Window};
 use crate::bitset::Bitset;
 use crate::dataset::{EventLog, Linked};
 use crate::event_counts::{SATURATED, TimeRange};
-use crate::table::{Column, ColumnData};
+use crate::table::{Code, Column, ColumnData};
+use crate::with_codes;
 
 pub(crate) fn run(plan: &Plan<'_>, rows: usize) -> Bitset {
     match plan {
@@ -81,6 +82,35 @@ fn scan<T: Copy>(values: &[T], valid: &Bitset, pred: impl Fn(T) -> bool) -> Bits
     out
 }
 
+/// Bits of the rows whose code is one of `codes` (at most four; with `negated`, none of them), over
+/// the codes in their own width. Codes that do not fit the width match no row.
+fn scan_code_in<T: Code>(values: &[T], valid: &Bitset, codes: &[u32], negated: bool) -> Bitset {
+    let mut fit: Vec<T> = codes.iter().filter_map(|&c| T::narrow(c)).collect();
+    let Some(&first) = fit.first() else {
+        return if negated {
+            valid.clone()
+        } else {
+            Bitset::new(values.len())
+        };
+    };
+    if fit.len() == 1 {
+        return if negated {
+            scan(values, valid, |x| x != first)
+        } else {
+            scan(values, valid, |x| x == first)
+        };
+    }
+    // Padded by repeating the first code: four comparisons per row, no table lookup.
+    fit.resize(4, first);
+    let [a, b, c, d] = [fit[0], fit[1], fit[2], fit[3]];
+    let is_in = move |x: T| x == a || x == b || x == c || x == d;
+    if negated {
+        scan(values, valid, |x| !is_in(x))
+    } else {
+        scan(values, valid, is_in)
+    }
+}
+
 /// Bits of the values in `[low, high]`, intersected with `valid`; one comparison when the range is
 /// open at one end.
 fn scan_range<T: Copy + Ord + num_bounds::Bounded>(
@@ -122,9 +152,9 @@ fn scan_text(column: &Column, pred: impl Fn(&str) -> bool) -> Bitset {
     match column.data() {
         ColumnData::Dictionary(dict) => {
             let lut: Vec<bool> = dict.values.iter().map(&pred).collect();
-            scan(&dict.codes, valid, |c| {
-                lut.get(c as usize).copied().unwrap_or(false)
-            })
+            with_codes!(&dict.codes, |codes| scan(codes, valid, |c| {
+                lut.get(c.index()).copied().unwrap_or(false)
+            }))
         }
         ColumnData::Strings(strings) => {
             let mut out = Bitset::new(strings.len());
@@ -269,34 +299,21 @@ fn column_test(column: &Column, test: &Test) -> Bitset {
                 && let [value] = values.as_slice()
             {
                 // One code to compare against, found once.
-                return match (dict.code_of(value), negated) {
-                    (Some(code), false) => scan(&dict.codes, valid, |c| c == code),
-                    (Some(code), true) => scan(&dict.codes, valid, |c| c != code),
-                    (None, false) => Bitset::new(column.len()),
-                    (None, true) => valid.clone(),
-                };
+                let code = dict.code_of(value);
+                return with_codes!(&dict.codes, |codes| scan_code_in(
+                    codes,
+                    valid,
+                    code.as_slice(),
+                    *negated
+                ));
             }
             if let ColumnData::Dictionary(dict) = column.data()
                 && (2..=4).contains(&values.len())
             {
                 // A few codes, compared directly (no table lookup per row). Values absent from the
                 // column match no row; the list is padded by repeating its first code.
-                let mut codes: Vec<u32> = values.iter().filter_map(|v| dict.code_of(v)).collect();
-                let Some(&first) = codes.first() else {
-                    return if *negated {
-                        valid.clone()
-                    } else {
-                        Bitset::new(column.len())
-                    };
-                };
-                codes.resize(4, first);
-                let [a, b, c, d] = [codes[0], codes[1], codes[2], codes[3]];
-                let is_in = move |x: u32| x == a || x == b || x == c || x == d;
-                return if *negated {
-                    scan(&dict.codes, valid, |x| !is_in(x))
-                } else {
-                    scan(&dict.codes, valid, is_in)
-                };
+                let codes: Vec<u32> = values.iter().filter_map(|v| dict.code_of(v)).collect();
+                return with_codes!(&dict.codes, |v| scan_code_in(v, valid, &codes, *negated));
             }
             scan_text(column, |s| values.iter().any(|v| v == s) != *negated)
         }
@@ -513,7 +530,7 @@ fn aggregate(
                     }
                     ColumnData::Boolean(b) => keys.push(u64::from(b.get(i))),
                     ColumnData::Date(v) => keys.push(i64::from(v[i]) as u64),
-                    ColumnData::Dictionary(d) => keys.push(u64::from(d.codes[i])),
+                    ColumnData::Dictionary(d) => keys.push(u64::from(d.codes.get(i))),
                     ColumnData::Strings(s) => texts.push(s.get(i)),
                 }
             }

@@ -97,11 +97,7 @@ fn top_values(column: &Column, max: usize) -> Vec<String> {
     }
     let mut counts = vec![0usize; dict.values.len()];
     for row in column.valid().iter() {
-        if let Some(slot) = dict
-            .codes
-            .get(row)
-            .and_then(|&c| counts.get_mut(c as usize))
-        {
+        if let Some(slot) = counts.get_mut(dict.codes.get(row) as usize) {
             *slot += 1;
         }
     }
