@@ -232,8 +232,13 @@ impl Coded {
             }
             i = (i + 1) & mask;
         };
-        // One byte per row up to 256 values, two past that (widened once, keeping the room reserved).
-        self.codes.push(code as u32);
+        // One byte per row up to 256 values, two past that (widened once, keeping the room reserved);
+        // never more than two, as a coded column holds at most 65,536 values.
+        match (&mut self.codes, u8::try_from(code)) {
+            (Codes::U8(codes), Ok(c)) => codes.push(c),
+            (Codes::U16(codes), _) => codes.push(code as u16),
+            (codes, _) => codes.push(code as u32),
+        }
         true
     }
 
