@@ -288,7 +288,7 @@ impl Estimate {
 
 /// What a finding measured, with the effect sizes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "EffectFields")]
 pub enum Effect {
     /// A share (of `true`, or of one value of a categorical column).
     Proportions {
@@ -324,6 +324,68 @@ pub enum Effect {
     },
     /// The mix of a categorical column, by chi-square.
     Mix { cramers_v: f64, df: usize },
+}
+
+/// `Effect` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct EffectFields {
+    kind: String,
+    value: Option<String>,
+    count: Option<u64>,
+    n: Option<u64>,
+    baseline_count: Option<u64>,
+    baseline_n: Option<u64>,
+    difference: Option<Estimate>,
+    ratio: Option<Estimate>,
+    cohens_h: Option<f64>,
+    mean: Option<f64>,
+    baseline_mean: Option<f64>,
+    cohens_d: Option<f64>,
+    dates: Option<bool>,
+    median: Option<f64>,
+    baseline_median: Option<f64>,
+    probability_greater: Option<f64>,
+    cramers_v: Option<f64>,
+    df: Option<usize>,
+}
+
+impl TryFrom<EffectFields> for Effect {
+    type Error = String;
+
+    fn try_from(f: EffectFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.kind.as_str();
+        Ok(match tag {
+            "proportions" => Self::Proportions {
+                value: f.value,
+                count: field(f.count, tag, "count")?,
+                n: field(f.n, tag, "n")?,
+                baseline_count: field(f.baseline_count, tag, "baseline_count")?,
+                baseline_n: field(f.baseline_n, tag, "baseline_n")?,
+                difference: f.difference,
+                ratio: f.ratio,
+                cohens_h: field(f.cohens_h, tag, "cohens_h")?,
+            },
+            "means" => Self::Means {
+                mean: field(f.mean, tag, "mean")?,
+                baseline_mean: field(f.baseline_mean, tag, "baseline_mean")?,
+                difference: field(f.difference, tag, "difference")?,
+                cohens_d: f.cohens_d,
+                dates: field(f.dates, tag, "dates")?,
+            },
+            "distributions" => Self::Distributions {
+                median: field(f.median, tag, "median")?,
+                baseline_median: field(f.baseline_median, tag, "baseline_median")?,
+                probability_greater: field(f.probability_greater, tag, "probability_greater")?,
+                dates: field(f.dates, tag, "dates")?,
+            },
+            "mix" => Self::Mix {
+                cramers_v: field(f.cramers_v, tag, "cramers_v")?,
+                df: field(f.df, tag, "df")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 /// One tested (or untestable) difference between a group and the baseline.
