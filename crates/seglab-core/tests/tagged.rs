@@ -2,7 +2,9 @@
 //! fields (`src/tagged.rs`), not by serde's derive: every variant must read back as it was written, and
 //! what is written keeps its shape (the CLI's `--json` and the page's messages).
 
-use seglab_core::compare::{Effect, Estimate};
+use seglab_core::compare::{
+    CategoricalSummary, DateSummary, Effect, Estimate, NumericSummary, RateSummary, Share, Summary,
+};
 use seglab_core::impact::{Cuped, Interaction, Lift};
 use seglab_core::join::Measure;
 use seglab_core::stats::{Interval, NotEnough};
@@ -258,4 +260,107 @@ fn measure() {
         &json!({"measure": "linked_avg", "file": "nps", "column": "score"}),
     );
     check_error::<Measure>(json!({"measure": "latest", "file": "nps"}), "`column`");
+}
+
+#[test]
+fn summary() {
+    let numeric = NumericSummary {
+        n: 4,
+        missing: 1,
+        mean: Some(2.5),
+        mean_ci: Some(CI),
+        sd: Some(1.25),
+        min: Some(1.0),
+        p10: Some(1.25),
+        p25: None,
+        median: Some(2.5),
+        p75: Some(3.0),
+        p90: Some(3.5),
+        max: Some(4.0),
+        histogram: vec![1, 2, 1],
+    };
+    check(
+        &Summary::Numeric {
+            groups: vec![numeric.clone()],
+            edges: vec![0.0, 1.5, 3.0, 4.5],
+        },
+        &json!({"kind": "numeric", "groups": [{"n": 4, "missing": 1, "mean": 2.5,
+            "mean_ci": {"low": -0.5, "high": 1.5}, "sd": 1.25, "min": 1.0, "p10": 1.25, "p25": null,
+            "median": 2.5, "p75": 3.0, "p90": 3.5, "max": 4.0, "histogram": [1, 2, 1]}],
+            "edges": [0.0, 1.5, 3.0, 4.5]}),
+    );
+    let share = Share { share: 0.5, ci: CI };
+    check(
+        &Summary::Categorical {
+            values: vec!["FR".into(), "other".into()],
+            other: true,
+            groups: vec![CategoricalSummary {
+                n: 2,
+                missing: 0,
+                counts: vec![1, 1],
+                shares: vec![Some(share), None],
+            }],
+        },
+        &json!({"kind": "categorical", "values": ["FR", "other"], "other": true,
+            "groups": [{"n": 2, "missing": 0, "counts": [1, 1],
+                "shares": [{"share": 0.5, "ci": {"low": -0.5, "high": 1.5}}, null]}]}),
+    );
+    check(
+        &Summary::Boolean {
+            groups: vec![
+                RateSummary {
+                    n: 2,
+                    missing: 1,
+                    count: 1,
+                    rate: Some(share),
+                },
+                RateSummary {
+                    n: 0,
+                    missing: 3,
+                    count: 0,
+                    rate: None,
+                },
+            ],
+        },
+        &json!({"kind": "boolean", "groups": [
+            {"n": 2, "missing": 1, "count": 1, "rate": {"share": 0.5, "ci": {"low": -0.5, "high": 1.5}}},
+            {"n": 0, "missing": 3, "count": 0, "rate": null}]}),
+    );
+    check(
+        &Summary::Date {
+            groups: vec![DateSummary {
+                n: 3,
+                missing: 0,
+                min: Some("2025-01-02".into()),
+                median: None,
+                max: Some("2025-03-04".into()),
+                histogram: vec![2, 1],
+            }],
+            months: vec!["2025-01".into(), "2025-03".into()],
+        },
+        &json!({"kind": "date", "groups": [{"n": 3, "missing": 0, "min": "2025-01-02", "median": null,
+            "max": "2025-03-04", "histogram": [2, 1]}], "months": ["2025-01", "2025-03"]}),
+    );
+    check(
+        &Summary::Skipped {
+            reason: "free text".into(),
+        },
+        &json!({"kind": "skipped", "reason": "free text"}),
+    );
+    // A numeric group's bounds are numbers and a date group's texts.
+    check_error::<Summary>(
+        json!({"kind": "date", "groups": [{"n": 1, "missing": 0, "min": 3.0, "histogram": []}],
+            "months": []}),
+        "`min` must be a text",
+    );
+    check_error::<Summary>(
+        json!({"kind": "numeric", "groups": [{"n": 1, "missing": 0, "max": "x", "histogram": []}],
+            "edges": []}),
+        "`max` must be a number",
+    );
+    check_error::<Summary>(json!({"kind": "boolean"}), "`groups`");
+    check_error::<Summary>(
+        json!({"kind": "categorical", "values": [], "other": false, "groups": [{"n": 1, "missing": 0}]}),
+        "`counts`",
+    );
 }

@@ -157,7 +157,7 @@ pub struct ColumnComparison {
 
 /// A column's per-group summary; each vector has one entry per group, in group order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "SummaryFields")]
 pub enum Summary {
     Numeric {
         groups: Vec<NumericSummary>,
@@ -183,6 +183,178 @@ pub enum Summary {
     Skipped {
         reason: String,
     },
+}
+
+/// `Summary` as read back (see `crate::tagged`): the groups of every kind read as one flat struct too.
+#[derive(Deserialize)]
+struct SummaryFields {
+    kind: String,
+    groups: Option<Vec<GroupFields>>,
+    edges: Option<Vec<f64>>,
+    values: Option<Vec<String>>,
+    other: Option<bool>,
+    months: Option<Vec<String>>,
+    reason: Option<String>,
+}
+
+/// A group of any kind of `Summary`: a numeric group's `min`, `median` and `max` are numbers, a date
+/// group's are texts.
+#[derive(Deserialize)]
+struct GroupFields {
+    n: u64,
+    missing: u64,
+    mean: Option<f64>,
+    mean_ci: Option<Interval>,
+    sd: Option<f64>,
+    min: Option<NumberOrText>,
+    p10: Option<f64>,
+    p25: Option<f64>,
+    median: Option<NumberOrText>,
+    p75: Option<f64>,
+    p90: Option<f64>,
+    max: Option<NumberOrText>,
+    histogram: Option<Vec<u64>>,
+    counts: Option<Vec<u64>>,
+    shares: Option<Vec<Option<Share>>>,
+    count: Option<u64>,
+    rate: Option<Share>,
+}
+
+/// A number or a text, whichever the value is.
+enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for NumberOrText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = NumberOrText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a text")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E>(self, v: i64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v as f64))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E>(self, v: u64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Text(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// An optional number (`None` when it is a text).
+fn number(value: Option<&NumberOrText>, name: &str) -> Result<Option<f64>, String> {
+    match value {
+        None => Ok(None),
+        Some(NumberOrText::Number(x)) => Ok(Some(*x)),
+        Some(NumberOrText::Text(_)) => Err(format!("`{name}` must be a number")),
+    }
+}
+
+/// An optional text (`None` when it is a number).
+fn text(value: Option<NumberOrText>, name: &str) -> Result<Option<String>, String> {
+    match value {
+        None => Ok(None),
+        Some(NumberOrText::Text(t)) => Ok(Some(t)),
+        Some(NumberOrText::Number(_)) => Err(format!("`{name}` must be a text")),
+    }
+}
+
+/// A count read as `u64` that the summary holds as `usize`.
+fn size(value: u64) -> Result<usize, String> {
+    usize::try_from(value).map_err(|_| format!("{value} is too large a count"))
+}
+
+impl TryFrom<SummaryFields> for Summary {
+    type Error = String;
+
+    fn try_from(f: SummaryFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.kind.as_str();
+        if tag == "skipped" {
+            return Ok(Self::Skipped {
+                reason: field(f.reason, tag, "reason")?,
+            });
+        }
+        let groups = field(f.groups, tag, "groups")?.into_iter();
+        Ok(match tag {
+            "numeric" => Self::Numeric {
+                groups: groups
+                    .map(|g| {
+                        Ok(NumericSummary {
+                            n: size(g.n)?,
+                            missing: size(g.missing)?,
+                            mean: g.mean,
+                            mean_ci: g.mean_ci,
+                            sd: g.sd,
+                            min: number(g.min.as_ref(), "min")?,
+                            p10: g.p10,
+                            p25: g.p25,
+                            median: number(g.median.as_ref(), "median")?,
+                            p75: g.p75,
+                            p90: g.p90,
+                            max: number(g.max.as_ref(), "max")?,
+                            histogram: field(g.histogram, tag, "histogram")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                edges: field(f.edges, tag, "edges")?,
+            },
+            "categorical" => Self::Categorical {
+                values: field(f.values, tag, "values")?,
+                other: field(f.other, tag, "other")?,
+                groups: groups
+                    .map(|g| {
+                        Ok(CategoricalSummary {
+                            n: g.n,
+                            missing: g.missing,
+                            counts: field(g.counts, tag, "counts")?,
+                            shares: field(g.shares, tag, "shares")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
+            "boolean" => Self::Boolean {
+                groups: groups
+                    .map(|g| {
+                        Ok(RateSummary {
+                            n: g.n,
+                            missing: g.missing,
+                            count: field(g.count, tag, "count")?,
+                            rate: g.rate,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
+            "date" => Self::Date {
+                groups: groups
+                    .map(|g| {
+                        Ok(DateSummary {
+                            n: size(g.n)?,
+                            missing: size(g.missing)?,
+                            min: text(g.min, "min")?,
+                            median: text(g.median, "median")?,
+                            max: text(g.max, "max")?,
+                            histogram: field(g.histogram, tag, "histogram")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                months: field(f.months, tag, "months")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 /// A share with its Wilson interval.
