@@ -18,6 +18,7 @@ pub mod share;
 pub mod sorting;
 pub mod stats;
 pub mod table;
+mod tagged;
 
 pub use bitset::Bitset;
 pub use dataset::{Dataset, EventLog, Linked};

@@ -102,3 +102,31 @@ pub fn hidden_col(label: &'static str) -> AnyView {
 pub fn plain(text: String) -> AnyView {
     view! { <td>{text}</td> }.into_any()
 }
+
+/// A cell holding a number, with a test hook.
+pub fn num_id(text: String, testid: &'static str) -> AnyView {
+    view! { <td class="num" data-testid=testid>{text}</td> }.into_any()
+}
+
+/// A cell holding text in a class of its own.
+pub fn classed(class: &'static str, text: String) -> AnyView {
+    view! { <td class=class>{text}</td> }.into_any()
+}
+
+/// A muted remark where figures would be, spanning `span` columns, with a tooltip saying why.
+pub fn remark(text: String, title: Option<String>, span: Option<usize>) -> AnyView {
+    view! { <td class="muted" colspan=span.map(|s| s.to_string()) title=title>{text}</td> }
+        .into_any()
+}
+
+/// A cell holding a figure over a smaller one (a rate over its counts).
+pub fn figures(
+    class: &'static str,
+    testid: Option<&'static str>,
+    style: Option<String>,
+    text: String,
+    small: String,
+) -> AnyView {
+    view! { <td class=class data-testid=testid style=style>{text}<br/><small>{small}</small></td> }
+        .into_any()
+}

@@ -157,7 +157,7 @@ pub struct ColumnComparison {
 
 /// A column's per-group summary; each vector has one entry per group, in group order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "SummaryFields")]
 pub enum Summary {
     Numeric {
         groups: Vec<NumericSummary>,
@@ -183,6 +183,178 @@ pub enum Summary {
     Skipped {
         reason: String,
     },
+}
+
+/// `Summary` as read back (see `crate::tagged`): the groups of every kind read as one flat struct too.
+#[derive(Deserialize)]
+struct SummaryFields {
+    kind: String,
+    groups: Option<Vec<GroupFields>>,
+    edges: Option<Vec<f64>>,
+    values: Option<Vec<String>>,
+    other: Option<bool>,
+    months: Option<Vec<String>>,
+    reason: Option<String>,
+}
+
+/// A group of any kind of `Summary`: a numeric group's `min`, `median` and `max` are numbers, a date
+/// group's are texts.
+#[derive(Deserialize)]
+struct GroupFields {
+    n: u64,
+    missing: u64,
+    mean: Option<f64>,
+    mean_ci: Option<Interval>,
+    sd: Option<f64>,
+    min: Option<NumberOrText>,
+    p10: Option<f64>,
+    p25: Option<f64>,
+    median: Option<NumberOrText>,
+    p75: Option<f64>,
+    p90: Option<f64>,
+    max: Option<NumberOrText>,
+    histogram: Option<Vec<u64>>,
+    counts: Option<Vec<u64>>,
+    shares: Option<Vec<Option<Share>>>,
+    count: Option<u64>,
+    rate: Option<Share>,
+}
+
+/// A number or a text, whichever the value is.
+enum NumberOrText {
+    Number(f64),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for NumberOrText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = NumberOrText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number or a text")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E>(self, v: i64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v as f64))
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E>(self, v: u64) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<NumberOrText, E> {
+                Ok(NumberOrText::Text(v.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// An optional number (`None` when it is a text).
+fn number(value: Option<&NumberOrText>, name: &str) -> Result<Option<f64>, String> {
+    match value {
+        None => Ok(None),
+        Some(NumberOrText::Number(x)) => Ok(Some(*x)),
+        Some(NumberOrText::Text(_)) => Err(format!("`{name}` must be a number")),
+    }
+}
+
+/// An optional text (`None` when it is a number).
+fn text(value: Option<NumberOrText>, name: &str) -> Result<Option<String>, String> {
+    match value {
+        None => Ok(None),
+        Some(NumberOrText::Text(t)) => Ok(Some(t)),
+        Some(NumberOrText::Number(_)) => Err(format!("`{name}` must be a text")),
+    }
+}
+
+/// A count read as `u64` that the summary holds as `usize`.
+fn size(value: u64) -> Result<usize, String> {
+    usize::try_from(value).map_err(|_| format!("{value} is too large a count"))
+}
+
+impl TryFrom<SummaryFields> for Summary {
+    type Error = String;
+
+    fn try_from(f: SummaryFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.kind.as_str();
+        if tag == "skipped" {
+            return Ok(Self::Skipped {
+                reason: field(f.reason, tag, "reason")?,
+            });
+        }
+        let groups = field(f.groups, tag, "groups")?.into_iter();
+        Ok(match tag {
+            "numeric" => Self::Numeric {
+                groups: groups
+                    .map(|g| {
+                        Ok(NumericSummary {
+                            n: size(g.n)?,
+                            missing: size(g.missing)?,
+                            mean: g.mean,
+                            mean_ci: g.mean_ci,
+                            sd: g.sd,
+                            min: number(g.min.as_ref(), "min")?,
+                            p10: g.p10,
+                            p25: g.p25,
+                            median: number(g.median.as_ref(), "median")?,
+                            p75: g.p75,
+                            p90: g.p90,
+                            max: number(g.max.as_ref(), "max")?,
+                            histogram: field(g.histogram, tag, "histogram")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                edges: field(f.edges, tag, "edges")?,
+            },
+            "categorical" => Self::Categorical {
+                values: field(f.values, tag, "values")?,
+                other: field(f.other, tag, "other")?,
+                groups: groups
+                    .map(|g| {
+                        Ok(CategoricalSummary {
+                            n: g.n,
+                            missing: g.missing,
+                            counts: field(g.counts, tag, "counts")?,
+                            shares: field(g.shares, tag, "shares")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
+            "boolean" => Self::Boolean {
+                groups: groups
+                    .map(|g| {
+                        Ok(RateSummary {
+                            n: g.n,
+                            missing: g.missing,
+                            count: field(g.count, tag, "count")?,
+                            rate: g.rate,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+            },
+            "date" => Self::Date {
+                groups: groups
+                    .map(|g| {
+                        Ok(DateSummary {
+                            n: size(g.n)?,
+                            missing: size(g.missing)?,
+                            min: text(g.min, "min")?,
+                            median: text(g.median, "median")?,
+                            max: text(g.max, "max")?,
+                            histogram: field(g.histogram, tag, "histogram")?,
+                        })
+                    })
+                    .collect::<Result<_, String>>()?,
+                months: field(f.months, tag, "months")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 /// A share with its Wilson interval.
@@ -288,7 +460,7 @@ impl Estimate {
 
 /// What a finding measured, with the effect sizes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "EffectFields")]
 pub enum Effect {
     /// A share (of `true`, or of one value of a categorical column).
     Proportions {
@@ -324,6 +496,68 @@ pub enum Effect {
     },
     /// The mix of a categorical column, by chi-square.
     Mix { cramers_v: f64, df: usize },
+}
+
+/// `Effect` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct EffectFields {
+    kind: String,
+    value: Option<String>,
+    count: Option<u64>,
+    n: Option<u64>,
+    baseline_count: Option<u64>,
+    baseline_n: Option<u64>,
+    difference: Option<Estimate>,
+    ratio: Option<Estimate>,
+    cohens_h: Option<f64>,
+    mean: Option<f64>,
+    baseline_mean: Option<f64>,
+    cohens_d: Option<f64>,
+    dates: Option<bool>,
+    median: Option<f64>,
+    baseline_median: Option<f64>,
+    probability_greater: Option<f64>,
+    cramers_v: Option<f64>,
+    df: Option<usize>,
+}
+
+impl TryFrom<EffectFields> for Effect {
+    type Error = String;
+
+    fn try_from(f: EffectFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.kind.as_str();
+        Ok(match tag {
+            "proportions" => Self::Proportions {
+                value: f.value,
+                count: field(f.count, tag, "count")?,
+                n: field(f.n, tag, "n")?,
+                baseline_count: field(f.baseline_count, tag, "baseline_count")?,
+                baseline_n: field(f.baseline_n, tag, "baseline_n")?,
+                difference: f.difference,
+                ratio: f.ratio,
+                cohens_h: field(f.cohens_h, tag, "cohens_h")?,
+            },
+            "means" => Self::Means {
+                mean: field(f.mean, tag, "mean")?,
+                baseline_mean: field(f.baseline_mean, tag, "baseline_mean")?,
+                difference: field(f.difference, tag, "difference")?,
+                cohens_d: f.cohens_d,
+                dates: field(f.dates, tag, "dates")?,
+            },
+            "distributions" => Self::Distributions {
+                median: field(f.median, tag, "median")?,
+                baseline_median: field(f.baseline_median, tag, "baseline_median")?,
+                probability_greater: field(f.probability_greater, tag, "probability_greater")?,
+                dates: field(f.dates, tag, "dates")?,
+            },
+            "mix" => Self::Mix {
+                cramers_v: field(f.cramers_v, tag, "cramers_v")?,
+                df: field(f.df, tag, "df")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 /// One tested (or untestable) difference between a group and the baseline.

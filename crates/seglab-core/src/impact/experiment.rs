@@ -136,7 +136,7 @@ pub struct Arm {
 
 /// A treatment arm's lift over control in one segment and metric.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "LiftFields")]
 pub enum Lift {
     /// This arm is the control.
     Control,
@@ -157,9 +157,48 @@ pub enum Lift {
     TooFewToTell { reason: NotEnough },
 }
 
+/// `Lift` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct LiftFields {
+    status: String,
+    absolute: Option<f64>,
+    absolute_ci: Option<Interval>,
+    relative: Option<f64>,
+    relative_ci: Option<Interval>,
+    se: Option<f64>,
+    p_value: Option<f64>,
+    adjusted_p: Option<f64>,
+    reason: Option<NotEnough>,
+}
+
+impl TryFrom<LiftFields> for Lift {
+    type Error = String;
+
+    fn try_from(f: LiftFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.status.as_str();
+        Ok(match tag {
+            "control" => Self::Control,
+            "measured" => Self::Measured {
+                absolute: field(f.absolute, tag, "absolute")?,
+                absolute_ci: field(f.absolute_ci, tag, "absolute_ci")?,
+                relative: f.relative,
+                relative_ci: f.relative_ci,
+                se: field(f.se, tag, "se")?,
+                p_value: field(f.p_value, tag, "p_value")?,
+                adjusted_p: field(f.adjusted_p, tag, "adjusted_p")?,
+            },
+            "too_few_to_tell" => Self::TooFewToTell {
+                reason: field(f.reason, tag, "reason")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
+}
+
 /// CUPED's variance-reduced lift.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(tag = "status", rename_all = "snake_case", try_from = "CupedFields")]
 pub enum Cuped {
     Measured {
         theta: f64,
@@ -174,6 +213,42 @@ pub enum Cuped {
     TooFewToTell {
         reason: NotEnough,
     },
+}
+
+/// `Cuped` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct CupedFields {
+    status: String,
+    theta: Option<f64>,
+    n: Option<usize>,
+    absolute: Option<f64>,
+    absolute_ci: Option<Interval>,
+    p_value: Option<f64>,
+    variance_reduction: Option<f64>,
+    reason: Option<NotEnough>,
+}
+
+impl TryFrom<CupedFields> for Cuped {
+    type Error = String;
+
+    fn try_from(f: CupedFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.status.as_str();
+        Ok(match tag {
+            "measured" => Self::Measured {
+                theta: field(f.theta, tag, "theta")?,
+                n: field(f.n, tag, "n")?,
+                absolute: field(f.absolute, tag, "absolute")?,
+                absolute_ci: field(f.absolute_ci, tag, "absolute_ci")?,
+                p_value: field(f.p_value, tag, "p_value")?,
+                variance_reduction: field(f.variance_reduction, tag, "variance_reduction")?,
+            },
+            "too_few_to_tell" => Self::TooFewToTell {
+                reason: field(f.reason, tag, "reason")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 /// One arm's outcome in one segment.
@@ -198,7 +273,11 @@ pub struct SegmentMetric {
 
 /// Whether a treatment's effect differs between the segments (everyone excluded).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
+#[serde(
+    tag = "status",
+    rename_all = "snake_case",
+    try_from = "InteractionFields"
+)]
 pub enum Interaction {
     /// Two segments: z-test of the difference of effects.
     DifferenceZ {
@@ -220,6 +299,49 @@ pub enum Interaction {
         arm: String,
         reason: NotEnough,
     },
+}
+
+/// `Interaction` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct InteractionFields {
+    status: String,
+    arm: String,
+    difference: Option<f64>,
+    statistic: Option<f64>,
+    df: Option<usize>,
+    p_value: Option<f64>,
+    simpson: Option<bool>,
+    reason: Option<NotEnough>,
+}
+
+impl TryFrom<InteractionFields> for Interaction {
+    type Error = String;
+
+    fn try_from(f: InteractionFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.status.as_str();
+        Ok(match tag {
+            "difference_z" => Self::DifferenceZ {
+                arm: f.arm,
+                difference: field(f.difference, tag, "difference")?,
+                statistic: field(f.statistic, tag, "statistic")?,
+                p_value: field(f.p_value, tag, "p_value")?,
+                simpson: field(f.simpson, tag, "simpson")?,
+            },
+            "cochran_q" => Self::CochranQ {
+                arm: f.arm,
+                statistic: field(f.statistic, tag, "statistic")?,
+                df: field(f.df, tag, "df")?,
+                p_value: field(f.p_value, tag, "p_value")?,
+                simpson: field(f.simpson, tag, "simpson")?,
+            },
+            "too_few_to_tell" => Self::TooFewToTell {
+                arm: f.arm,
+                reason: field(f.reason, tag, "reason")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

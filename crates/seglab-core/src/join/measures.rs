@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// One per-user measure.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "measure", rename_all = "snake_case")]
+#[serde(tag = "measure", rename_all = "snake_case", try_from = "MeasureFields")]
 pub enum Measure {
     /// `count(*)`, `count(Login)`, `count(Login, 30d)`: events (of one name) in all time or the last `days`.
     Count {
@@ -46,6 +46,53 @@ pub enum Measure {
     Latest { file: String, column: String },
     /// `avg(nps.score)`: the mean of a linked file's numeric column per user.
     LinkedAvg { file: String, column: String },
+}
+
+/// `Measure` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct MeasureFields {
+    measure: String,
+    event: Option<String>,
+    days: Option<u32>,
+    property: Option<String>,
+    file: Option<String>,
+    column: Option<String>,
+}
+
+impl TryFrom<MeasureFields> for Measure {
+    type Error = String;
+
+    fn try_from(f: MeasureFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.measure.as_str();
+        Ok(match tag {
+            "count" => Self::Count {
+                event: f.event,
+                days: f.days,
+            },
+            "first_seen" => Self::FirstSeen,
+            "last_seen" => Self::LastSeen,
+            "days_since_last_seen" => Self::DaysSinceLastSeen,
+            "active_days" => Self::ActiveDays,
+            "sum" => Self::Sum {
+                property: field(f.property, tag, "property")?,
+                event: f.event,
+            },
+            "avg" => Self::Avg {
+                property: field(f.property, tag, "property")?,
+                event: f.event,
+            },
+            "latest" => Self::Latest {
+                file: field(f.file, tag, "file")?,
+                column: field(f.column, tag, "column")?,
+            },
+            "linked_avg" => Self::LinkedAvg {
+                file: field(f.file, tag, "file")?,
+                column: field(f.column, tag, "column")?,
+            },
+            _ => return Err(unknown(tag)),
+        })
+    }
 }
 
 impl Measure {

@@ -41,7 +41,11 @@ pub struct Interval {
 
 /// Why a statistic could not be computed from the data at hand.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(
+    tag = "reason",
+    rename_all = "snake_case",
+    try_from = "NotEnoughFields"
+)]
 pub enum NotEnough {
     #[error("no values")]
     Empty,
@@ -67,4 +71,39 @@ pub enum NotEnough {
         "the values are too large to compute with (beyond 1e150); check the column for corrupt numbers"
     )]
     Overflow,
+}
+
+/// `NotEnough` as read back (see `crate::tagged`).
+#[derive(Deserialize)]
+struct NotEnoughFields {
+    reason: String,
+    needed: Option<usize>,
+    found: Option<usize>,
+    smallest: Option<String>,
+}
+
+impl TryFrom<NotEnoughFields> for NotEnough {
+    type Error = String;
+
+    fn try_from(f: NotEnoughFields) -> Result<Self, String> {
+        use crate::tagged::{field, unknown};
+        let tag = f.reason.as_str();
+        Ok(match tag {
+            "empty" => Self::Empty,
+            "too_few" => Self::TooFew {
+                needed: field(f.needed, tag, "needed")?,
+                found: field(f.found, tag, "found")?,
+            },
+            "no_variance" => Self::NoVariance,
+            "zero_baseline" => Self::ZeroBaseline,
+            "empty_margin" => Self::EmptyMargin,
+            "small_expected" => Self::SmallExpected {
+                smallest: field(f.smallest, tag, "smallest")?,
+            },
+            "shape" => Self::Shape,
+            "not_finite" => Self::NotFinite,
+            "overflow" => Self::Overflow,
+            _ => return Err(unknown(tag)),
+        })
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::{Choice, Days, TOO_FEW, difference, events, failure, p_value, plain};
 use crate::browser;
+use crate::components::table::{self, num, num_id};
 use crate::format;
 use crate::protocol::Request;
 use crate::state::AppState;
@@ -56,6 +57,43 @@ fn BeforeAfterTable(
     /// What the engine computed.
     result: BeforeAfter,
 ) -> impl IntoView {
+    let heads = table::heads(
+        &[
+            "Segment",
+            "Users",
+            "Before",
+            "After",
+            "Everyone else: before",
+            "Everyone else: after",
+            "Difference in differences (95% CI)",
+            "p",
+        ],
+        &[],
+    );
+    let rows = result
+        .segments
+        .into_iter()
+        .map(|s| {
+            let (did, p) = match &s.did {
+                Ok(w) => (difference(w.difference, w.ci, false), p_value(w.p_value)),
+                Err(reason) => (format!("{TOO_FEW} ({reason})"), "–".to_owned()),
+            };
+            let cells = vec![
+                num(format!(
+                    "{} vs {}",
+                    format::count(s.users),
+                    format::count(s.rest)
+                )),
+                num_id(format::number(s.before), "before"),
+                num_id(format::number(s.after), "after"),
+                num(format::number(s.rest_before)),
+                num(format::number(s.rest_after)),
+                num_id(did, "did"),
+                num(p),
+            ];
+            table::row(s.segment.into_any(), cells, false)
+        })
+        .collect::<Vec<_>>();
     view! {
         <div class="impact-result">
             {(!result.warnings.is_empty()).then(|| view! {
@@ -66,36 +104,8 @@ fn BeforeAfterTable(
             <div class="table-scroll" tabindex="0">
                 <table data-testid="before-after">
                     <caption>"Mean events per user before and after, and the difference in differences against everyone else"</caption>
-                    <thead><tr>
-                        <th scope="col">"Segment"</th>
-                        <th scope="col" class="num">"Users"</th>
-                        <th scope="col" class="num">"Before"</th>
-                        <th scope="col" class="num">"After"</th>
-                        <th scope="col" class="num">"Everyone else: before"</th>
-                        <th scope="col" class="num">"Everyone else: after"</th>
-                        <th scope="col" class="num">"Difference in differences (95% CI)"</th>
-                        <th scope="col" class="num">"p"</th>
-                    </tr></thead>
-                    <tbody>
-                        {result.segments.into_iter().map(|s| {
-                            let (did, p) = match &s.did {
-                                Ok(w) => (difference(w.difference, w.ci, false), p_value(w.p_value)),
-                                Err(reason) => (format!("{TOO_FEW} ({reason})"), "–".to_owned()),
-                            };
-                            view! {
-                                <tr>
-                                    <th scope="row">{s.segment.clone()}</th>
-                                    <td class="num">{format!("{} vs {}", format::count(s.users), format::count(s.rest))}</td>
-                                    <td class="num" data-testid="before">{format::number(s.before)}</td>
-                                    <td class="num" data-testid="after">{format::number(s.after)}</td>
-                                    <td class="num">{format::number(s.rest_before)}</td>
-                                    <td class="num">{format::number(s.rest_after)}</td>
-                                    <td class="num" data-testid="did">{did}</td>
-                                    <td class="num">{p}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
+                    <thead><tr>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
                 </table>
             </div>
         </div>

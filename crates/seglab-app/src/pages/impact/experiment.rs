@@ -5,6 +5,7 @@ use super::{
     Choice, Days, TOO_FEW, columns_of, difference, events, failure, p_value, plain, signed_percent,
 };
 use crate::browser;
+use crate::components::table::{self, num, num_id, remark};
 use crate::format;
 use crate::protocol::{ArmsChoice, Request};
 use crate::state::AppState;
@@ -263,59 +264,99 @@ fn MetricTable(
         Some(v) => format::number(v),
     };
     let interactions = metric.interactions.clone();
+    let mut heads = table::heads(
+        &[
+            "Segment",
+            "Arm",
+            "Users",
+            if is_rate { "Rate" } else { "Mean" },
+            "Lift vs control (95% CI)",
+            "Relative lift (95% CI)",
+            "p",
+        ],
+        &["Arm"],
+    );
+    heads.push(table::col(
+        format!("p adjusted ({correction})").into_any(),
+        true,
+    ));
+    if has_cuped {
+        heads.push(table::col("CUPED lift (95% CI)".into_any(), true));
+    }
+    let rows = metric
+        .segments
+        .iter()
+        .flat_map(|s| {
+            s.arms.iter().map(|a| {
+                let mut cells = vec![
+                    table::plain(a.arm.clone()),
+                    num_id(format::count(a.n), "n"),
+                    num_id(value(a.value), "value"),
+                ];
+                match &a.lift {
+                    Lift::Control => cells.push(remark("control".into(), None, Some(4))),
+                    Lift::TooFewToTell { reason } => {
+                        cells.push(remark(TOO_FEW.into(), Some(reason.to_string()), Some(4)));
+                    }
+                    Lift::Measured {
+                        absolute,
+                        absolute_ci,
+                        relative,
+                        relative_ci,
+                        p_value: p,
+                        adjusted_p,
+                        ..
+                    } => {
+                        let relative = match (relative, relative_ci) {
+                            (Some(r), Some(ci)) => format!(
+                                "{} ({} to {})",
+                                signed_percent(*r),
+                                signed_percent(ci.low),
+                                signed_percent(ci.high)
+                            ),
+                            _ => "–".to_owned(),
+                        };
+                        cells.extend([
+                            num_id(difference(*absolute, *absolute_ci, is_rate), "lift"),
+                            num(relative),
+                            num_id(p_value(*p), "p"),
+                            num_id(p_value(*adjusted_p), "adjusted-p"),
+                        ]);
+                    }
+                }
+                if has_cuped {
+                    cells.push(match &a.cuped {
+                        None => remark("–".into(), None, None),
+                        Some(Cuped::TooFewToTell { reason }) => {
+                            remark(TOO_FEW.into(), Some(reason.to_string()), None)
+                        }
+                        Some(Cuped::Measured {
+                            absolute,
+                            absolute_ci,
+                            p_value: p,
+                            variance_reduction,
+                            ..
+                        }) => num_id(
+                            format!(
+                                "{}, p = {}; variance −{}",
+                                difference(*absolute, *absolute_ci, is_rate),
+                                p_value(*p),
+                                format::percent(*variance_reduction)
+                            ),
+                            "cuped",
+                        ),
+                    });
+                }
+                table::row(s.segment.clone().into_any(), cells, false)
+            })
+        })
+        .collect::<Vec<_>>();
     view! {
         <div class="table-scroll" tabindex="0">
             <table data-testid="experiment-metric" data-metric=metric.name.clone()>
                 <caption>{format!("{} — {} of {} users with an outcome", metric.name, if is_rate { "rate" } else { "mean" }, format::count(metric.measured))}</caption>
-                <thead><tr>
-                    <th scope="col">"Segment"</th>
-                    <th scope="col">"Arm"</th>
-                    <th scope="col" class="num">"Users"</th>
-                    <th scope="col" class="num">{if is_rate { "Rate" } else { "Mean" }}</th>
-                    <th scope="col" class="num">"Lift vs control (95% CI)"</th>
-                    <th scope="col" class="num">"Relative lift (95% CI)"</th>
-                    <th scope="col" class="num">"p"</th>
-                    <th scope="col" class="num">{format!("p adjusted ({correction})")}</th>
-                    {has_cuped.then(|| view! { <th scope="col" class="num">"CUPED lift (95% CI)"</th> })}
-                </tr></thead>
-                <tbody>
-                    {metric.segments.iter().flat_map(|s| s.arms.iter().map(|a| {
-                        let segment = s.segment.clone();
-                        let lift_cells = match &a.lift {
-                            Lift::Control => view! { <td class="muted" colspan="4">"control"</td> }.into_any(),
-                            Lift::TooFewToTell { reason } => view! { <td class="muted" colspan="4" title=reason.to_string()>{TOO_FEW}</td> }.into_any(),
-                            Lift::Measured { absolute, absolute_ci, relative, relative_ci, p_value: p, adjusted_p, .. } => {
-                                let relative = match (relative, relative_ci) {
-                                    (Some(r), Some(ci)) => format!("{} ({} to {})", signed_percent(*r), signed_percent(ci.low), signed_percent(ci.high)),
-                                    _ => "–".to_owned(),
-                                };
-                                view! {
-                                    <td class="num" data-testid="lift">{difference(*absolute, *absolute_ci, is_rate)}</td>
-                                    <td class="num">{relative}</td>
-                                    <td class="num" data-testid="p">{p_value(*p)}</td>
-                                    <td class="num" data-testid="adjusted-p">{p_value(*adjusted_p)}</td>
-                                }.into_any()
-                            }
-                        };
-                        let cuped = has_cuped.then(|| match &a.cuped {
-                            None => view! { <td class="muted">"–"</td> }.into_any(),
-                            Some(Cuped::TooFewToTell { reason }) => view! { <td class="muted" title=reason.to_string()>{TOO_FEW}</td> }.into_any(),
-                            Some(Cuped::Measured { absolute, absolute_ci, p_value: p, variance_reduction, .. }) => view! {
-                                <td class="num" data-testid="cuped">{format!("{}, p = {}; variance −{}", difference(*absolute, *absolute_ci, is_rate), p_value(*p), format::percent(*variance_reduction))}</td>
-                            }.into_any(),
-                        });
-                        view! {
-                            <tr>
-                                <th scope="row">{segment}</th>
-                                <td>{a.arm.clone()}</td>
-                                <td class="num" data-testid="n">{format::count(a.n)}</td>
-                                <td class="num" data-testid="value">{value(a.value)}</td>
-                                {lift_cells}
-                                {cuped}
-                            </tr>
-                        }
-                    }).collect::<Vec<_>>()).collect_view()}
-                </tbody>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
             </table>
         </div>
         {(!interactions.is_empty()).then(|| view! {

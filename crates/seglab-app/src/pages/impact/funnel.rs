@@ -3,6 +3,7 @@
 
 use super::{Choice, Days, TOO_FEW, duration, events, failure, p_value};
 use crate::browser;
+use crate::components::table::{self, num, num_id};
 use crate::format;
 use crate::protocol::Request;
 use crate::state::AppState;
@@ -75,42 +76,73 @@ fn FunnelTable(
         FunnelBaseline::Rest => "everyone else",
         FunnelBaseline::FirstSegment => "the first compared segment",
     };
+    let heads = table::heads(
+        &[
+            "Segment",
+            "Step",
+            "Users",
+            "Conversion (95% CI)",
+            "From the step before",
+            "Median time from the step before",
+            "p adjusted",
+        ],
+        &["Step"],
+    );
+    let rows = funnel
+        .segments
+        .iter()
+        .flat_map(|segment| {
+            segment.steps.iter().enumerate().map(|(k, step)| {
+                let name = format!(
+                    "{} ({} users)",
+                    segment.segment,
+                    format::count(segment.users as usize)
+                );
+                let conversion = step.conversion.map_or_else(|| "–".into(), format::percent);
+                let ci = step
+                    .ci
+                    .map(|ci| {
+                        format!(
+                            " ({}–{})",
+                            format::percent(ci.low),
+                            format::percent(ci.high)
+                        )
+                    })
+                    .unwrap_or_default();
+                let test = match (&step.adjusted_p, &step.untested) {
+                    (Some(p), _) => p_value(*p),
+                    (None, Some(reason)) => format!("{TOO_FEW} ({reason})"),
+                    (None, None) => "–".to_owned(),
+                };
+                let cells = vec![
+                    table::plain(format!("{}. {}", k + 1, step.step)),
+                    num_id(format::count(step.reached as usize), "reached"),
+                    num_id(format!("{conversion}{ci}"), "conversion"),
+                    num(step
+                        .step_conversion
+                        .map_or_else(|| "–".into(), format::percent)),
+                    num_id(
+                        step.median_seconds.map_or_else(|| "–".into(), duration),
+                        "median-time",
+                    ),
+                    num(test),
+                ];
+                view! {
+                    <tr data-segment=segment.segment.clone() data-step=k>
+                        <th scope="row">{name}</th>
+                        {cells}
+                    </tr>
+                }
+                .into_any()
+            })
+        })
+        .collect::<Vec<_>>();
     view! {
         <div class="table-scroll" tabindex="0">
             <table data-testid="funnel">
                 <caption>{format!("Funnel within {} days of the first step; p-values against {against}, Benjamini–Hochberg adjusted", funnel.within / 86_400)}</caption>
-                <thead><tr>
-                    <th scope="col">"Segment"</th>
-                    <th scope="col">"Step"</th>
-                    <th scope="col" class="num">"Users"</th>
-                    <th scope="col" class="num">"Conversion (95% CI)"</th>
-                    <th scope="col" class="num">"From the step before"</th>
-                    <th scope="col" class="num">"Median time from the step before"</th>
-                    <th scope="col" class="num">"p adjusted"</th>
-                </tr></thead>
-                <tbody>
-                    {funnel.segments.iter().flat_map(|segment| segment.steps.iter().enumerate().map(|(k, step)| {
-                        let name = format!("{} ({} users)", segment.segment, format::count(segment.users as usize));
-                        let conversion = step.conversion.map_or_else(|| "–".into(), format::percent);
-                        let ci = step.ci.map(|ci| format!(" ({}–{})", format::percent(ci.low), format::percent(ci.high))).unwrap_or_default();
-                        let test = match (&step.adjusted_p, &step.untested) {
-                            (Some(p), _) => p_value(*p),
-                            (None, Some(reason)) => format!("{TOO_FEW} ({reason})"),
-                            (None, None) => "–".to_owned(),
-                        };
-                        view! {
-                            <tr data-segment=segment.segment.clone() data-step=k>
-                                <th scope="row">{name}</th>
-                                <td>{format!("{}. {}", k + 1, step.step)}</td>
-                                <td class="num" data-testid="reached">{format::count(step.reached as usize)}</td>
-                                <td class="num" data-testid="conversion">{format!("{conversion}{ci}")}</td>
-                                <td class="num">{step.step_conversion.map_or_else(|| "–".into(), format::percent)}</td>
-                                <td class="num" data-testid="median-time">{step.median_seconds.map_or_else(|| "–".into(), duration)}</td>
-                                <td class="num">{test}</td>
-                            </tr>
-                        }
-                    }).collect::<Vec<_>>()).collect_view()}
-                </tbody>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }

@@ -3,6 +3,7 @@
 
 use super::{Choice, Days, columns_of, events, failure, plain};
 use crate::browser;
+use crate::components::table;
 use crate::format;
 use crate::protocol::Request;
 use crate::state::AppState;
@@ -180,26 +181,50 @@ fn CurveTable(
     /// “week” or “month”.
     unit: &'static str,
 ) -> impl IntoView {
+    let heads = std::iter::once(table::col("Segment".into_any(), false))
+        .chain((0..retention.periods).map(|k| table::col(format!("{unit} {k}").into_any(), true)))
+        .collect::<Vec<_>>();
+    let rows = retention
+        .segments
+        .iter()
+        .map(|segment| {
+            let cells = segment
+                .curve
+                .iter()
+                .map(|point| {
+                    let rate = point.rate.map_or_else(|| "–".into(), format::percent);
+                    let ci = point
+                        .ci
+                        .map(|ci| {
+                            format!(
+                                " ({}–{})",
+                                format::percent(ci.low),
+                                format::percent(ci.high)
+                            )
+                        })
+                        .unwrap_or_default();
+                    table::figures(
+                        "num",
+                        Some("curve-cell"),
+                        None,
+                        format!("{rate}{ci}"),
+                        format!(
+                            "{} / {}",
+                            format::count(point.retained as usize),
+                            format::count(point.eligible as usize)
+                        ),
+                    )
+                })
+                .collect();
+            table::row(segment.segment.clone().into_any(), cells, false)
+        })
+        .collect::<Vec<_>>();
     view! {
         <div class="table-scroll" tabindex="0">
             <table data-testid="retention">
                 <caption>{format!("Retention by {unit} since start, all cohorts together: rate (95% interval), returned / eligible")}</caption>
-                <thead><tr>
-                    <th scope="col">"Segment"</th>
-                    {(0..retention.periods).map(|k| view! { <th scope="col" class="num">{format!("{unit} {k}")}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>
-                    {retention.segments.iter().map(|segment| view! {
-                        <tr>
-                            <th scope="row">{segment.segment.clone()}</th>
-                            {segment.curve.iter().map(|point| {
-                                let rate = point.rate.map_or_else(|| "–".into(), format::percent);
-                                let ci = point.ci.map(|ci| format!(" ({}–{})", format::percent(ci.low), format::percent(ci.high))).unwrap_or_default();
-                                view! { <td class="num" data-testid="curve-cell">{format!("{rate}{ci}")}<br/><small>{format!("{} / {}", format::count(point.retained as usize), format::count(point.eligible as usize))}</small></td> }
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }
@@ -216,36 +241,44 @@ fn Heatmap(
     unit: &'static str,
 ) -> impl IntoView {
     let periods = retention.periods;
+    let heads = [
+        table::col("Cohort".into_any(), false),
+        table::col("Users".into_any(), true),
+    ]
+    .into_iter()
+    .chain((0..periods).map(|k| table::col(format!("{unit} {k}").into_any(), true)))
+    .collect::<Vec<_>>();
+    let rows = retention
+        .cohort_labels
+        .iter()
+        .enumerate()
+        .filter(|&(c, _)| segment.size[c] > 0)
+        .map(|(c, label)| {
+            let mut cells = vec![table::num(format::count(segment.size[c] as usize))];
+            cells.extend((0..periods).map(|k| {
+                let eligible = segment.eligible[c * periods + k];
+                let retained = segment.retained[c * periods + k];
+                if eligible == 0 {
+                    return table::classed("num muted", "–".to_owned());
+                }
+                let rate = retained as f64 / eligible as f64;
+                table::figures(
+                    "num impact-heat",
+                    None,
+                    Some(format!("--heat: {:.0}%", rate * 45.0)),
+                    format::percent(rate),
+                    format!("{retained} / {eligible}"),
+                )
+            }));
+            table::row(label.clone().into_any(), cells, false)
+        })
+        .collect::<Vec<_>>();
     view! {
         <div class="table-scroll" tabindex="0">
             <table class="retention-heatmap" data-testid="retention-heatmap" data-segment=segment.segment.clone()>
                 <caption>{format!("{}: share of each {unit}'s cohort who came back, returned / eligible", segment.segment)}</caption>
-                <thead><tr>
-                    <th scope="col">"Cohort"</th>
-                    <th scope="col" class="num">"Users"</th>
-                    {(0..periods).map(|k| view! { <th scope="col" class="num">{format!("{unit} {k}")}</th> }).collect_view()}
-                </tr></thead>
-                <tbody>
-                    {retention.cohort_labels.iter().enumerate().filter(|&(c, _)| segment.size[c] > 0).map(|(c, label)| view! {
-                        <tr>
-                            <th scope="row">{label.clone()}</th>
-                            <td class="num">{format::count(segment.size[c] as usize)}</td>
-                            {(0..periods).map(|k| {
-                                let eligible = segment.eligible[c * periods + k];
-                                let retained = segment.retained[c * periods + k];
-                                if eligible == 0 {
-                                    return view! { <td class="num muted">"–"</td> }.into_any();
-                                }
-                                let rate = retained as f64 / eligible as f64;
-                                view! {
-                                    <td class="num impact-heat" style=format!("--heat: {:.0}%", rate * 45.0)>
-                                        {format::percent(rate)}<br/><small>{format!("{retained} / {eligible}")}</small>
-                                    </td>
-                                }.into_any()
-                            }).collect_view()}
-                        </tr>
-                    }).collect_view()}
-                </tbody>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
             </table>
         </div>
     }
