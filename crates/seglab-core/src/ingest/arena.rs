@@ -219,6 +219,18 @@ fn slot(key: [u64; 2], shift: u32) -> usize {
 impl Coded {
     /// Appends a field; `false` (and nothing appended) when the field would be a distinct value too many.
     fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
+        match self.find_or_insert(src, start, end) {
+            Some(code) => {
+                self.push_code(code);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The code of the value `src[start..end]`, given one if it is new; `None` when it would be a
+    /// distinct value too many.
+    fn find_or_insert(&mut self, src: &[u8], start: usize, end: usize) -> Option<usize> {
         let key = key(src, start, end);
         if self.slots.is_empty() {
             self.grow();
@@ -235,7 +247,7 @@ impl Coded {
                     || (distinct > FEW && distinct * 2 > rows)
                     || !self.values.push(src, start, end)
                 {
-                    return false;
+                    return None;
                 }
                 self.slots[i] = Slot {
                     key,
@@ -252,6 +264,10 @@ impl Coded {
             }
             i = (i + 1) & mask;
         };
+        Some(code)
+    }
+
+    fn push_code(&mut self, code: usize) {
         match &mut self.codes {
             Codes::Narrow(codes) => {
                 if let Ok(c) = u8::try_from(code) {
@@ -265,7 +281,6 @@ impl Coded {
             }
             Codes::Wide(codes) => codes.push(code as u16),
         }
-        true
     }
 
     /// Doubles the table of slots and places every value again.
@@ -546,6 +561,216 @@ impl<'a> Coding<'a> {
         (0..codes.len())
             .map(move |row| (row, code_at(codes, row)))
             .filter(move |&(_, c)| flags[c])
+    }
+}
+
+/// Why the cells another reader encoded could not be appended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AppendError {
+    /// The bytes are not what [`Arena::encode`] writes.
+    Corrupt,
+    /// The column's text would pass 4 GiB.
+    TooLarge,
+}
+
+/// Reads encoded cells and the rest of a part of a file: bytes, and little-endian words.
+pub(crate) struct Input<'a>(pub(crate) &'a [u8]);
+
+impl<'a> Input<'a> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], AppendError> {
+        if n > self.0.len() {
+            return Err(AppendError::Corrupt);
+        }
+        let (taken, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Ok(taken)
+    }
+
+    pub(crate) fn word(&mut self) -> Result<u64, AppendError> {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(self.bytes(8)?);
+        Ok(u64::from_le_bytes(word))
+    }
+
+    pub(crate) fn u64(&mut self) -> Result<usize, AppendError> {
+        usize::try_from(self.word()?).map_err(|_| AppendError::Corrupt)
+    }
+
+    /// Cells back to back: their ends (4 bytes each) and their text.
+    fn cells(&mut self) -> Result<Encoded<'a>, AppendError> {
+        let count = self.u64()?;
+        let ends = self.bytes(count.checked_mul(4).ok_or(AppendError::Corrupt)?)?;
+        let len = self.u64()?;
+        let text = self.bytes(len)?;
+        Ok(Encoded { ends, text })
+    }
+}
+
+/// Encoded cells: little-endian `u32` ends into `text`.
+struct Encoded<'a> {
+    ends: &'a [u8],
+    text: &'a [u8],
+}
+
+impl Encoded<'_> {
+    fn len(&self) -> usize {
+        self.ends.len() / 4
+    }
+
+    fn end(&self, i: usize) -> usize {
+        let mut word = [0u8; 4];
+        word.copy_from_slice(&self.ends[4 * i..4 * i + 4]);
+        u32::from_le_bytes(word) as usize
+    }
+
+    /// Where cell `i` lies in `text`.
+    fn span(&self, i: usize) -> Result<(usize, usize), AppendError> {
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        let end = self.end(i);
+        if start > end || end > self.text.len() {
+            return Err(AppendError::Corrupt);
+        }
+        Ok((start, end))
+    }
+}
+
+fn put_u64(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_cells(plain: &Plain, out: &mut Vec<u8>) {
+    put_u64(out, plain.ends.len());
+    for end in &plain.ends {
+        out.extend_from_slice(&end.to_le_bytes());
+    }
+    put_u64(out, plain.bytes.len());
+    out.extend_from_slice(&plain.bytes);
+}
+
+/// The cells of a part of a file read by another reader travel as bytes: an arena of the part writes
+/// them with [`Arena::encode`] (before it is sealed), the arena of the file's beginning appends them with
+/// [`Arena::append_encoded`]. Plain cells are appended as one copy, coded ones by looking up each
+/// distinct value once.
+impl Arena {
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        match &self.repr {
+            Repr::Plain(plain) => {
+                out.push(0);
+                put_cells(plain, out);
+            }
+            Repr::Coded(coded) => {
+                out.push(1);
+                put_cells(&coded.values, out);
+                match &coded.codes {
+                    Codes::Narrow(codes) => {
+                        out.push(1);
+                        put_u64(out, codes.len());
+                        out.extend_from_slice(codes);
+                    }
+                    Codes::Wide(codes) => {
+                        out.push(2);
+                        put_u64(out, codes.len());
+                        for code in codes {
+                            out.extend_from_slice(&code.to_le_bytes());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends the cells [`Arena::encode`] wrote, after this arena's own.
+    pub(crate) fn append_encoded(&mut self, bytes: &[u8]) -> Result<(), AppendError> {
+        let mut input = Input(bytes);
+        let tag = input.bytes(1)?[0];
+        let cells = input.cells()?;
+        if tag == 0 {
+            return self.append_cells(&cells);
+        }
+        let width = usize::from(input.bytes(1)?[0]);
+        let rows = input.u64()?;
+        if !(width == 1 || width == 2) || tag != 1 {
+            return Err(AppendError::Corrupt);
+        }
+        let codes = input.bytes(rows.checked_mul(width).ok_or(AppendError::Corrupt)?)?;
+        let code = |row: usize| match width {
+            1 => usize::from(codes[row]),
+            _ => usize::from(u16::from_le_bytes([codes[2 * row], codes[2 * row + 1]])),
+        };
+        if (0..rows).any(|row| code(row) >= cells.len()) {
+            return Err(AppendError::Corrupt);
+        }
+        if let Repr::Coded(coded) = &mut self.repr {
+            let mut map = Vec::with_capacity(cells.len());
+            for i in 0..cells.len() {
+                let (start, end) = cells.span(i)?;
+                match coded.find_or_insert(cells.text, start, end) {
+                    Some(code) => map.push(code),
+                    None => break,
+                }
+            }
+            if map.len() == cells.len() {
+                for row in 0..rows {
+                    coded.push_code(map[code(row)]);
+                }
+                return Ok(());
+            }
+            // Too many distinct values together: on as plain cells.
+            let plain = coded.expand(self.plan).ok_or(AppendError::TooLarge)?;
+            self.repr = Repr::Plain(plain);
+        }
+        let Repr::Plain(plain) = &mut self.repr else {
+            return Err(AppendError::Corrupt);
+        };
+        for row in 0..rows {
+            let (start, end) = cells.span(code(row))?;
+            if !plain.push_bytes(&cells.text[start..end]) {
+                return Err(AppendError::TooLarge);
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends plain cells: in one copy onto plain cells, one at a time onto coded ones.
+    fn append_cells(&mut self, cells: &Encoded<'_>) -> Result<(), AppendError> {
+        if let Repr::Plain(plain) = &mut self.repr {
+            let base = plain.bytes.len();
+            let last = if cells.len() == 0 {
+                0
+            } else {
+                cells.end(cells.len() - 1)
+            };
+            if last != cells.text.len() || u32::try_from(base + last).is_err() {
+                return Err(if last == cells.text.len() {
+                    AppendError::TooLarge
+                } else {
+                    AppendError::Corrupt
+                });
+            }
+            for i in 0..cells.len() {
+                cells.span(i)?;
+            }
+            plain.bytes.extend_from_slice(cells.text);
+            plain
+                .ends
+                .extend((0..cells.len()).map(|i| (base + cells.end(i)) as u32));
+            return Ok(());
+        }
+        for i in 0..cells.len() {
+            let (start, end) = cells.span(i)?;
+            if !self.push(cells.text, start, end) {
+                return Err(AppendError::TooLarge);
+            }
+        }
+        Ok(())
+    }
+
+    /// How many cells the arena holds.
+    pub(crate) fn len(&self) -> usize {
+        match &self.repr {
+            Repr::Plain(plain) => plain.ends.len(),
+            Repr::Coded(coded) => coded.codes.len(),
+        }
     }
 }
 
