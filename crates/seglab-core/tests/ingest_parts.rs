@@ -124,7 +124,9 @@ fn check(seed: u64, tail: Tail, crlf: bool) {
         .map(|(i, _)| i + 1)
         .filter(|&i| i > SNIFF_BYTES + 1 && i < bytes.len())
         .collect();
-    let mut splits: Vec<usize> = (1..8).map(|k| line_starts[k * line_starts.len() / 8]).collect();
+    let mut splits: Vec<usize> = (1..8)
+        .map(|k| line_starts[k * line_starts.len() / 8])
+        .collect();
     splits.push(line_starts[0]);
     splits.push(*line_starts.last().expect("lines"));
     splits.extend(inside.iter().filter(|&&i| i > SNIFF_BYTES + 1).take(3));
@@ -145,7 +147,10 @@ fn check(seed: u64, tail: Tail, crlf: bool) {
             };
             let in_quotes = inside.contains(&split);
             if in_quotes {
-                assert!(!taken, "{tail:?}: a part inside a quoted field was taken at {split}");
+                assert!(
+                    !taken,
+                    "{tail:?}: a part inside a quoted field was taken at {split}"
+                );
             }
             taken_count += usize::from(taken);
             assert_eq!(

@@ -32,6 +32,7 @@ type Handler = Closure<dyn FnMut(MessageEvent)>;
 struct Helper {
     worker: Worker,
     _on_message: Handler,
+    _on_error: Closure<dyn FnMut(JsValue)>,
     /// Resolved when the helper's wasm has started.
     ready: js_sys::Promise,
     /// Resolves the promise of the half being read, with the helper's answer (null when abandoned).
@@ -70,9 +71,18 @@ pub fn start_helper() {
     READY.set(resolve_ready);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_helper_message);
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // A helper that fails (out of memory, a bug) answers nothing: the half is then read here.
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(|_| {
+        let answer = HELPER.with_borrow_mut(|h| h.as_mut().and_then(|h| h.answer.take()));
+        if let Some(resolve) = answer {
+            let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     HELPER.set(Some(Helper {
         worker,
         _on_message: on_message,
+        _on_error: on_error,
         ready,
         answer: None,
     }));
@@ -259,12 +269,17 @@ async fn read(envelope: &js_sys::Array) -> Result<(Vec<u8>, Vec<Vec<u8>>), Strin
     let mut reader = PartReader::new(&spec);
     reader.size_hint(&spec, (end - start) as u64);
     let mut offset = start;
-    let mut next = (start < end).then(|| super::start_read(&file, start, (start + super::CHUNK).min(end)));
+    let mut next =
+        (start < end).then(|| super::start_read(&file, start, (start + super::CHUNK).min(end)));
     while let Some(pending) = next.take() {
         let chunk_end = (offset + super::CHUNK).min(end);
         let chunk = super::finish_read(pending).await?;
         if chunk_end < end {
-            next = Some(super::start_read(&file, chunk_end, (chunk_end + super::CHUNK).min(end)));
+            next = Some(super::start_read(
+                &file,
+                chunk_end,
+                (chunk_end + super::CHUNK).min(end),
+            ));
         }
         let progress = reader.feed(&chunk).map_err(|e| e.to_string())?;
         let message = js_sys::Array::of3(

@@ -6,7 +6,10 @@
 //! through `csv-core`'s state machine); `arena` keeps a column's distinct values once with a one- or
 //! two-byte code per row while it has few of them, its cells' bytes back to back once it has many; at
 //! the end `infer` types each column from its arena (a coded column from each distinct value once) and
-//! converts it. Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
+//! converts it. A large file can be read in two parts at once: a [`PartReader`] reads from a line start
+//! past the middle while the [`CsvReader`] reads up to it and then takes the part over (or, when a
+//! quoted field runs across that line start, reads on itself); the result is the same as reading the
+//! file whole (`tests/ingest_parts.rs`). Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
 //! ambiguous dates all become warnings in the [`FileReport`]. Reading a file whole or in chunks of any
 //! size gives the same result (the fuzz target checks this).
 //!

@@ -681,14 +681,15 @@ impl Parser {
         let offset = self.line_now() - 1;
         let sink = &mut self.sink;
         if meta.rows > 0 {
-            sink.skipped_lines +=
-                offset.saturating_sub(sink.last_end_line) + meta.skipped_lines;
+            sink.skipped_lines += offset.saturating_sub(sink.last_end_line) + meta.skipped_lines;
             sink.last_end_line = meta.last_end_line + offset;
         }
         let rows = sink.rows;
-        sink.lines
-            .points
-            .extend(meta.points.iter().map(|&(row, line)| (row + rows, line + offset)));
+        sink.lines.points.extend(
+            meta.points
+                .iter()
+                .map(|&(row, line)| (row + rows, line + offset)),
+        );
         let logs = [
             &mut sink.bad_lines,
             &mut sink.short,
