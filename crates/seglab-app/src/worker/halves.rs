@@ -213,12 +213,15 @@ pub async fn take_half(half: Half, reader: &mut CsvReader) -> Result<bool, Strin
     {
         return Ok(false);
     }
-    for (i, column) in columns.iter().enumerate() {
-        // One column's copy at a time in this worker's memory.
-        let cells = js_sys::Uint8Array::new(&column).to_vec();
-        reader
-            .append_part_column(i, &cells)
-            .map_err(|e| e.to_string())?;
+    for (i, pieces) in columns.iter().enumerate() {
+        let pieces: js_sys::Array = pieces.unchecked_into();
+        for piece in pieces.iter() {
+            // One piece's copy at a time in this worker's memory.
+            let cells = js_sys::Uint8Array::new(&piece).to_vec();
+            reader
+                .append_part_column(i, &cells)
+                .map_err(|e| e.to_string())?;
+        }
     }
     Ok(true)
 }
@@ -236,9 +239,13 @@ pub fn answer(envelope: &js_sys::Array) -> bool {
                 let meta = buffer(&meta);
                 transfer.push(&meta);
                 let buffers = js_sys::Array::new();
-                for column in columns {
-                    let column = buffer(&column);
-                    transfer.push(&column);
+                for pieces in columns {
+                    let column = js_sys::Array::new();
+                    for piece in pieces {
+                        let piece = buffer(&piece);
+                        transfer.push(&piece);
+                        column.push(&piece);
+                    }
                     buffers.push(&column);
                 }
                 let message = js_sys::Array::of3(&PART.into(), &meta, &buffers);
@@ -257,7 +264,7 @@ fn buffer(bytes: &[u8]) -> js_sys::ArrayBuffer {
     js_sys::Uint8Array::from(bytes).buffer()
 }
 
-async fn read(envelope: &js_sys::Array) -> Result<(Vec<u8>, Vec<Vec<u8>>), String> {
+async fn read(envelope: &js_sys::Array) -> Result<(Vec<u8>, Vec<Vec<Vec<u8>>>), String> {
     let spec: PartSpec =
         serde_wasm_bindgen::from_value(envelope.get(1)).map_err(|e| e.to_string())?;
     let file: File = envelope

@@ -564,6 +564,9 @@ impl<'a> Coding<'a> {
     }
 }
 
+/// A column's cells encoded in pieces, appended one after the other.
+pub(crate) type Pieces = Vec<Vec<u8>>;
+
 /// Why the cells another reader encoded could not be appended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AppendError {
@@ -639,12 +642,28 @@ fn put_u64(out: &mut Vec<u8>, n: usize) {
 }
 
 fn put_cells(plain: &Plain, out: &mut Vec<u8>) {
-    put_u64(out, plain.ends.len());
-    for end in &plain.ends {
-        out.extend_from_slice(&end.to_le_bytes());
+    put_cell_range(plain, 0..plain.ends.len(), out);
+}
+
+/// Cells `range` of `plain`, their ends counted from the first one's start.
+fn put_cell_range(plain: &Plain, range: Range<usize>, out: &mut Vec<u8>) {
+    let base = if range.start == 0 {
+        0
+    } else {
+        plain.ends[range.start - 1]
+    };
+    put_u64(out, range.len());
+    for end in &plain.ends[range.clone()] {
+        out.extend_from_slice(&(end - base).to_le_bytes());
     }
-    put_u64(out, plain.bytes.len());
-    out.extend_from_slice(&plain.bytes);
+    let end = if range.is_empty() {
+        base
+    } else {
+        plain.ends[range.end - 1]
+    };
+    let text = &plain.bytes[base as usize..end as usize];
+    put_u64(out, text.len());
+    out.extend_from_slice(text);
 }
 
 /// The cells of a part of a file read by another reader travel as bytes: an arena of the part writes
@@ -652,6 +671,38 @@ fn put_cells(plain: &Plain, out: &mut Vec<u8>) {
 /// [`Arena::append_encoded`]. Plain cells are appended as one copy, coded ones by looking up each
 /// distinct value once.
 impl Arena {
+    /// The cells encoded in pieces of about `piece_bytes` of text each (coded cells in one piece), to be
+    /// appended one after the other: the receiver then holds one piece's copy at a time.
+    pub(crate) fn encode_pieces(&self, piece_bytes: usize) -> Pieces {
+        let Repr::Plain(plain) = &self.repr else {
+            let mut piece = Vec::new();
+            self.encode(&mut piece);
+            return vec![piece];
+        };
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        loop {
+            let base = if start == 0 {
+                0
+            } else {
+                plain.ends[start - 1] as usize
+            };
+            let mut end = start;
+            while end < plain.ends.len()
+                && (end == start || plain.ends[end] as usize - base <= piece_bytes)
+            {
+                end += 1;
+            }
+            let mut piece = vec![0];
+            put_cell_range(plain, start..end, &mut piece);
+            pieces.push(piece);
+            if end == plain.ends.len() {
+                return pieces;
+            }
+            start = end;
+        }
+    }
+
     pub(crate) fn encode(&self, out: &mut Vec<u8>) {
         match &self.repr {
             Repr::Plain(plain) => {
@@ -815,6 +866,50 @@ mod tests {
         }
         arena.seal();
         arena
+    }
+
+    /// Cells appended from another arena's pieces read back as if pushed one by one, whatever the two
+    /// arenas' forms (coded or plain) and the size of the pieces.
+    #[test]
+    fn appended_pieces_read_back_in_order() {
+        let few: Vec<String> = (0..300).map(|i| format!("v{}", i % 7)).collect();
+        let many: Vec<String> = (0..300).map(|i| format!("value number {i}")).collect();
+        let wide: Vec<String> = (0..2000).map(|i| format!("{}", i % 600)).collect();
+        for first in [&few, &many, &wide] {
+            for second in [&few, &many, &wide] {
+                for piece_bytes in [1, 7, 1 << 20] {
+                    let mut arena = Arena::default();
+                    let mut src = Vec::new();
+                    for v in first {
+                        src.clear();
+                        src.extend_from_slice(v.as_bytes());
+                        assert!(arena.push(&src, 0, src.len()));
+                    }
+                    let mut part = Arena::default();
+                    for v in second {
+                        assert!(part.push(v.as_bytes(), 0, v.len()));
+                    }
+                    for piece in part.encode_pieces(piece_bytes) {
+                        assert_eq!(arena.append_encoded(&piece), Ok(()));
+                    }
+                    arena.seal();
+                    let expected: Vec<&str> = first
+                        .iter()
+                        .chain(second.iter())
+                        .map(String::as_str)
+                        .collect();
+                    let cells: Vec<&str> = arena.cells().collect();
+                    assert_eq!(cells, expected, "piece bytes {piece_bytes}");
+                }
+            }
+        }
+        let mut arena = Arena::default();
+        for broken in [&b""[..], &[1, 2, 3], &[0, 9, 0, 0, 0, 0, 0, 0, 0]] {
+            assert_eq!(
+                arena.append_encoded(broken),
+                Err(super::AppendError::Corrupt)
+            );
+        }
     }
 
     #[test]

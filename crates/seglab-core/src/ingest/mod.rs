@@ -260,12 +260,13 @@ pub struct PartReader {
     parser: parse::Parser,
 }
 
-/// A part read by a [`PartReader`]: its rows and repairs (`meta`), and each column's cells (each can
-/// travel as its own buffer, so that the receiver holds one column's copy at a time).
+/// A part read by a [`PartReader`]: its rows and repairs (`meta`), and each column's cells in pieces
+/// of about a MiB (each can travel as its own buffer, so that the receiver holds one piece's copy at a
+/// time).
 #[derive(Debug, Default)]
 pub struct Part {
     pub meta: Vec<u8>,
-    pub columns: Vec<Vec<u8>>,
+    pub columns: Vec<Vec<Vec<u8>>>,
 }
 
 impl PartReader {
@@ -404,8 +405,10 @@ impl CsvReader {
         if !self.begin_part(&part.meta, part.columns.len())? {
             return Ok(false);
         }
-        for (i, column) in part.columns.iter().enumerate() {
-            self.append_part_column(i, column)?;
+        for (i, pieces) in part.columns.iter().enumerate() {
+            for piece in pieces {
+                self.append_part_column(i, piece)?;
+            }
         }
         Ok(true)
     }
@@ -447,7 +450,8 @@ impl CsvReader {
         Ok(true)
     }
 
-    /// Appends the cells of column `column` of the part begun with [`CsvReader::begin_part`].
+    /// Appends a piece of the cells of column `column` of the part begun with [`CsvReader::begin_part`]
+    /// (the pieces of a column in order).
     pub fn append_part_column(&mut self, column: usize, cells: &[u8]) -> Result<(), IngestError> {
         match &mut self.state {
             State::Running(run) if self.part_begun => run.parser.append_column(column, cells),

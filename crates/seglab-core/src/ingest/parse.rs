@@ -3,7 +3,7 @@
 //! `csv-core` does the quoting state machine; this module feeds it, keeps line numbers, fits ragged
 //! rows to the column count and logs what it had to repair.
 
-use super::arena::{AppendError, Arena, Input};
+use super::arena::{AppendError, Arena, Input, Pieces};
 use super::{Diagnostic, Dialect, IngestError, sniff};
 use std::collections::VecDeque;
 
@@ -12,6 +12,8 @@ const LISTED: usize = 10;
 const MAX_FIELDS: usize = 100_000;
 /// A record spanning more lines than this is reported: it usually hides an unbalanced quote.
 const LONG_SPAN: u64 = 100;
+/// How much of a column's text a part sends per piece.
+const PIECE_BYTES: usize = 1 << 20;
 
 /// Maps data rows to the physical line where they start; stored sparsely, as the rows where the
 /// line number jumps (after multi-line records, blank or comment lines).
@@ -651,7 +653,7 @@ impl Parser {
 
     /// Ends the part's input: its rows and repairs, and each column's cells encoded (each arena is
     /// dropped once encoded).
-    pub(crate) fn finish_part(mut self) -> Result<(PartMeta, Vec<Vec<u8>>), IngestError> {
+    pub(crate) fn finish_part(mut self) -> Result<(PartMeta, Vec<Pieces>), IngestError> {
         self.end_input()?;
         let sink = self.sink;
         let meta = PartMeta {
@@ -665,11 +667,7 @@ impl Parser {
         let columns = sink
             .columns
             .into_iter()
-            .map(|arena| {
-                let mut bytes = Vec::new();
-                arena.encode(&mut bytes);
-                bytes
-            })
+            .map(|arena| arena.encode_pieces(PIECE_BYTES))
             .collect();
         Ok((meta, columns))
     }
