@@ -139,8 +139,9 @@ fn check(seed: u64, tail: Tail, crlf: bool) {
             .take(2),
     );
     let mut taken_count = 0;
-    for &split in &splits {
-        for chunk in [SNIFF_BYTES + 4096, 3 << 20] {
+    for (i, &split) in splits.iter().enumerate() {
+        // A first chunk that ends before the split and one that reaches it, in turn.
+        for chunk in [[SNIFF_BYTES + 4096, 3 << 20][i % 2]] {
             // No part is handed out while the beginning holds bytes back to settle the encoding.
             let Some((parts, taken)) = read_in_parts(&bytes, split, chunk) else {
                 continue;
