@@ -40,7 +40,7 @@ pub fn start() {
     // The handler lives as long as the worker does.
     handler.forget();
     reply(&Response::Ready);
-    halves::ensure_helper();
+    halves::start_helper();
 }
 
 #[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
@@ -160,7 +160,6 @@ fn enqueue(name: String, file: File) {
             CANCEL.set(false);
             let response = load(&name, &file).await;
             reply(&response);
-            halves::ensure_helper();
         }
         LOADING.set(false);
     });

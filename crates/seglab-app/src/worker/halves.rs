@@ -6,8 +6,7 @@
 //!
 //! The helper is started with the engine worker, so that it is ready when a file comes, and replaced by
 //! a fresh one after each half it reads: a WebAssembly memory never shrinks, and a fresh worker gives
-//! back what the half took. The used helper ends as soon as its half has arrived; the fresh one starts
-//! once the load is done ([`ensure_helper`]), so that compiling it takes no processor from the typing.
+//! back what the half took.
 
 use seglab_core::ingest::{CsvReader, PartReader, PartSpec};
 use std::cell::{Cell, RefCell};
@@ -56,10 +55,9 @@ pub fn is_helper() -> bool {
     scope().name() == HELPER_NAME
 }
 
-/// Starts a helper unless one is running (the engine worker calls this once it is ready, and after
-/// each load).
-pub fn ensure_helper() {
-    if is_helper() || HELPER.with_borrow(Option::is_some) {
+/// Starts a helper (the engine worker calls this once it is ready, and again after each half).
+pub fn start_helper() {
+    if is_helper() {
         return;
     }
     let url = scope().location().href();
@@ -183,14 +181,15 @@ pub fn abandon() {
     let answer = HELPER.with_borrow_mut(|h| h.as_mut().and_then(|h| h.answer.take()));
     if let Some(resolve) = answer {
         let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
-        stop_helper();
+        replace_helper();
     }
 }
 
-fn stop_helper() {
+fn replace_helper() {
     if let Some(helper) = HELPER.take() {
         helper.worker.terminate();
     }
+    start_helper();
 }
 
 /// Waits for the half and hands it to `reader`: `Ok(true)` when the reader took it over, `Ok(false)`
@@ -198,8 +197,8 @@ fn stop_helper() {
 /// the half came back damaged.
 pub async fn take_half(half: Half, reader: &mut CsvReader) -> Result<bool, String> {
     let answer = half.answer.await.unwrap_or(JsValue::NULL);
-    // The helper's memory holds the half's cells: ending it gives that back.
-    stop_helper();
+    // The helper's memory holds the half's cells: a fresh helper gives it back.
+    replace_helper();
     let Some(array) = answer.dyn_ref::<js_sys::Array>() else {
         return Ok(false);
     };
