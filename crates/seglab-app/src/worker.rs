@@ -1,14 +1,10 @@
 //! The engine worker: owns the loaded files and the dataset, and answers the page's requests.
 //!
 //! Files are read in chunks (`Blob.slice` + `arrayBuffer`) so that progress can be reported and a cancel
-//! request, which arrives between two chunks, stops the load. Loads run one at a time, in order. A large
-//! file is read in two halves at once, the second by a helper worker (`halves`).
-
-mod halves;
+//! request, which arrives between two chunks, stops the load. Loads run one at a time, in order.
 
 use crate::engine::Engine;
 use crate::protocol::{Request, Response};
-use seglab_core::ingest::{CsvReader, Progress};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::JsCast;
@@ -27,8 +23,6 @@ thread_local! {
     static FILES: RefCell<Vec<(String, File)>> = const { RefCell::new(Vec::new()) };
     static LOADING: Cell<bool> = const { Cell::new(false) };
     static CANCEL: Cell<bool> = const { Cell::new(false) };
-    /// The load in progress: its file's name and size, and how far this worker has read it.
-    static PROGRESS: RefCell<Option<(String, u64, Progress)>> = const { RefCell::new(None) };
 }
 
 /// Installs the message handler and tells the page the worker is ready.
@@ -40,15 +34,11 @@ pub fn start() {
     // The handler lives as long as the worker does.
     handler.forget();
     reply(&Response::Ready);
-    halves::start_helper();
 }
 
 #[allow(clippy::needless_pass_by_value)] // the signature a JS event handler has
 fn on_message(event: MessageEvent) {
     let envelope: js_sys::Array = event.data().unchecked_into();
-    if halves::answer(&envelope) {
-        return;
-    }
     let request = match serde_wasm_bindgen::from_value::<Request>(envelope.get(0)) {
         Ok(request) => request,
         Err(error) => {
@@ -65,10 +55,7 @@ fn on_message(event: MessageEvent) {
                 message: "no file was attached".into(),
             }),
         },
-        Request::Cancel => {
-            CANCEL.set(true);
-            halves::abandon();
-        }
+        Request::Cancel => CANCEL.set(true),
         Request::Time { request, runs } => reply(&time(&request, runs)),
         other => {
             if let Request::Remove { name } = &other {
@@ -176,95 +163,46 @@ async fn load(name: &str, file: &File) -> Response {
             };
         }
     };
-    let response = read_all(name, file, &mut reader).await;
-    PROGRESS.set(None);
-    match response {
-        Ok(()) if CANCEL.get() => Response::Cancelled { name: name.into() },
-        Ok(()) => ENGINE.with_borrow_mut(|engine| engine.finish_load(name, total as u64, reader)),
-        Err(response) => response,
-    }
-}
-
-/// Feeds the whole file to `reader`: the first chunk, then (for a large file, once the first chunk has
-/// settled the dialect) the rest of the first half here while the helper reads the second.
-async fn read_all(name: &str, file: &File, reader: &mut CsvReader) -> Result<(), Response> {
-    let total = file.size();
-    let first = CHUNK.min(total);
-    read_range(name, file, reader, 0.0, first).await?;
-    let mut half = None;
-    if total >= halves::TWO_HALVES_FROM
-        && let Some(spec) = reader.part_spec()
-        && let Some(start) = halves::split_point(file, total).await
-        && start > first
-    {
-        half = halves::read_half(file, start, &spec);
-    }
-    let Some(half) = half else {
-        return read_range(name, file, reader, first, total).await;
-    };
-    let start = half.start;
-    if let Err(response) = read_range(name, file, reader, first, start).await {
-        halves::abandon();
-        return Err(response);
-    }
-    let taken = halves::take_half(half, reader)
-        .await
-        .map_err(|message| Response::LoadFailed {
-            name: name.into(),
-            message,
-        })?;
-    if taken {
-        Ok(())
-    } else {
-        read_range(name, file, reader, start, total).await
-    }
-}
-
-/// Feeds bytes `from..to` of `file` to `reader` chunk by chunk, reporting progress; the next chunk is
-/// requested before this one is parsed, so that the browser reads it meanwhile.
-async fn read_range(
-    name: &str,
-    file: &File,
-    reader: &mut CsvReader,
-    from: f64,
-    to: f64,
-) -> Result<(), Response> {
-    let failed = |message: String| Response::LoadFailed {
-        name: name.into(),
-        message,
-    };
-    let mut next = (from < to).then(|| start_read(file, from, (from + CHUNK).min(to)));
-    let mut offset = from;
+    // The next chunk is requested before this one is parsed, so that the browser reads it meanwhile.
+    let mut next = (total > 0.0).then(|| start_read(file, 0.0, CHUNK.min(total)));
+    let mut offset = 0.0;
     while let Some(pending) = next.take() {
         if CANCEL.get() {
-            return Err(Response::Cancelled { name: name.into() });
+            return Response::Cancelled { name: name.into() };
         }
-        let end = (offset + CHUNK).min(to);
-        let chunk = finish_read(pending).await.map_err(failed)?;
-        if end < to {
-            next = Some(start_read(file, end, (end + CHUNK).min(to)));
+        let end = (offset + CHUNK).min(total);
+        let chunk = match finish_read(pending).await {
+            Ok(chunk) => chunk,
+            Err(message) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message,
+                };
+            }
+        };
+        if end < total {
+            next = Some(start_read(file, end, (end + CHUNK).min(total)));
         }
-        let progress = reader.feed(&chunk).map_err(|e| failed(e.to_string()))?;
-        PROGRESS.set(Some((name.to_owned(), file.size() as u64, progress)));
-        relay_progress();
+        match reader.feed(&chunk) {
+            Ok(progress) => reply(&Response::Progress {
+                name: name.into(),
+                bytes: progress.bytes,
+                total: total as u64,
+                rows: progress.rows,
+            }),
+            Err(error) => {
+                return Response::LoadFailed {
+                    name: name.into(),
+                    message: error.to_string(),
+                };
+            }
+        }
         offset = end;
     }
-    Ok(())
-}
-
-/// Tells the page how far the load in progress has got, the helper's half included.
-fn relay_progress() {
-    PROGRESS.with_borrow(|progress| {
-        if let Some((name, total, progress)) = progress {
-            let (bytes, rows) = halves::half_progress();
-            reply(&Response::Progress {
-                name: name.clone(),
-                bytes: progress.bytes + bytes,
-                total: *total,
-                rows: progress.rows + rows,
-            });
-        }
-    });
+    if CANCEL.get() {
+        return Response::Cancelled { name: name.into() };
+    }
+    ENGINE.with_borrow_mut(|engine| engine.finish_load(name, total as u64, reader))
 }
 
 /// Starts reading bytes `start..end` of `file`; the browser reads while the worker goes on.

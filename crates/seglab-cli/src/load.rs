@@ -7,11 +7,8 @@ use crate::error::CliError;
 use crate::output::thousands;
 use seglab_core::ColumnType;
 use seglab_core::Table;
-use seglab_core::ingest::{
-    CsvReader, DateOrder, Diagnostic, FileReport, Part, PartReader, PartSpec, ReadOptions,
-};
+use seglab_core::ingest::{CsvReader, DateOrder, Diagnostic, FileReport, ReadOptions};
 use std::io::{IsTerminal, Read};
-use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// How files are read; everything left out is guessed from the file.
@@ -92,10 +89,6 @@ pub fn read_all(paths: &[PathBuf], args: &ReadArgs) -> Result<Vec<LoadedFile>, C
 const CHUNK: usize = 1 << 20;
 /// Bytes between two progress lines.
 const PROGRESS_EVERY: u64 = 32 << 20;
-/// Files from this size on are read in two halves at once, when two processors are free.
-const TWO_HALVES_FROM: u64 = 32 << 20;
-/// The bytes read before the second half is handed out: enough for the reader to settle the dialect.
-const FIRST_BYTES: u64 = 8 << 20;
 
 pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> {
     let mut file = std::fs::File::open(path).map_err(|e| CliError::read(path, e))?;
@@ -108,45 +101,28 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> 
     // The engine names the file in its messages; the whole path tells the user which file it is.
     let shown = path.display().to_string();
     let mut reader = CsvReader::new(&shown, options.clone());
-    let size = file
-        .metadata()
-        .map_or(0, |m| if m.is_file() { m.len() } else { 0 });
-    if size > 0 {
-        reader.size_hint(size);
-    }
-    let mut feeder = Feeder {
-        path,
-        shown: &shown,
-        buffer: vec![0; CHUNK],
-        // Progress for people waiting on big files; scripts and pipes get none.
-        show_progress: std::io::stderr().is_terminal(),
-        shown_at: 0,
-    };
-    let two_halves =
-        size >= TWO_HALVES_FROM && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    if two_halves {
-        feeder.feed(&mut file, &mut reader, Some(FIRST_BYTES))?;
-        let half = match reader.part_spec() {
-            Some(spec) => second_half(path, size, &spec),
-            None => None,
+    let mut buffer = vec![0; CHUNK];
+    // Progress for people waiting on big files; scripts and pipes get none.
+    let show_progress = std::io::stderr().is_terminal();
+    let mut shown_at = 0;
+    loop {
+        let n = match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CliError::read(path, e)),
         };
-        if let Some((start, thread)) = half {
-            feeder.feed(&mut file, &mut reader, Some(start - FIRST_BYTES.min(start)))?;
-            let taken = match thread.join() {
-                Ok(Ok(part)) => reader.append_part(&part).map_err(CliError::Engine)?,
-                // A failed half is read again here, where its error gets reported in order.
-                _ => false,
-            };
-            if !taken {
-                feeder.feed(&mut file, &mut reader, None)?;
-            }
-        } else {
-            feeder.feed(&mut file, &mut reader, None)?;
+        let progress = reader.feed(&buffer[..n]).map_err(CliError::Engine)?;
+        if show_progress && progress.bytes >= shown_at + PROGRESS_EVERY {
+            shown_at = progress.bytes;
+            eprint!(
+                "\rreading {shown}: {} MB, {} rows",
+                progress.bytes >> 20,
+                thousands(progress.rows as usize)
+            );
         }
-    } else {
-        feeder.feed(&mut file, &mut reader, None)?;
     }
-    if feeder.shown_at > 0 {
+    if shown_at > 0 {
         eprint!("\r\x1b[K");
     }
     let loaded = reader.finish().map_err(CliError::Engine)?;
@@ -159,88 +135,6 @@ pub fn read(path: &Path, options: &ReadOptions) -> Result<LoadedFile, CliError> 
         table: loaded.table,
         report: loaded.report,
     })
-}
-
-/// Reads a file into a reader chunk by chunk, showing progress on a terminal.
-struct Feeder<'a> {
-    path: &'a Path,
-    shown: &'a str,
-    buffer: Vec<u8>,
-    show_progress: bool,
-    shown_at: u64,
-}
-
-impl Feeder<'_> {
-    /// Feeds the next `limit` bytes of `file` (all that is left when `None`).
-    fn feed(
-        &mut self,
-        file: &mut std::fs::File,
-        reader: &mut CsvReader,
-        limit: Option<u64>,
-    ) -> Result<(), CliError> {
-        let mut left = limit.unwrap_or(u64::MAX);
-        while left > 0 {
-            let want = self
-                .buffer
-                .len()
-                .min(usize::try_from(left).unwrap_or(usize::MAX));
-            let n = match file.read(&mut self.buffer[..want]) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(CliError::read(self.path, e)),
-            };
-            left -= n as u64;
-            let progress = reader.feed(&self.buffer[..n]).map_err(CliError::Engine)?;
-            if self.show_progress && progress.bytes >= self.shown_at + PROGRESS_EVERY {
-                self.shown_at = progress.bytes;
-                eprint!(
-                    "\rreading {}: {} MB, {} rows",
-                    self.shown,
-                    progress.bytes >> 20,
-                    thousands(progress.rows as usize)
-                );
-            }
-        }
-        Ok(())
-    }
-}
-
-type HalfThread = std::thread::JoinHandle<Result<Part, CliError>>;
-
-/// Starts reading the second half of the file in a thread of its own: from just past the first line
-/// end after the middle. Returns where the half starts, or `None` when no line end is near the middle.
-fn second_half(path: &Path, size: u64, spec: &PartSpec) -> Option<(u64, HalfThread)> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let middle = size / 2;
-    file.seek(SeekFrom::Start(middle)).ok()?;
-    let mut probe = vec![0; CHUNK];
-    let n = file.read(&mut probe).ok()?;
-    let start = middle + probe[..n].iter().position(|&b| b == b'\n')? as u64 + 1;
-    if start >= size || start <= FIRST_BYTES {
-        return None;
-    }
-    let path = path.to_owned();
-    let spec = spec.clone();
-    let thread = std::thread::spawn(move || {
-        let mut file = std::fs::File::open(&path).map_err(|e| CliError::read(&path, e))?;
-        file.seek(SeekFrom::Start(start))
-            .map_err(|e| CliError::read(&path, e))?;
-        let mut reader = PartReader::new(&spec);
-        reader.size_hint(&spec, size - start);
-        let mut buffer = vec![0; CHUNK];
-        loop {
-            let n = match file.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(CliError::read(&path, e)),
-            };
-            reader.feed(&buffer[..n]).map_err(CliError::Engine)?;
-        }
-        reader.finish().map_err(CliError::Engine)
-    });
-    Some((start, thread))
 }
 
 /// A reader's warning as one line: `line 12, column `amount`: …`.

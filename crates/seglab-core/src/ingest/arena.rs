@@ -199,18 +199,6 @@ fn slot(key: [u64; 2], shift: u32) -> usize {
 impl Coded {
     /// Appends a field; `false` (and nothing appended) when the field would be a distinct value too many.
     fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
-        match self.find_or_insert(src, start, end) {
-            Some(code) => {
-                self.push_code(code);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The code of the value `src[start..end]`, given one if it is new; `None` when it would be a
-    /// distinct value too many.
-    fn find_or_insert(&mut self, src: &[u8], start: usize, end: usize) -> Option<usize> {
         let key = key(src, start, end);
         if self.slots.is_empty() {
             self.grow();
@@ -227,7 +215,7 @@ impl Coded {
                     || (distinct > FEW && distinct * 2 > rows)
                     || !self.values.push(src, start, end)
                 {
-                    return None;
+                    return false;
                 }
                 self.slots[i] = Slot {
                     key,
@@ -244,10 +232,6 @@ impl Coded {
             }
             i = (i + 1) & mask;
         };
-        Some(code)
-    }
-
-    fn push_code(&mut self, code: usize) {
         // One byte per row up to 256 values, two past that (widened once, keeping the room reserved);
         // never more than two, as a coded column holds at most 65,536 values.
         match (&mut self.codes, u8::try_from(code)) {
@@ -255,6 +239,7 @@ impl Coded {
             (Codes::U16(codes), _) => codes.push(code as u16),
             (codes, _) => codes.push(code as u32),
         }
+        true
     }
 
     /// Doubles the table of slots and places every value again.
@@ -539,260 +524,6 @@ impl<'a> Coding<'a> {
     }
 }
 
-/// A column's cells encoded in pieces, appended one after the other.
-pub(crate) type Pieces = Vec<Vec<u8>>;
-
-/// Why the cells another reader encoded could not be appended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum AppendError {
-    /// The bytes are not what [`Arena::encode`] writes.
-    Corrupt,
-    /// The column's text would pass 4 GiB.
-    TooLarge,
-}
-
-/// Reads encoded cells and the rest of a part of a file: bytes, and little-endian words.
-pub(crate) struct Input<'a>(pub(crate) &'a [u8]);
-
-impl<'a> Input<'a> {
-    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], AppendError> {
-        if n > self.0.len() {
-            return Err(AppendError::Corrupt);
-        }
-        let (taken, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(taken)
-    }
-
-    pub(crate) fn word(&mut self) -> Result<u64, AppendError> {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(self.bytes(8)?);
-        Ok(u64::from_le_bytes(word))
-    }
-
-    pub(crate) fn u64(&mut self) -> Result<usize, AppendError> {
-        usize::try_from(self.word()?).map_err(|_| AppendError::Corrupt)
-    }
-
-    /// Cells back to back: their ends (4 bytes each) and their text.
-    fn cells(&mut self) -> Result<Encoded<'a>, AppendError> {
-        let count = self.u64()?;
-        let ends = self.bytes(count.checked_mul(4).ok_or(AppendError::Corrupt)?)?;
-        let len = self.u64()?;
-        let text = self.bytes(len)?;
-        Ok(Encoded { ends, text })
-    }
-}
-
-/// Encoded cells: little-endian `u32` ends into `text`.
-struct Encoded<'a> {
-    ends: &'a [u8],
-    text: &'a [u8],
-}
-
-impl Encoded<'_> {
-    fn len(&self) -> usize {
-        self.ends.len() / 4
-    }
-
-    fn end(&self, i: usize) -> usize {
-        let mut word = [0u8; 4];
-        word.copy_from_slice(&self.ends[4 * i..4 * i + 4]);
-        u32::from_le_bytes(word) as usize
-    }
-
-    /// Where cell `i` lies in `text`.
-    fn span(&self, i: usize) -> Result<(usize, usize), AppendError> {
-        let start = if i == 0 { 0 } else { self.end(i - 1) };
-        let end = self.end(i);
-        if start > end || end > self.text.len() {
-            return Err(AppendError::Corrupt);
-        }
-        Ok((start, end))
-    }
-}
-
-fn put_u64(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(&(n as u64).to_le_bytes());
-}
-
-fn put_cells(plain: &Plain, out: &mut Vec<u8>) {
-    put_cell_range(plain, 0..plain.ends.len(), out);
-}
-
-/// Cells `range` of `plain`, their ends counted from the first one's start.
-fn put_cell_range(plain: &Plain, range: Range<usize>, out: &mut Vec<u8>) {
-    let base = if range.start == 0 {
-        0
-    } else {
-        plain.ends[range.start - 1]
-    };
-    put_u64(out, range.len());
-    for end in &plain.ends[range.clone()] {
-        out.extend_from_slice(&(end - base).to_le_bytes());
-    }
-    let end = if range.is_empty() {
-        base
-    } else {
-        plain.ends[range.end - 1]
-    };
-    let text = &plain.bytes[base as usize..end as usize];
-    put_u64(out, text.len());
-    out.extend_from_slice(text);
-}
-
-/// The cells of a part of a file read by another reader travel as bytes: an arena of the part writes
-/// them with [`Arena::encode`] (before it is sealed), the arena of the file's beginning appends them with
-/// [`Arena::append_encoded`]. Plain cells are appended as one copy, coded ones by looking up each
-/// distinct value once.
-impl Arena {
-    /// The cells encoded in pieces of about `piece_bytes` of text each (coded cells in one piece), to be
-    /// appended one after the other: the receiver then holds one piece's copy at a time.
-    pub(crate) fn encode_pieces(&self, piece_bytes: usize) -> Pieces {
-        let Repr::Plain(plain) = &self.repr else {
-            let mut piece = Vec::new();
-            self.encode(&mut piece);
-            return vec![piece];
-        };
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        loop {
-            let base = if start == 0 {
-                0
-            } else {
-                plain.ends[start - 1] as usize
-            };
-            let mut end = start;
-            while end < plain.ends.len()
-                && (end == start || plain.ends[end] as usize - base <= piece_bytes)
-            {
-                end += 1;
-            }
-            let mut piece = vec![0];
-            put_cell_range(plain, start..end, &mut piece);
-            pieces.push(piece);
-            if end == plain.ends.len() {
-                return pieces;
-            }
-            start = end;
-        }
-    }
-
-    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
-        match &self.repr {
-            Repr::Plain(plain) => {
-                out.push(0);
-                put_cells(plain, out);
-            }
-            Repr::Coded(coded) => {
-                out.push(1);
-                put_cells(&coded.values, out);
-                let width = coded.codes.width();
-                out.push(width as u8);
-                put_u64(out, coded.codes.len());
-                for code in coded.codes.iter() {
-                    out.extend_from_slice(&code.to_le_bytes()[..width]);
-                }
-            }
-        }
-    }
-
-    /// Appends the cells [`Arena::encode`] wrote, after this arena's own.
-    pub(crate) fn append_encoded(&mut self, bytes: &[u8]) -> Result<(), AppendError> {
-        let mut input = Input(bytes);
-        let tag = input.bytes(1)?[0];
-        let cells = input.cells()?;
-        if tag == 0 {
-            return self.append_cells(&cells);
-        }
-        let width = usize::from(input.bytes(1)?[0]);
-        let rows = input.u64()?;
-        if !matches!(width, 1 | 2 | 4) || tag != 1 {
-            return Err(AppendError::Corrupt);
-        }
-        let codes = input.bytes(rows.checked_mul(width).ok_or(AppendError::Corrupt)?)?;
-        let code = |row: usize| {
-            let mut word = [0u8; 4];
-            word[..width].copy_from_slice(&codes[width * row..width * (row + 1)]);
-            u32::from_le_bytes(word) as usize
-        };
-        if (0..rows).any(|row| code(row) >= cells.len()) {
-            return Err(AppendError::Corrupt);
-        }
-        if let Repr::Coded(coded) = &mut self.repr {
-            let mut map = Vec::with_capacity(cells.len());
-            for i in 0..cells.len() {
-                let (start, end) = cells.span(i)?;
-                match coded.find_or_insert(cells.text, start, end) {
-                    Some(code) => map.push(code),
-                    None => break,
-                }
-            }
-            if map.len() == cells.len() {
-                for row in 0..rows {
-                    coded.push_code(map[code(row)]);
-                }
-                return Ok(());
-            }
-            // Too many distinct values together: on as plain cells.
-            let plain = coded.expand(self.plan).ok_or(AppendError::TooLarge)?;
-            self.repr = Repr::Plain(plain);
-        }
-        let Repr::Plain(plain) = &mut self.repr else {
-            return Err(AppendError::Corrupt);
-        };
-        for row in 0..rows {
-            let (start, end) = cells.span(code(row))?;
-            if !plain.push_bytes(&cells.text[start..end]) {
-                return Err(AppendError::TooLarge);
-            }
-        }
-        Ok(())
-    }
-
-    /// Appends plain cells: in one copy onto plain cells, one at a time onto coded ones.
-    fn append_cells(&mut self, cells: &Encoded<'_>) -> Result<(), AppendError> {
-        if let Repr::Plain(plain) = &mut self.repr {
-            let base = plain.bytes.len();
-            let last = if cells.len() == 0 {
-                0
-            } else {
-                cells.end(cells.len() - 1)
-            };
-            if last != cells.text.len() || u32::try_from(base + last).is_err() {
-                return Err(if last == cells.text.len() {
-                    AppendError::TooLarge
-                } else {
-                    AppendError::Corrupt
-                });
-            }
-            for i in 0..cells.len() {
-                cells.span(i)?;
-            }
-            plain.bytes.extend_from_slice(cells.text);
-            plain
-                .ends
-                .extend((0..cells.len()).map(|i| (base + cells.end(i)) as u32));
-            return Ok(());
-        }
-        for i in 0..cells.len() {
-            let (start, end) = cells.span(i)?;
-            if !self.push(cells.text, start, end) {
-                return Err(AppendError::TooLarge);
-            }
-        }
-        Ok(())
-    }
-
-    /// How many cells the arena holds.
-    pub(crate) fn len(&self) -> usize {
-        match &self.repr {
-            Repr::Plain(plain) => plain.ends.len(),
-            Repr::Coded(coded) => coded.codes.len(),
-        }
-    }
-}
-
 #[cfg(test)]
 impl Arena {
     /// An arena of `cells`, coded as the parser codes them (`coded`), or plain from the start.
@@ -834,50 +565,6 @@ mod tests {
         }
         arena.seal();
         arena
-    }
-
-    /// Cells appended from another arena's pieces read back as if pushed one by one, whatever the two
-    /// arenas' forms (coded or plain) and the size of the pieces.
-    #[test]
-    fn appended_pieces_read_back_in_order() {
-        let few: Vec<String> = (0..300).map(|i| format!("v{}", i % 7)).collect();
-        let many: Vec<String> = (0..300).map(|i| format!("value number {i}")).collect();
-        let wide: Vec<String> = (0..2000).map(|i| format!("{}", i % 600)).collect();
-        for first in [&few, &many, &wide] {
-            for second in [&few, &many, &wide] {
-                for piece_bytes in [1, 7, 1 << 20] {
-                    let mut arena = Arena::default();
-                    let mut src = Vec::new();
-                    for v in first {
-                        src.clear();
-                        src.extend_from_slice(v.as_bytes());
-                        assert!(arena.push(&src, 0, src.len()));
-                    }
-                    let mut part = Arena::default();
-                    for v in second {
-                        assert!(part.push(v.as_bytes(), 0, v.len()));
-                    }
-                    for piece in part.encode_pieces(piece_bytes) {
-                        assert_eq!(arena.append_encoded(&piece), Ok(()));
-                    }
-                    arena.seal();
-                    let expected: Vec<&str> = first
-                        .iter()
-                        .chain(second.iter())
-                        .map(String::as_str)
-                        .collect();
-                    let cells: Vec<&str> = arena.cells().collect();
-                    assert_eq!(cells, expected, "piece bytes {piece_bytes}");
-                }
-            }
-        }
-        let mut arena = Arena::default();
-        for broken in [&b""[..], &[1, 2, 3], &[0, 9, 0, 0, 0, 0, 0, 0, 0]] {
-            assert_eq!(
-                arena.append_encoded(broken),
-                Err(super::AppendError::Corrupt)
-            );
-        }
     }
 
     #[test]

@@ -97,28 +97,6 @@ pub(crate) fn decode_all(encoding: &'static Encoding, bytes: &[u8], last: bool) 
     text
 }
 
-/// Where a decoder stands: still on plain ASCII (a provisional UTF-8 guess), UTF-8, Windows-1252 after
-/// a provisional guess, or another encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Settled {
-    Ascii,
-    Utf8,
-    Windows1252,
-    Other,
-}
-
-impl Settled {
-    pub(crate) fn code(self) -> u8 {
-        self as u8
-    }
-
-    pub(crate) fn from_code(code: u8) -> Option<Self> {
-        [Self::Ascii, Self::Utf8, Self::Windows1252, Self::Other]
-            .into_iter()
-            .find(|s| s.code() == code)
-    }
-}
-
 /// A streaming decoder to UTF-8.
 pub(crate) struct Decoder {
     inner: Option<Other>,
@@ -165,57 +143,6 @@ impl Decoder {
             provisional: true,
             started: true,
             ..Self::new(UTF_8)
-        }
-    }
-
-    /// A decoder for a part of a UTF-8 file from a line start on (no BOM there): `provisional` while the
-    /// decoder of the file's beginning has seen only ASCII.
-    pub(crate) fn continuing(provisional: bool) -> Self {
-        Self {
-            provisional,
-            started: true,
-            ..Self::new(UTF_8)
-        }
-    }
-
-    /// What the decoder has settled on, when nothing is held back (a character cut by a chunk
-    /// boundary, or the bytes that will settle a provisional guess).
-    pub(crate) fn settled(&self) -> Option<Settled> {
-        if !self.held.is_empty() || !self.carry.is_empty() || !self.head.is_empty() {
-            return None;
-        }
-        Some(if self.provisional {
-            Settled::Ascii
-        } else if self.switched {
-            Settled::Windows1252
-        } else if self.inner.is_none() {
-            Settled::Utf8
-        } else {
-            Settled::Other
-        })
-    }
-
-    /// Whether the part a decoder with `part`'s outcome read decodes as this decoder would have decoded
-    /// it, read on from here; if so, this decoder now stands where it would be at the part's end.
-    pub(crate) fn take_over(&mut self, part: Settled) -> bool {
-        let Some(here) = self.settled() else {
-            return false;
-        };
-        match (here, part) {
-            (_, Settled::Ascii)
-            | (Settled::Utf8, Settled::Utf8)
-            | (Settled::Windows1252, Settled::Windows1252) => true,
-            (Settled::Ascii, Settled::Utf8) => {
-                self.provisional = false;
-                true
-            }
-            (Settled::Ascii, Settled::Windows1252) => {
-                self.provisional = false;
-                self.inner = Some(Other::Windows1252);
-                self.switched = true;
-                true
-            }
-            _ => false,
         }
     }
 

@@ -6,10 +6,7 @@
 //! through `csv-core`'s state machine); `arena` keeps a column's distinct values once with a one- or
 //! two-byte code per row while it has few of them, its cells' bytes back to back once it has many; at
 //! the end `infer` types each column from its arena (a coded column from each distinct value once) and
-//! converts it. A large file can be read in two parts at once: a [`PartReader`] reads from a line start
-//! past the middle while the [`CsvReader`] reads up to it and then takes the part over (or, when a
-//! quoted field runs across that line start, reads on itself); the result is the same as reading the
-//! file whole (`tests/ingest_parts.rs`). Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
+//! converts it. Nothing is dropped quietly: ragged rows, replaced bytes, skipped blank lines, stray values and
 //! ambiguous dates all become warnings in the [`FileReport`]. Reading a file whole or in chunks of any
 //! size gives the same result (the fuzz target checks this).
 //!
@@ -236,89 +233,6 @@ pub fn read_raw(
     })
 }
 
-/// What a [`PartReader`] needs to read a later part of a file a [`CsvReader`] has started on: the
-/// dialect, the columns and how far the encoding is settled. Serialisable, to reach another worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PartSpec {
-    file: String,
-    dialect: Dialect,
-    columns: usize,
-    max_record: usize,
-    /// Only ASCII seen so far: the part settles the encoding if it meets other bytes first.
-    provisional: bool,
-    field_bytes: Vec<f64>,
-    record_bytes: f64,
-}
-
-/// Reads the part of a file from a line start on, while a [`CsvReader`] reads the part before it:
-/// two readers read a large file in half the time where two processors are free. The reader of the
-/// beginning takes the part over with [`CsvReader::append_part`] once it has been fed exactly the bytes
-/// before the part, if a record ends there; otherwise it reads on itself and the part is dropped.
-pub struct PartReader {
-    fed: u64,
-    decoder: decode::Decoder,
-    parser: parse::Parser,
-}
-
-/// A part read by a [`PartReader`]: its rows and repairs (`meta`), and each column's cells in pieces
-/// of about a MiB (each can travel as its own buffer, so that the receiver holds one piece's copy at a
-/// time).
-#[derive(Debug, Default)]
-pub struct Part {
-    pub meta: Vec<u8>,
-    pub columns: Vec<Vec<Vec<u8>>>,
-}
-
-impl PartReader {
-    pub fn new(spec: &PartSpec) -> Self {
-        Self {
-            fed: 0,
-            decoder: decode::Decoder::continuing(spec.provisional),
-            parser: parse::Parser::continuing(
-                &spec.file,
-                &spec.dialect,
-                spec.columns,
-                spec.max_record,
-            ),
-        }
-    }
-
-    /// Tells the reader the part's size, so that it can allocate its buffers once.
-    pub fn size_hint(&mut self, spec: &PartSpec, bytes: u64) {
-        self.parser
-            .reserve(bytes, &spec.field_bytes, spec.record_bytes);
-    }
-
-    /// Takes the next chunk of the part.
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<Progress, IngestError> {
-        self.fed += chunk.len() as u64;
-        let parser = &mut self.parser;
-        self.decoder
-            .decode(chunk, false, &mut |text, bad| parser.feed(text, bad))?;
-        Ok(Progress {
-            bytes: self.fed,
-            rows: self.parser.rows() as u64,
-        })
-    }
-
-    /// Ends the part: everything read, encoded for [`CsvReader::append_part`].
-    pub fn finish(mut self) -> Result<Part, IngestError> {
-        let parser = &mut self.parser;
-        self.decoder
-            .decode(&[], true, &mut |text, bad| parser.feed(text, bad))?;
-        let settled = self.decoder.settled().unwrap_or(decode::Settled::Other);
-        let (meta, columns) = self.parser.finish_part()?;
-        let mut bytes = Vec::new();
-        bytes.extend_from_slice(&self.fed.to_le_bytes());
-        bytes.push(settled.code());
-        meta.encode(&mut bytes);
-        Ok(Part {
-            meta: bytes,
-            columns,
-        })
-    }
-}
-
 /// An incremental reader: feed it chunks as they are read from a file; drop it to cancel.
 pub struct CsvReader {
     file: String,
@@ -326,8 +240,6 @@ pub struct CsvReader {
     fed: u64,
     expected: Option<u64>,
     state: State,
-    /// A part read by a [`PartReader`] follows what was fed: the input is complete.
-    part_begun: bool,
 }
 
 enum State {
@@ -364,7 +276,6 @@ impl CsvReader {
             fed: 0,
             expected: None,
             state: State::Buffering(Vec::new()),
-            part_begun: false,
         }
     }
 
@@ -372,91 +283,6 @@ impl CsvReader {
     /// its buffers once. Call it before the first [`CsvReader::feed`].
     pub fn size_hint(&mut self, total_bytes: u64) {
         self.expected = Some(total_bytes);
-    }
-
-    /// What a [`PartReader`] needs to read on from a line start further on, when the file can be read in
-    /// parts: UTF-8 (or ASCII so far) text with a delimiter, lines ending in LF or CRLF, the header read.
-    pub fn part_spec(&self) -> Option<PartSpec> {
-        let State::Running(run) = &self.state else {
-            return None;
-        };
-        let settled = run.decoder.settled()?;
-        let provisional = match settled {
-            decode::Settled::Ascii => true,
-            decode::Settled::Utf8 => false,
-            _ => return None,
-        };
-        run.parser.splits().then(|| PartSpec {
-            file: self.file.clone(),
-            dialect: run.dialect.clone(),
-            columns: run.parser.columns(),
-            max_record: run.parser.max_record(),
-            provisional,
-            field_bytes: run.field_bytes.clone(),
-            record_bytes: run.record_bytes,
-        })
-    }
-
-    /// Takes over a part of the file that a [`PartReader`] read, when this reader has been fed exactly
-    /// the bytes before it. `Ok(false)` when the part cannot follow (the bytes before it end inside a
-    /// quoted field, or the two decoded differently): nothing changes, and the caller feeds the part's
-    /// bytes itself. After `Ok(true)` the input is complete: call [`CsvReader::finish`].
-    pub fn append_part(&mut self, part: &Part) -> Result<bool, IngestError> {
-        if !self.begin_part(&part.meta, part.columns.len())? {
-            return Ok(false);
-        }
-        for (i, pieces) in part.columns.iter().enumerate() {
-            for piece in pieces {
-                self.append_part_column(i, piece)?;
-            }
-        }
-        Ok(true)
-    }
-
-    /// [`CsvReader::append_part`] a column at a time: first the part's `meta` and its number of
-    /// columns, then each column's cells with [`CsvReader::append_part_column`].
-    pub fn begin_part(&mut self, meta: &[u8], columns: usize) -> Result<bool, IngestError> {
-        let State::Running(run) = &mut self.state else {
-            return Ok(false);
-        };
-        let corrupt = || parse::corrupt_part(&self.file);
-        let (fed, settled, meta) = match meta.split_first_chunk::<8>() {
-            Some((fed, rest)) => match rest.split_first() {
-                Some((&code, meta)) => (u64::from_le_bytes(*fed), code, meta),
-                None => return Err(corrupt()),
-            },
-            None => return Err(corrupt()),
-        };
-        let settled = decode::Settled::from_code(settled).ok_or_else(corrupt)?;
-        let (meta, _) = parse::PartMeta::decode(meta).map_err(|_| corrupt())?;
-        if self.part_begun || !run.parser.at_record_end() || columns != run.parser.columns() {
-            return Ok(false);
-        }
-        if !run.decoder.take_over(settled) {
-            return Ok(false);
-        }
-        self.fed += fed;
-        if let Some(limit) = self.options.max_bytes
-            && self.fed > limit as u64
-        {
-            return Err(IngestError::TooLarge {
-                file: self.file.clone(),
-                size: self.fed,
-                limit: limit as u64,
-            });
-        }
-        run.parser.append_part(meta);
-        self.part_begun = true;
-        Ok(true)
-    }
-
-    /// Appends a piece of the cells of column `column` of the part begun with [`CsvReader::begin_part`]
-    /// (the pieces of a column in order).
-    pub fn append_part_column(&mut self, column: usize, cells: &[u8]) -> Result<(), IngestError> {
-        match &mut self.state {
-            State::Running(run) if self.part_begun => run.parser.append_column(column, cells),
-            _ => Err(parse::corrupt_part(&self.file)),
-        }
     }
 
     /// Takes the next chunk of the file.
@@ -469,11 +295,6 @@ impl CsvReader {
     }
 
     fn feed_inner(&mut self, chunk: &[u8]) -> Result<Progress, IngestError> {
-        if self.part_begun {
-            return Err(IngestError::Finished {
-                file: self.file.clone(),
-            });
-        }
         self.fed += chunk.len() as u64;
         if let Some(limit) = self.options.max_bytes
             && self.fed > limit as u64
@@ -562,9 +383,6 @@ impl CsvReader {
                     run.encoding
                 ),
             });
-        }
-        if !run.parser.complete() {
-            return Err(parse::corrupt_part(&self.file));
         }
         let parser = run.parser.finish()?;
         if parser.header.is_none() && parser.rows == 0 {

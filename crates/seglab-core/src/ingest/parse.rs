@@ -3,7 +3,7 @@
 //! `csv-core` does the quoting state machine; this module feeds it, keeps line numbers, fits ragged
 //! rows to the column count and logs what it had to repair.
 
-use super::arena::{AppendError, Arena, Input, Pieces};
+use super::arena::Arena;
 use super::{Diagnostic, Dialect, IngestError, sniff};
 use std::collections::VecDeque;
 
@@ -12,8 +12,6 @@ const LISTED: usize = 10;
 const MAX_FIELDS: usize = 100_000;
 /// A record spanning more lines than this is reported: it usually hides an unbalanced quote.
 const LONG_SPAN: u64 = 100;
-/// How much of a column's text a part sends per piece.
-const PIECE_BYTES: usize = 1 << 20;
 
 /// Maps data rows to the physical line where they start; stored sparsely, as the rows where the
 /// line number jumps (after multi-line records, blank or comment lines).
@@ -125,8 +123,6 @@ struct Sink {
     /// The line the last record ended on, and the blank or comment lines skipped between records.
     last_end_line: u64,
     skipped_lines: u64,
-    /// Reading a later part of a file: blank lines before the first record lie between records.
-    continuing: bool,
 }
 
 impl Parser {
@@ -172,7 +168,6 @@ impl Parser {
                 spans: LineLog::default(),
                 last_end_line: 0,
                 skipped_lines: 0,
-                continuing: false,
             },
         }
     }
@@ -386,12 +381,6 @@ impl Parser {
 
     /// Ends the input.
     pub(crate) fn finish(mut self) -> Result<Finished, IngestError> {
-        self.end_input()?;
-        Ok(self.report())
-    }
-
-    /// Reads what is left once the input has ended: a last record without a line end.
-    fn end_input(&mut self) -> Result<(), IngestError> {
         if self.fixed.is_some() {
             self.feed_fixed(&[], true)?;
         } else {
@@ -414,10 +403,6 @@ impl Parser {
                 }
             }
         }
-        Ok(())
-    }
-
-    fn report(self) -> Finished {
         let mut sink = self.sink;
         let mut warnings = Vec::new();
         let width = sink.columns.len();
@@ -457,13 +442,13 @@ impl Parser {
         for arena in &mut sink.columns {
             arena.seal();
         }
-        Finished {
+        Ok(Finished {
             header: sink.header,
             columns: sink.columns,
             rows: sink.rows as usize,
             lines: sink.lines,
             warnings,
-        }
+        })
     }
 }
 
@@ -494,7 +479,7 @@ impl Sink {
             });
         }
         // Counted from line numbers, so that the count does not depend on which path read the lines.
-        if self.last_end_line > 0 || self.continuing {
+        if self.last_end_line > 0 {
             self.skipped_lines += line.saturating_sub(self.last_end_line + 1);
         }
         self.last_end_line = end_line;
@@ -546,197 +531,6 @@ impl Sink {
         self.lines.record(self.rows, line);
         self.rows += 1;
         Ok(())
-    }
-}
-
-/// What a parser of a later part of a file found besides its cells: rows, line numbers and repairs,
-/// with lines counted from the part's first line. The file's beginning takes it over with
-/// [`Parser::append_part`].
-#[derive(Debug, Default)]
-pub(crate) struct PartMeta {
-    rows: u64,
-    last_end_line: u64,
-    skipped_lines: u64,
-    trailing_empty: u64,
-    points: Vec<(u64, u64)>,
-    logs: [LineLog; 4],
-}
-
-impl PartMeta {
-    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
-        let mut put = |n: u64| out.extend_from_slice(&n.to_le_bytes());
-        put(self.rows);
-        put(self.last_end_line);
-        put(self.skipped_lines);
-        put(self.trailing_empty);
-        put(self.points.len() as u64);
-        for &(row, line) in &self.points {
-            put(row);
-            put(line);
-        }
-        for log in &self.logs {
-            out.extend_from_slice(&log.count.to_le_bytes());
-            out.extend_from_slice(&(log.lines.len() as u64).to_le_bytes());
-            for (line, message) in &log.lines {
-                out.extend_from_slice(&line.to_le_bytes());
-                out.extend_from_slice(&(message.len() as u64).to_le_bytes());
-                out.extend_from_slice(message.as_bytes());
-            }
-        }
-    }
-
-    /// Reads what [`PartMeta::encode`] wrote, from the start of `input`; returns the bytes after it.
-    pub(crate) fn decode(input: &[u8]) -> Result<(Self, &[u8]), AppendError> {
-        let mut input = Input(input);
-        let mut meta = Self {
-            rows: input.word()?,
-            last_end_line: input.word()?,
-            skipped_lines: input.word()?,
-            trailing_empty: input.word()?,
-            ..Self::default()
-        };
-        for _ in 0..input.word()? {
-            meta.points.push((input.word()?, input.word()?));
-        }
-        for log in &mut meta.logs {
-            log.count = input.word()?;
-            for _ in 0..input.word()? {
-                let line = input.word()?;
-                let len = input.u64()?;
-                let message = String::from_utf8(input.bytes(len)?.to_vec())
-                    .map_err(|_| AppendError::Corrupt)?;
-                log.lines.push((line, message));
-            }
-        }
-        Ok((meta, input.0))
-    }
-}
-
-/// Reading a file in two parts at once: a second parser reads from a line start past the middle, and
-/// the parser of the beginning takes over its rows once it has read up to there, if a record ends there
-/// (a line end inside a quoted field does not end one).
-impl Parser {
-    /// A parser for the part of a file from a line start on: no header, the file's dialect and columns.
-    pub(crate) fn continuing(
-        file: &str,
-        dialect: &Dialect,
-        columns: usize,
-        max_record: usize,
-    ) -> Self {
-        let mut parser = Self::new(file, dialect, false, false, columns, max_record);
-        parser.sink.continuing = true;
-        parser
-    }
-
-    /// Whether a part of the file can be read by another parser: lines end in LF or CRLF, and fields
-    /// are delimited (a fixed-width line is cut by its characters, which a part cannot count).
-    pub(crate) fn splits(&self) -> bool {
-        self.fixed.is_none() && !self.cr_only
-    }
-
-    /// Whether the input so far ends where a record ends, with nothing left pending.
-    pub(crate) fn at_record_end(&self) -> bool {
-        self.splits()
-            && self.out_len == 0
-            && self.ends_len == 0
-            && self.sink.bad.is_empty()
-            && !self.sink.header_pending
-    }
-
-    pub(crate) fn columns(&self) -> usize {
-        self.sink.columns.len()
-    }
-
-    pub(crate) fn max_record(&self) -> usize {
-        self.max_record
-    }
-
-    /// Ends the part's input: its rows and repairs, and each column's cells encoded (each arena is
-    /// dropped once encoded).
-    pub(crate) fn finish_part(mut self) -> Result<(PartMeta, Vec<Pieces>), IngestError> {
-        self.end_input()?;
-        let sink = self.sink;
-        let meta = PartMeta {
-            rows: sink.rows,
-            last_end_line: sink.last_end_line,
-            skipped_lines: sink.skipped_lines,
-            trailing_empty: sink.trailing_empty,
-            points: sink.lines.points,
-            logs: [sink.bad_lines, sink.short, sink.long, sink.spans],
-        };
-        let columns = sink
-            .columns
-            .into_iter()
-            .map(|arena| arena.encode_pieces(PIECE_BYTES))
-            .collect();
-        Ok((meta, columns))
-    }
-
-    /// Takes over a part's rows, line numbers and repairs; its cells follow, a column at a time, with
-    /// [`Parser::append_column`]. Call only [`Parser::at_record_end`].
-    pub(crate) fn append_part(&mut self, meta: PartMeta) {
-        // The part's line 1 is the line after the last one read here.
-        let offset = self.line_now() - 1;
-        let sink = &mut self.sink;
-        if meta.rows > 0 {
-            sink.skipped_lines += offset.saturating_sub(sink.last_end_line) + meta.skipped_lines;
-            sink.last_end_line = meta.last_end_line + offset;
-        }
-        let rows = sink.rows;
-        sink.lines.points.extend(
-            meta.points
-                .iter()
-                .map(|&(row, line)| (row + rows, line + offset)),
-        );
-        let logs = [
-            &mut sink.bad_lines,
-            &mut sink.short,
-            &mut sink.long,
-            &mut sink.spans,
-        ];
-        for (log, part) in logs.into_iter().zip(meta.logs) {
-            log.count += part.count;
-            for (line, message) in part.lines {
-                if log.lines.len() < LISTED {
-                    log.lines.push((line + offset, message));
-                }
-            }
-        }
-        sink.trailing_empty += meta.trailing_empty;
-        sink.rows += meta.rows;
-    }
-
-    /// Appends a part's cells of one column (what [`Parser::finish_part`] encoded).
-    pub(crate) fn append_column(&mut self, column: usize, bytes: &[u8]) -> Result<(), IngestError> {
-        let file = &self.sink.file;
-        let arena = self
-            .sink
-            .columns
-            .get_mut(column)
-            .ok_or_else(|| corrupt_part(file))?;
-        match arena.append_encoded(bytes) {
-            Ok(()) => Ok(()),
-            Err(AppendError::TooLarge) => Err(IngestError::ColumnTooLarge {
-                file: file.clone(),
-                column: format!("{}", column + 1),
-            }),
-            Err(AppendError::Corrupt) => Err(corrupt_part(file)),
-        }
-    }
-
-    /// Whether every column holds a cell for every row (after a part's columns are appended).
-    pub(crate) fn complete(&self) -> bool {
-        self.sink
-            .columns
-            .iter()
-            .all(|arena| arena.len() as u64 == self.sink.rows)
-    }
-}
-
-pub(crate) fn corrupt_part(file: &str) -> IngestError {
-    IngestError::NotCsv {
-        file: file.to_owned(),
-        what: "not readable: its second half came back damaged from the reader that read it; load it again".to_owned(),
     }
 }
 
