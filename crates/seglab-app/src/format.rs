@@ -33,6 +33,15 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.1}%", fraction * 100.0)
 }
 
+/// A rate and its interval when it has one: `12.3% (10.1%–14.6%)`; `–` without a rate.
+pub fn rate_within(rate: Option<f64>, interval: Option<(f64, f64)>) -> String {
+    let rate = rate.map_or_else(|| "–".into(), percent);
+    match interval {
+        Some((low, high)) => format!("{rate} ({}–{})", percent(low), percent(high)),
+        None => rate,
+    }
+}
+
 /// A measured value with a sensible number of digits: `1234.5` → `1.2k`, `0.1234` → `0.123`.
 pub fn number(x: f64) -> String {
     let a = x.abs();

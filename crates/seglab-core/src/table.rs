@@ -158,41 +158,30 @@ pub trait Code:
     fn wrap(codes: Vec<Self>) -> Codes;
 }
 
-impl Code for u8 {
-    #[inline]
-    fn to_u32(self) -> u32 {
-        u32::from(self)
-    }
-    #[inline]
-    fn index(self) -> usize {
-        usize::from(self)
-    }
-    #[inline]
-    fn narrow(code: u32) -> Option<Self> {
-        u8::try_from(code).ok()
-    }
-    fn wrap(codes: Vec<Self>) -> Codes {
-        Codes::U8(codes)
-    }
+/// `Code` for the widths narrower than `u32`, whose conversions may fail.
+macro_rules! narrow_code {
+    ($($width:ty => $variant:ident),*) => {$(
+        impl Code for $width {
+            #[inline]
+            fn to_u32(self) -> u32 {
+                u32::from(self)
+            }
+            #[inline]
+            fn index(self) -> usize {
+                usize::from(self)
+            }
+            #[inline]
+            fn narrow(code: u32) -> Option<Self> {
+                <$width>::try_from(code).ok()
+            }
+            fn wrap(codes: Vec<Self>) -> Codes {
+                Codes::$variant(codes)
+            }
+        }
+    )*};
 }
 
-impl Code for u16 {
-    #[inline]
-    fn to_u32(self) -> u32 {
-        u32::from(self)
-    }
-    #[inline]
-    fn index(self) -> usize {
-        usize::from(self)
-    }
-    #[inline]
-    fn narrow(code: u32) -> Option<Self> {
-        u16::try_from(code).ok()
-    }
-    fn wrap(codes: Vec<Self>) -> Codes {
-        Codes::U16(codes)
-    }
-}
+narrow_code!(u8 => U8, u16 => U16);
 
 impl Code for u32 {
     #[inline]

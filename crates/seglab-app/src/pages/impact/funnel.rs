@@ -98,17 +98,8 @@ fn FunnelTable(
                     segment.segment,
                     format::count(segment.users as usize)
                 );
-                let conversion = step.conversion.map_or_else(|| "–".into(), format::percent);
-                let ci = step
-                    .ci
-                    .map(|ci| {
-                        format!(
-                            " ({}–{})",
-                            format::percent(ci.low),
-                            format::percent(ci.high)
-                        )
-                    })
-                    .unwrap_or_default();
+                let conversion =
+                    format::rate_within(step.conversion, step.ci.map(|ci| (ci.low, ci.high)));
                 let test = match (&step.adjusted_p, &step.untested) {
                     (Some(p), _) => p_value(*p),
                     (None, Some(reason)) => format!("{TOO_FEW} ({reason})"),
@@ -117,7 +108,7 @@ fn FunnelTable(
                 let cells = vec![
                     table::plain(format!("{}. {}", k + 1, step.step)),
                     num_id(format::count(step.reached as usize), "reached"),
-                    num_id(format!("{conversion}{ci}"), "conversion"),
+                    num_id(conversion, "conversion"),
                     num(step
                         .step_conversion
                         .map_or_else(|| "–".into(), format::percent)),

@@ -192,22 +192,13 @@ fn CurveTable(
                 .curve
                 .iter()
                 .map(|point| {
-                    let rate = point.rate.map_or_else(|| "–".into(), format::percent);
-                    let ci = point
-                        .ci
-                        .map(|ci| {
-                            format!(
-                                " ({}–{})",
-                                format::percent(ci.low),
-                                format::percent(ci.high)
-                            )
-                        })
-                        .unwrap_or_default();
+                    let rate =
+                        format::rate_within(point.rate, point.ci.map(|ci| (ci.low, ci.high)));
                     table::figures(
                         "num",
                         Some("curve-cell"),
                         None,
-                        format!("{rate}{ci}"),
+                        rate,
                         format!(
                             "{} / {}",
                             format::count(point.retained as usize),
