@@ -123,26 +123,30 @@ struct Coded {
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Slot {
-    /// The value's bytes packed (see [`key`]), or a hash of them and [`LONG`].
-    key: [u64; 2],
+    /// The value's bytes packed (see [`key`]), or a hash of them and [`LONG`]: two words, not an array,
+    /// so that comparing them is two compares of values held in registers. An array of two words is
+    /// compared through memory in WebAssembly, and reading back the key just written to the stack stalls
+    /// the processor on every cell.
+    lo: u64,
+    hi: u64,
     /// Code + 1; 0 for an empty slot.
     code: u32,
 }
 
 /// A value of up to 15 bytes as two words that differ for any two different values: the bytes, and the
 /// length in the top byte. Longer values get a hash and [`LONG`], and are compared byte by byte.
-fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
+fn key(src: &[u8], start: usize, end: usize) -> (u64, u64) {
     let len = end - start;
     if len <= 15 {
-        let mut buf = [0u8; 16];
-        match src.get(start..start + 16) {
+        let (lo, hi) = match src.get(start..start + 16) {
             // Two whole words when the input goes on far enough, as is usual mid-chunk.
-            Some(words) => buf.copy_from_slice(words),
-            None => buf[..len].copy_from_slice(&src[start..end]),
-        }
-        let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
-        lo.copy_from_slice(&buf[..8]);
-        hi.copy_from_slice(&buf[8..]);
+            Some(words) => (word(&words[..8]), word(&words[8..])),
+            None => {
+                let mut buf = [0u8; 16];
+                buf[..len].copy_from_slice(&src[start..end]);
+                (word(&buf[..8]), word(&buf[8..]))
+            }
+        };
         // Masks for the bytes of the value, without a branch on its length (which varies from row to
         // row in a column of names, and would be mispredicted).
         let bits = 8 * len as u32;
@@ -152,8 +156,7 @@ fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
         let hi_mask = u64::MAX
             .checked_shr(128u32.saturating_sub(bits).min(64))
             .unwrap_or(0);
-        let (lo, hi) = (u64::from_le_bytes(lo), u64::from_le_bytes(hi));
-        [lo & lo_mask, (hi & hi_mask) | (len as u64) << 56]
+        (lo & lo_mask, (hi & hi_mask) | (len as u64) << 56)
     } else {
         let mix =
             |h: u64, word: u64| (h.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -164,14 +167,12 @@ fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
             Some(words) => {
                 let mut rest = len;
                 for chunk in words.chunks_exact(8) {
-                    let mut bytes = [0u8; 8];
-                    bytes.copy_from_slice(chunk);
-                    let mut word = u64::from_le_bytes(bytes);
+                    let mut w = word(chunk);
                     if rest < 8 {
-                        word &= (1u64 << (8 * rest)) - 1;
+                        w &= (1u64 << (8 * rest)) - 1;
                     }
                     rest = rest.saturating_sub(8);
-                    h = mix(h, word);
+                    h = mix(h, w);
                 }
             }
             None => {
@@ -184,29 +185,35 @@ fn key(src: &[u8], start: usize, end: usize) -> [u64; 2] {
                 }
             }
         }
-        [h ^ (h >> 29), LONG]
+        (h ^ (h >> 29), LONG)
     }
+}
+
+/// Eight bytes as a little-endian word.
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(bytes);
+    u64::from_le_bytes(w)
 }
 
 /// The first slot to probe for `key`: the top bits of a two-step multiplicative hash, which depend on
 /// every bit of both words.
-fn slot(key: [u64; 2], shift: u32) -> usize {
-    let h =
-        (key[0].wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ key[1]).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+fn slot((lo, hi): (u64, u64), shift: u32) -> usize {
+    let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     (h >> shift) as usize
 }
 
 impl Coded {
     /// Appends a field; `false` (and nothing appended) when the field would be a distinct value too many.
     fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
-        let key = key(src, start, end);
+        let (lo, hi) = key(src, start, end);
         if self.slots.is_empty() {
             self.grow();
         }
         let mask = self.slots.len() - 1;
-        let mut i = slot(key, self.shift);
+        let mut i = slot((lo, hi), self.shift);
         let code = loop {
-            let slot = self.slots[i];
+            let slot = &self.slots[i];
             let code = slot.code as usize;
             if code == 0 {
                 let distinct = self.values.ends.len() + 1;
@@ -218,7 +225,8 @@ impl Coded {
                     return false;
                 }
                 self.slots[i] = Slot {
-                    key,
+                    lo,
+                    hi,
                     code: distinct as u32,
                 };
                 if distinct * 2 > self.slots.len() {
@@ -226,7 +234,9 @@ impl Coded {
                 }
                 break distinct - 1;
             }
-            if slot.key == key && (key[1] != LONG || self.values.raw(code - 1) == &src[start..end])
+            if slot.lo == lo
+                && slot.hi == hi
+                && (hi != LONG || self.values.raw(code - 1) == &src[start..end])
             {
                 break code - 1;
             }
@@ -249,7 +259,7 @@ impl Coded {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
         for filled in old.into_iter().filter(|s| s.code != 0) {
-            let mut i = slot(filled.key, self.shift);
+            let mut i = slot((filled.lo, filled.hi), self.shift);
             while self.slots[i].code != 0 {
                 i = (i + 1) & mask;
             }
