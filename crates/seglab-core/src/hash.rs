@@ -17,18 +17,45 @@ pub(crate) fn hash64(bytes: &[u8]) -> u64 {
     }
     let tail = words.remainder();
     if !tail.is_empty() {
-        let mut w = [0u8; 8];
-        w[..tail.len()].copy_from_slice(tail);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MULTIPLIER);
+        h = (h.rotate_left(5) ^ tail_word(tail)).wrapping_mul(MULTIPLIER);
     }
     h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     h ^ (h >> 31)
 }
 
+/// The 1 to 7 bytes of `tail` as a little-endian word, zero-padded. Read as two overlapping loads of
+/// fixed size (whose common bytes are equal, so or-ing them is exact): in WebAssembly, copying a length
+/// known only at run time into a word is a call into the engine, and reading that word back stalls.
+fn tail_word(tail: &[u8]) -> u64 {
+    let n = tail.len();
+    let four = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&tail[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let two = |at: usize| u64::from(u16::from_le_bytes([tail[at], tail[at + 1]]));
+    match n {
+        4.. => four(0) | four(n - 4) << (8 * (n - 4)),
+        2.. => two(0) | two(n - 2) << (8 * (n - 2)),
+        1 => u64::from(tail[0]),
+        0 => 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::hash64;
+    use super::{hash64, tail_word};
+
+    #[test]
+    fn tail_words_are_the_bytes_zero_padded() {
+        let bytes: Vec<u8> = (1..=7u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
+        for n in 0..=7 {
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(&bytes[..n]);
+            assert_eq!(tail_word(&bytes[..n]), u64::from_le_bytes(w), "{n} bytes");
+        }
+    }
 
     #[test]
     fn a_million_short_keys_get_distinct_hashes() {
