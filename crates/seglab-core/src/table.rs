@@ -6,7 +6,7 @@
 
 use crate::bitset::Bitset;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The type Seglab inferred (or the user chose) for a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -455,6 +455,23 @@ pub struct Column {
     ty: ColumnType,
     data: Arc<ColumnData>,
     valid: Bitset,
+    keys: Arc<KeyFacts>,
+}
+
+/// What the join learns about a column as a key, kept with the column (which never changes once built)
+/// and shared by its clones: proposing a join and building it then hash and sort a million keys once,
+/// not once each.
+#[derive(Debug, Default)]
+pub(crate) struct KeyFacts {
+    /// Per case sensitivity (exact, case-folded): `Some(rows without a key)` when every key is distinct.
+    pub(crate) distinct: [OnceLock<Option<usize>>; 2],
+}
+
+impl PartialEq for KeyFacts {
+    /// Facts are derived from the column's values: two columns are equal whatever either has learnt.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Column {
@@ -465,6 +482,7 @@ impl Column {
             ty,
             data: Arc::new(data),
             valid,
+            keys: Arc::default(),
         };
         debug_assert_eq!(
             column.data_len(),
@@ -576,6 +594,11 @@ impl Column {
 
     pub fn data(&self) -> &ColumnData {
         &self.data
+    }
+
+    /// What the join has learnt about this column as a key.
+    pub(crate) fn key_facts(&self) -> &KeyFacts {
+        &self.keys
     }
 
     /// Rows holding a value (not missing).

@@ -57,8 +57,14 @@ pub(crate) fn text_hash(key: &str) -> u64 {
 /// The rows with a key and whether every key among them is distinct, decided from 64-bit hashes of
 /// the normalised keys: `Some(missing rows)` when no two hashes are equal (so no two keys are), `None`
 /// when some are (a repeat, or very rarely a collision), which the caller settles with the exact index.
-/// Sorting a million hashes costs a fraction of a map from every key to its row.
+/// Sorting a million hashes costs a fraction of a map from every key to its row. The answer is kept
+/// with the column: proposing a join and building it both ask.
 pub(crate) fn all_distinct(column: &Column, ignore_case: bool) -> Option<usize> {
+    *column.key_facts().distinct[usize::from(ignore_case)]
+        .get_or_init(|| hashes_distinct(column, ignore_case))
+}
+
+fn hashes_distinct(column: &Column, ignore_case: bool) -> Option<usize> {
     let valid = column.valid();
     let mut buf = String::new();
     let mut missing = 0;
