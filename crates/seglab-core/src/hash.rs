@@ -17,17 +17,17 @@ pub(crate) fn hash64(bytes: &[u8]) -> u64 {
     }
     let tail = words.remainder();
     if !tail.is_empty() {
-        h = (h.rotate_left(5) ^ tail_word(tail)).wrapping_mul(MULTIPLIER);
+        h = (h.rotate_left(5) ^ le_word(tail)).wrapping_mul(MULTIPLIER);
     }
     h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     h ^ (h >> 31)
 }
 
-/// The 1 to 7 bytes of `tail` as a little-endian word, zero-padded. Read as two overlapping loads of
-/// fixed size (whose common bytes are equal, so or-ing them is exact): in WebAssembly, copying a length
-/// known only at run time into a word is a call into the engine, and reading that word back stalls.
-fn tail_word(tail: &[u8]) -> u64 {
+/// Up to 8 bytes as a little-endian word, zero-padded. Read as two overlapping loads of fixed size
+/// (whose common bytes are equal, so or-ing them is exact): in WebAssembly, copying a length known only
+/// at run time into a word is a call into the engine, and reading that word back stalls.
+pub(crate) fn le_word(tail: &[u8]) -> u64 {
     let n = tail.len();
     let four = |at: usize| {
         let mut w = [0u8; 4];
@@ -45,15 +45,15 @@ fn tail_word(tail: &[u8]) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{hash64, tail_word};
+    use super::{hash64, le_word};
 
     #[test]
-    fn tail_words_are_the_bytes_zero_padded() {
-        let bytes: Vec<u8> = (1..=7u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
-        for n in 0..=7 {
+    fn words_are_the_bytes_zero_padded() {
+        let bytes: Vec<u8> = (1..=8u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
+        for n in 0..=8 {
             let mut w = [0u8; 8];
             w[..n].copy_from_slice(&bytes[..n]);
-            assert_eq!(tail_word(&bytes[..n]), u64::from_le_bytes(w), "{n} bytes");
+            assert_eq!(le_word(&bytes[..n]), u64::from_le_bytes(w), "{n} bytes");
         }
     }
 

@@ -14,7 +14,7 @@ use super::parse::RowLines;
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
-use crate::hash::hash64;
+use crate::hash::{hash64, le_word};
 use crate::ingest::ColumnProfile;
 use crate::table::{Codes, Column, ColumnData, ColumnType, Dictionary, StringColumn};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -1026,11 +1026,13 @@ fn packed(text: &[u8]) -> Option<(u64, u64)> {
     if text.len() > 15 {
         return None;
     }
-    let mut words = [0u64, (text.len() as u64) << 56];
-    for (i, &b) in text.iter().enumerate() {
-        words[i / 8] |= u64::from(b) << (8 * (i % 8));
-    }
-    Some((words[0], words[1]))
+    // Whole loads, not a loop over bytes into an array: an array indexed at run time lives in memory
+    // in WebAssembly, and every byte would be a store and a load.
+    let len = (text.len() as u64) << 56;
+    Some(match text.split_at_checked(8) {
+        Some((first, rest)) => (le_word(first), le_word(rest) | len),
+        None => (le_word(text), len),
+    })
 }
 
 /// Category, Text or Id: dictionary-encoded when values repeat, plain strings when mostly distinct.
