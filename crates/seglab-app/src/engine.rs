@@ -2,6 +2,9 @@
 //! request. Pure Rust over seglab-core (no browser APIs), so it is tested natively.
 
 mod models;
+mod warm;
+
+pub use warm::warm_up;
 
 pub use models::{CLUSTER_COLUMN, Progress, RFM_COLUMNS, uses_model_column};
 

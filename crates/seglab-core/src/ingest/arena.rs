@@ -138,14 +138,13 @@ struct Slot {
 fn key(src: &[u8], start: usize, end: usize) -> (u64, u64) {
     let len = end - start;
     if len <= 15 {
-        let (lo, hi) = match src.get(start..start + 16) {
-            // Two whole words when the input goes on far enough, as is usual mid-chunk.
-            Some(words) => (word(&words[..8]), word(&words[8..])),
-            None => {
-                let mut buf = [0u8; 16];
-                buf[..len].copy_from_slice(&src[start..end]);
-                (word(&buf[..8]), word(&buf[8..]))
-            }
+        // Two whole words when the input goes on far enough, as is usual mid-chunk.
+        let (lo, hi) = if let Some(words) = src.get(start..start + 16) {
+            (word(&words[..8]), word(&words[8..]))
+        } else {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(&src[start..end]);
+            (word(&buf[..8]), word(&buf[8..]))
         };
         // Masks for the bytes of the value, without a branch on its length (which varies from row to
         // row in a column of names, and would be mispredicted).
