@@ -214,6 +214,30 @@ macro_rules! with_codes {
     };
 }
 
+/// How many of `codes` there are of each code below `values`. Four tallies, one for every fourth row,
+/// added up at the end: a column of few values repeats its code from row to row, and one tally would
+/// wait at every row for the previous row's increment of the same counter to be stored.
+fn count_codes<T: Code>(codes: &[T], values: usize) -> Vec<usize> {
+    let mut tallies = vec![[0u32; 4]; values];
+    let mut quads = codes.chunks_exact(4);
+    for quad in quads.by_ref() {
+        for (lane, &code) in quad.iter().enumerate() {
+            if let Some(tally) = tallies.get_mut(code.index()) {
+                tally[lane] += 1;
+            }
+        }
+    }
+    for &code in quads.remainder() {
+        if let Some(tally) = tallies.get_mut(code.index()) {
+            tally[0] += 1;
+        }
+    }
+    tallies
+        .iter()
+        .map(|t| t.iter().map(|&n| n as usize).sum())
+        .collect()
+}
+
 /// One dictionary code per row, each in the narrowest width the codes need: one byte for up to 256
 /// distinct values, two for up to 65,536, four past that.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,6 +275,11 @@ impl Codes {
         } else {
             Self::U32(codes.to_vec())
         }
+    }
+
+    /// How many rows have each code, for codes below `values` (larger ones are not counted).
+    pub fn counts(&self, values: usize) -> Vec<usize> {
+        with_codes!(self, |v| count_codes(v, values))
     }
 
     /// Bytes per code: 1, 2 or 4.

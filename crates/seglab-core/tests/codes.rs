@@ -150,3 +150,38 @@ fn codes_widen_as_they_grow_and_narrow_when_built_from_u32() {
         assert_eq!(picked.to_u32(), expected, "{codes:?}");
     }
 }
+
+#[test]
+fn counts_are_the_rows_of_each_code_in_every_width() {
+    let mut state = 7u64;
+    for (values, rows) in [
+        (3, 0),
+        (3, 1),
+        (5, 7),
+        (256, 1001),
+        (300, 4099),
+        (70_000, 10_003),
+    ] {
+        let raw: Vec<u32> = (0..rows)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                // Some codes past `values`, which are not counted.
+                ((state >> 40) as u32 % (values as u32 + 2)).min(values as u32 + 1)
+            })
+            .collect();
+        let codes = Codes::from_u32(&raw);
+        let mut expected = vec![0usize; values];
+        for &c in &raw {
+            if let Some(n) = expected.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+        assert_eq!(
+            codes.counts(values),
+            expected,
+            "{values} values, {rows} rows"
+        );
+    }
+}

@@ -461,13 +461,7 @@ impl<'a> Coding<'a> {
 
     /// How many rows have each code.
     pub(crate) fn counts(&self) -> Vec<usize> {
-        let mut counts = vec![0usize; self.len()];
-        with_codes!(self.codes, |v| {
-            for &c in v {
-                counts[c.index()] += 1;
-            }
-        });
-        counts
+        self.codes.counts(self.len())
     }
 
     /// `table[code]` for every row.

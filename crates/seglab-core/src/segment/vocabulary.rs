@@ -95,10 +95,14 @@ fn top_values(column: &Column, max: usize) -> Vec<String> {
     if max == 0 || column.ty() == ColumnType::Id {
         return Vec::new();
     }
-    let mut counts = vec![0usize; dict.values.len()];
-    for row in column.valid().iter() {
-        if let Some(slot) = counts.get_mut(dict.codes.get(row) as usize) {
-            *slot += 1;
+    // Every row counted, then the rows without a value taken back out (usually none, or few).
+    let mut counts = dict.codes.counts(dict.values.len());
+    let valid = column.valid();
+    if valid.count() < valid.len() {
+        for row in (0..valid.len()).filter(|&r| !valid.get(r)) {
+            if let Some(slot) = counts.get_mut(dict.codes.get(row) as usize) {
+                *slot -= 1;
+            }
         }
     }
     let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
