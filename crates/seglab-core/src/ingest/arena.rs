@@ -411,6 +411,7 @@ pub(crate) struct Cells<'a> {
 impl<'a> Iterator for Cells<'a> {
     type Item = &'a str;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a str> {
         let row = self.row;
         let cell = match &self.arena.repr {
