@@ -197,7 +197,7 @@ fn word(bytes: &[u8]) -> u64 {
 
 /// The first slot to probe for `key`: the top bits of a two-step multiplicative hash, which depend on
 /// every bit of both words.
-fn slot((lo, hi): (u64, u64), shift: u32) -> usize {
+pub(crate) fn slot_of((lo, hi): (u64, u64), shift: u32) -> usize {
     let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     (h >> shift) as usize
 }
@@ -210,7 +210,7 @@ impl Coded {
             self.grow();
         }
         let mask = self.slots.len() - 1;
-        let mut i = slot((lo, hi), self.shift);
+        let mut i = slot_of((lo, hi), self.shift);
         let code = loop {
             let slot = &self.slots[i];
             let code = slot.code as usize;
@@ -258,7 +258,7 @@ impl Coded {
         let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
         let mask = size - 1;
         for filled in old.into_iter().filter(|s| s.code != 0) {
-            let mut i = slot((filled.lo, filled.hi), self.shift);
+            let mut i = slot_of((filled.lo, filled.hi), self.shift);
             while self.slots[i].code != 0 {
                 i = (i + 1) & mask;
             }

@@ -9,7 +9,7 @@
 //! fit no type of an otherwise typed column are stray: see the module documentation of `ingest` for the
 //! tolerance.
 
-use super::arena::{Arena, Coding};
+use super::arena::{self, Arena, Coding};
 use super::parse::RowLines;
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
@@ -18,7 +18,6 @@ use crate::hash::{hash64, le_word};
 use crate::ingest::ColumnProfile;
 use crate::table::{Codes, Column, ColumnData, ColumnType, Dictionary, StringColumn};
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Stray values listed per column; the rest are counted.
 const LISTED: usize = 5;
@@ -991,32 +990,53 @@ fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
     distinct.count()
 }
 
-/// Codes of short texts by their packed bytes (see [`packed`]).
-type ShortMap = std::collections::HashMap<(u64, u64), u32, BuildHasherDefault<WordHasher>>;
-
-/// Hashes the two words of a packed text with a full mix: ids like `U0000220` differ only in their last
-/// bytes, the high bits of the first word, which a multiplicative hash without a final mix (`FxHash`)
-/// leaves out of the bits that pick a bucket.
+/// Codes of short texts by their packed bytes (see [`packed`]): open addressing, at most half full, each
+/// slot holding its key and code, so that a lookup reads one slot. A `HashMap` reads its control bytes
+/// and then the entry, two places in memory that a million distinct keys (an event log's user ids) keep
+/// out of the cache.
 #[derive(Default)]
-struct WordHasher(u64);
+struct ShortMap {
+    /// `(key, code + 1)`; a code of 0 marks an empty slot.
+    slots: Vec<((u64, u64), u32)>,
+    shift: u32,
+    len: usize,
+}
 
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
+impl ShortMap {
+    /// The code of `key`, or `code()` stored as its code when the key is new.
+    fn get_or_insert_with(&mut self, key: (u64, u64), code: impl FnOnce() -> u32) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = arena::slot_of(key, self.shift);
+        loop {
+            let (k, c) = self.slots[i];
+            if c == 0 {
+                let new = code();
+                self.slots[i] = (key, new + 1);
+                self.len += 1;
+                return new;
+            }
+            if k.0 == key.0 && k.1 == key.1 {
+                return c - 1;
+            }
+            i = (i + 1) & mask;
         }
     }
 
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        // splitmix64's finaliser.
-        let mut h = self.0;
-        h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        h ^ (h >> 31)
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        self.shift = 64 - size.trailing_zeros();
+        let old = std::mem::replace(&mut self.slots, vec![((0, 0), 0); size]);
+        let mask = size - 1;
+        for (key, code) in old.into_iter().filter(|&(_, c)| c != 0) {
+            let mut i = arena::slot_of(key, self.shift);
+            while self.slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, code);
+        }
     }
 }
 
@@ -1096,7 +1116,7 @@ fn text_column(
             next
         };
         let code = match packed(text.as_bytes()) {
-            Some(key) => *short.entry(key).or_insert_with(first_seen),
+            Some(key) => short.get_or_insert_with(key, first_seen),
             None => *map.entry(text).or_insert_with(first_seen),
         };
         codes.push(code);
