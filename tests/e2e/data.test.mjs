@@ -222,3 +222,30 @@ test('the join selects keep the focus when the table is drawn anew', async () =>
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('files are read by the file reader worker, and still load when it cannot start', async () => {
+  const rowsOf = async (page) => (await page.getByTestId('file-summary').first().textContent()).split(' rows')[0];
+  const expected = (await fs.promises.readFile(FILES[1], 'utf8')).trimEnd().split('\n').length - 1;
+
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await pickFiles(page, [FILES[1]]);
+  await page.getByTestId('file-card').waitFor();
+  assert.equal(await rowsOf(page), expected.toLocaleString('en-US'));
+  assert.ok(page.workers().some((w) => w.url().endsWith('/reader.js')), 'the file reader worker runs');
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // Without the reader's script, the engine worker reads the file itself.
+  const blocked = await browser.newPage();
+  const pageErrors = [];
+  blocked.on('pageerror', (e) => pageErrors.push(e.message));
+  await blocked.route('**/reader.js', (route) => route.abort());
+  await blocked.goto(site.url);
+  await blocked.getByTestId('drop-zone').waitFor();
+  await pickFiles(blocked, [FILES[1]]);
+  await blocked.getByTestId('file-card').waitFor();
+  assert.equal(await rowsOf(blocked), expected.toLocaleString('en-US'));
+  assert.deepEqual(pageErrors, []);
+  await blocked.close();
+});

@@ -6,7 +6,8 @@
 use crate::engine::Engine;
 use crate::protocol::{Request, Response};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -24,6 +25,75 @@ thread_local! {
     static LOADING: Cell<bool> = const { Cell::new(false) };
     static CANCEL: Cell<bool> = const { Cell::new(false) };
     static WARMED: Cell<bool> = const { Cell::new(false) };
+    static READER: RefCell<Option<Reader>> = const { RefCell::new(None) };
+}
+
+/// The file reader's worker (`reader.js`) and the reads it has not answered yet.
+struct Reader {
+    worker: web_sys::Worker,
+    next_id: u32,
+    /// Per read: its request, to read it here instead should the reader fail, and its promise's
+    /// resolve and reject functions.
+    pending: Rc<RefCell<HashMap<u32, PendingRead>>>,
+}
+
+struct PendingRead {
+    file: File,
+    start: f64,
+    end: f64,
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+}
+
+/// Starts the file reader's worker, as part of the page's loading (so that a file's load fetches
+/// nothing). Without it (a browser without nested workers), reads happen in this worker.
+fn start_reader() {
+    let Ok(worker) = web_sys::Worker::new("./reader.js") else {
+        return;
+    };
+    let pending: Rc<RefCell<HashMap<u32, PendingRead>>> = Rc::default();
+    let answers = Rc::clone(&pending);
+    let on_answer = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let data = event.data();
+        let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).unwrap_or_default();
+        let Some(id) = field("id").as_f64() else {
+            return;
+        };
+        let Some(read) = answers.borrow_mut().remove(&(id as u32)) else {
+            return;
+        };
+        let error = field("error");
+        if error.is_undefined() {
+            let _ = read.resolve.call1(&JsValue::NULL, &field("buffer"));
+        } else {
+            let _ = read.reject.call1(&JsValue::NULL, &error);
+        }
+    });
+    worker.set_onmessage(Some(on_answer.as_ref().unchecked_ref()));
+    on_answer.forget();
+    // The reader failed (its script did not load, or it stopped): every read it owes, and every later
+    // one, happens here.
+    let owed = Rc::clone(&pending);
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |_: web_sys::ErrorEvent| {
+        READER.set(None);
+        for (_, read) in owed.borrow_mut().drain() {
+            match direct_read(&read.file, read.start, read.end) {
+                Ok(promise) => {
+                    let _ = read.resolve.call1(&JsValue::NULL, &promise);
+                }
+                Err(message) => {
+                    let _ = read.reject.call1(&JsValue::NULL, &message.into());
+                }
+            }
+        }
+    });
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_error.forget();
+    READER.set(Some(Reader {
+        worker,
+        next_id: 0,
+        pending,
+    }));
 }
 
 /// Installs the message handler and tells the page the worker is ready.
@@ -34,6 +104,7 @@ pub fn start() {
     scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
     // The handler lives as long as the worker does.
     handler.forget();
+    start_reader();
     reply(&Response::Ready);
 }
 
@@ -228,12 +299,51 @@ async fn load(name: &str, file: &File) -> Response {
     ENGINE.with_borrow_mut(|engine| engine.finish_load(name, total as u64, reader))
 }
 
-/// Starts reading bytes `start..end` of `file`; the browser reads while the worker goes on.
+/// Starts reading bytes `start..end` of `file`: the file reader's worker reads while this one goes on.
 fn start_read(file: &File, start: f64, end: f64) -> Result<JsFuture, String> {
+    let asked = READER.with_borrow_mut(|reader| {
+        let reader = reader.as_mut()?;
+        let id = reader.next_id;
+        reader.next_id = reader.next_id.wrapping_add(1);
+        let request = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&request, &key.into(), value);
+        set("id", &id.into()).ok()?;
+        set("file", file).ok()?;
+        set("start", &start.into()).ok()?;
+        set("end", &end.into()).ok()?;
+        let mut callbacks = None;
+        let promise =
+            js_sys::Promise::new(&mut |resolve, reject| callbacks = Some((resolve, reject)));
+        let (resolve, reject) = callbacks?;
+        reader.pending.borrow_mut().insert(
+            id,
+            PendingRead {
+                file: file.clone(),
+                start,
+                end,
+                resolve,
+                reject,
+            },
+        );
+        if reader.worker.post_message(&request).is_err() {
+            reader.pending.borrow_mut().remove(&id);
+            return None;
+        }
+        Some(promise)
+    });
+    let promise = match asked {
+        Some(promise) => promise,
+        None => direct_read(file, start, end)?,
+    };
+    Ok(JsFuture::from(promise))
+}
+
+/// Reads bytes `start..end` of `file` from this worker.
+fn direct_read(file: &File, start: f64, end: f64) -> Result<js_sys::Promise, String> {
     let blob = file
         .slice_with_f64_and_f64(start, end)
         .map_err(|e| format!("could not read the file: {e:?}"))?;
-    Ok(JsFuture::from(blob.array_buffer()))
+    Ok(blob.array_buffer())
 }
 
 /// The bytes of a read started by [`start_read`].
