@@ -6,21 +6,23 @@
 //! request against one query per widget), the Impact view's retention table and 4-step funnel (on
 //! the last event file, against the same tables in DuckDB-WASM SQL), interleaved across the tools, and the
 //! landing page's start-up. It prints medians and ratios and writes them to `bench-data/results.json`.
-//! Times are reported, never asserted.
+//! Then, natively, `seglab inspect` against the `duckdb` Python package's `read_csv_auto` on the same
+//! files (`native.rs`). Times are reported, never asserted.
 
 use crate::tools::{ensure_build_tools, ensure_chromium, path_with_node_bin};
 use crate::{root, run as run_command};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: cargo xtask bench [--users N] [--events M[,M...]] [--quick] [--no-parsers-on-events] [--loads-only]
+const USAGE: &str = "usage: cargo xtask bench [--users N] [--events M[,M...]] [--quick] [--no-parsers-on-events] [--loads-only] [--no-native]
 
   --users N                users in users.csv (default 1,000,000)
   --events M[,M...]        events in each event file measured (default 5,000,000,10,000,000; 0 for none)
   --quick                  3 runs per measurement instead of 5
   --no-parsers-on-events   measure uDSV and PapaParse on users.csv only
   --loads-only             loading the files only, Seglab against DuckDB-WASM: no uDSV, PapaParse, segments,
-                           comparison, Impact or discovery";
+                           comparison, Impact or discovery
+  --no-native              no native comparison (seglab inspect against the duckdb Python package)";
 
 struct Options {
     users: usize,
@@ -28,6 +30,7 @@ struct Options {
     runs: usize,
     parsers_on_events: bool,
     loads_only: bool,
+    native: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -37,6 +40,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         runs: 5,
         parsers_on_events: true,
         loads_only: false,
+        native: true,
     };
     let number = |flag: &str, value: &str| -> Result<usize, String> {
         value
@@ -50,6 +54,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--quick" => options.runs = 3,
             "--no-parsers-on-events" => options.parsers_on_events = false,
             "--loads-only" => options.loads_only = true,
+            "--no-native" => options.native = false,
             "--users" | "--events" => {
                 let value = args
                     .next()
@@ -108,7 +113,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .env("BENCH_ONLY", if options.loads_only { "loads" } else { "" })
             .env("BENCH_OUT", data.join("results.json"))
             .env("PATH", path_with_node_bin()),
-    )
+    )?;
+    if !options.native {
+        return Ok(());
+    }
+    let event_files: Vec<PathBuf> = sets.iter().map(|set| set.join("events.csv")).collect();
+    let mut files = vec![users.as_path()];
+    files.extend(event_files.iter().map(PathBuf::as_path));
+    crate::native::compare(&files, options.runs)
 }
 
 /// The folder with `users` users and about `events` events, generated when it is not complete yet.

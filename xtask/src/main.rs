@@ -5,6 +5,7 @@
 
 mod bench;
 mod gen_data;
+mod native;
 mod site;
 mod test;
 mod tools;
