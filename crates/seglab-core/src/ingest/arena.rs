@@ -6,6 +6,7 @@
 //! and typing reads each distinct value once. A column whose values turn out mostly distinct (ids,
 //! emails, names) switches to its cells' bytes back to back, with the end of each cell.
 
+use super::slots::{Probe, Slots};
 use crate::bitset::Bitset;
 use crate::table::{Code, Codes, StringColumn};
 use crate::with_codes;
@@ -111,26 +112,12 @@ impl Plain {
     }
 }
 
-/// Distinct values and a code per row, with an open-addressing table from values to codes.
+/// Distinct values and a code per row, with a table from the values' keys (see [`key`]) to their codes.
 #[derive(Debug, Default)]
 struct Coded {
     codes: Codes,
     values: Plain,
-    /// At most half full. Each slot holds its value's key, so that finding a value takes one visit.
-    slots: Vec<Slot>,
-    shift: u32,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Slot {
-    /// The value's bytes packed (see [`key`]), or a hash of them and [`LONG`]: two words, not an array,
-    /// so that comparing them is two compares of values held in registers. An array of two words is
-    /// compared through memory in WebAssembly, and reading back the key just written to the stack stalls
-    /// the processor on every cell.
-    lo: u64,
-    hi: u64,
-    /// Code + 1; 0 for an empty slot.
-    code: u32,
+    slots: Slots,
 }
 
 /// A value of up to 15 bytes as two words that differ for any two different values: the bytes, and the
@@ -195,26 +182,18 @@ fn word(bytes: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The first slot to probe for `key`: the top bits of a two-step multiplicative hash, which depend on
-/// every bit of both words.
-pub(crate) fn slot_of((lo, hi): (u64, u64), shift: u32) -> usize {
-    let h = (lo.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ hi).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    (h >> shift) as usize
-}
-
 impl Coded {
     /// Appends a field; `false` (and nothing appended) when the field would be a distinct value too many.
     fn push(&mut self, src: &[u8], start: usize, end: usize) -> bool {
-        let (lo, hi) = key(src, start, end);
-        if self.slots.is_empty() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = slot_of((lo, hi), self.shift);
-        let code = loop {
-            let slot = &self.slots[i];
-            let code = slot.code as usize;
-            if code == 0 {
+        let key = key(src, start, end);
+        // Keys of values longer than 15 bytes are hashes: the value itself tells them apart.
+        let values = &self.values;
+        let probe = self.slots.probe(key, |code| {
+            key.1 != LONG || values.raw(code as usize) == &src[start..end]
+        });
+        let code = match probe {
+            Probe::Found(code) => code as usize,
+            Probe::Vacant(at) => {
                 let distinct = self.values.ends.len() + 1;
                 let rows = self.codes.len() + 1;
                 if distinct > MAX_CODED
@@ -223,23 +202,9 @@ impl Coded {
                 {
                     return false;
                 }
-                self.slots[i] = Slot {
-                    lo,
-                    hi,
-                    code: distinct as u32,
-                };
-                if distinct * 2 > self.slots.len() {
-                    self.grow();
-                }
-                break distinct - 1;
+                self.slots.insert(at, key, distinct as u32 - 1);
+                distinct - 1
             }
-            if slot.lo == lo
-                && slot.hi == hi
-                && (hi != LONG || self.values.raw(code - 1) == &src[start..end])
-            {
-                break code - 1;
-            }
-            i = (i + 1) & mask;
         };
         // One byte per row up to 256 values, two past that (widened once, keeping the room reserved);
         // never more than two, as a coded column holds at most 65,536 values.
@@ -249,21 +214,6 @@ impl Coded {
             (codes, _) => codes.push(code as u32),
         }
         true
-    }
-
-    /// Doubles the table of slots and places every value again.
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(64);
-        self.shift = 64 - size.trailing_zeros();
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        let mask = size - 1;
-        for filled in old.into_iter().filter(|s| s.code != 0) {
-            let mut i = slot_of((filled.lo, filled.hi), self.shift);
-            while self.slots[i].code != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = filled;
-        }
     }
 
     /// The same cells as plain cells, with room for the rest of the file when its size is known; `None`
@@ -338,7 +288,7 @@ impl Arena {
             Repr::Plain(plain) => plain.seal(),
             Repr::Coded(coded) => {
                 coded.values.seal();
-                coded.slots = Vec::new();
+                coded.slots = Slots::default();
             }
         }
     }

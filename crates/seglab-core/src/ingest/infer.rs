@@ -9,8 +9,9 @@
 //! fit no type of an otherwise typed column are stray: see the module documentation of `ingest` for the
 //! tolerance.
 
-use super::arena::{self, Arena, Coding};
+use super::arena::{Arena, Coding};
 use super::parse::RowLines;
+use super::slots::Slots;
 use super::values::{self, DatePart};
 use super::{DateOrder, Diagnostic};
 use crate::bitset::Bitset;
@@ -990,56 +991,6 @@ fn count_distinct(values: impl Iterator<Item = u64>) -> usize {
     distinct.count()
 }
 
-/// Codes of short texts by their packed bytes (see [`packed`]): open addressing, at most half full, each
-/// slot holding its key and code, so that a lookup reads one slot. A `HashMap` reads its control bytes
-/// and then the entry, two places in memory that a million distinct keys (an event log's user ids) keep
-/// out of the cache.
-#[derive(Default)]
-struct ShortMap {
-    /// `(key, code + 1)`; a code of 0 marks an empty slot.
-    slots: Vec<((u64, u64), u32)>,
-    shift: u32,
-    len: usize,
-}
-
-impl ShortMap {
-    /// The code of `key`, or `code()` stored as its code when the key is new.
-    fn get_or_insert_with(&mut self, key: (u64, u64), code: impl FnOnce() -> u32) -> u32 {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = arena::slot_of(key, self.shift);
-        loop {
-            let (k, c) = self.slots[i];
-            if c == 0 {
-                let new = code();
-                self.slots[i] = (key, new + 1);
-                self.len += 1;
-                return new;
-            }
-            if k.0 == key.0 && k.1 == key.1 {
-                return c - 1;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(64);
-        self.shift = 64 - size.trailing_zeros();
-        let old = std::mem::replace(&mut self.slots, vec![((0, 0), 0); size]);
-        let mask = size - 1;
-        for (key, code) in old.into_iter().filter(|&(_, c)| c != 0) {
-            let mut i = arena::slot_of(key, self.shift);
-            while self.slots[i].1 != 0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = (key, code);
-        }
-    }
-}
-
 /// A text of up to 15 bytes as two words that differ for any two different texts: the bytes, and the
 /// length in the top byte.
 fn packed(text: &[u8]) -> Option<(u64, u64)> {
@@ -1081,7 +1032,7 @@ fn text_column(
     let mut map: FxHashMap<&str, u32> = FxHashMap::default();
     // Values of up to 15 bytes (most categories and many ids) are looked up by their bytes packed into
     // two words: no string comparison, no visit to where the value was first seen.
-    let mut short: ShortMap = ShortMap::default();
+    let mut short = Slots::default();
     let mut order: Vec<&str> = Vec::new();
     let mut spaces = false;
     let mut total_len = 0usize;
@@ -1127,7 +1078,7 @@ fn text_column(
             }
             hashes = Some(distinct);
             map = FxHashMap::default();
-            short = ShortMap::default();
+            short = Slots::default();
             codes = Codes::default();
         }
     }

@@ -37,6 +37,7 @@ mod arena;
 mod decode;
 mod infer;
 mod parse;
+mod slots;
 mod sniff;
 pub(crate) mod values;
 
