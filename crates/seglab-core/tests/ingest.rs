@@ -285,6 +285,37 @@ fn backslash_escaped_quotes() {
     );
 }
 
+/// A product-analytics export with an event's properties as JSON objects, quotes doubled around JSON's
+/// own `\"` escapes (`\""`): read as doubled quotes, not backslash escapes, and each key becomes a
+/// column.
+#[test]
+fn json_event_properties() {
+    check(
+        "event_properties.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        event_properties.csv | utf-8 | "," | header: true | rows: 5
+        uuid: id missing=0 distinct=5 e.g. ["0190a1b2-0001", "0190a1b2-0002", "0190a1b2-0003"]
+        event: category missing=0 distinct=3 e.g. ["$pageview", "Export report", "Invite sent"]
+        distinct_id: id missing=0 distinct=3 e.g. ["u1", "u2", "u3"]
+        timestamp: datetime missing=0 distinct=5 e.g. ["2025-03-01T10:00:00.000Z", "2025-03-01T10:05:12.250Z", "2025-03-02T08:30:00.000Z"]
+        $browser: text missing=3 distinct=2 e.g. ["Chrome", "Firefox"]
+        $current_url: text missing=3 distinct=2 e.g. ["https://app.example.com/reports?id=7", "https://app.example.com/"]
+        plan: category missing=1 distinct=3 e.g. ["pro", "free", "team"]
+        seats: integer missing=2 distinct=2 e.g. ["12", "3"]
+        format: text missing=3 distinct=2 e.g. ["pdf", "csv"]
+        note: text missing=3 distinct=2 e.g. ["the \"Q1\" board, final", "café — weekly"]
+        $set: text missing=4 distinct=1 e.g. ["{\"role\": \"admin\"}"]
+        - holds JSON objects: each key read as a column of its own, `$browser`, `$current_url`, `plan`, `seats`, `format`, `note` and `$set`
+        "0190a1b2-0001" | "$pageview" | "u1" | 2025-03-01T10:00:00Z | "Chrome" | "https://app.example.com/reports?id=7" | "pro" | 12 | · | · | ·
+        "0190a1b2-0002" | "Export report" | "u1" | 2025-03-01T10:05:12Z | · | · | "pro" | 12 | "pdf" | "the \"Q1\" board, final" | "{\"role\": \"admin\"}"
+        "0190a1b2-0003" | "$pageview" | "u2" | 2025-03-02T08:30:00Z | "Firefox" | "https://app.example.com/" | "free" | · | · | · | ·
+        "0190a1b2-0004" | "Invite sent" | "u2" | 2025-03-02T08:41:09Z | · | · | · | · | · | · | ·
+        "0190a1b2-0005" | "Export report" | "u3" | 2025-03-03T17:15:00Z | · | · | "team" | 3 | "csv" | "café — weekly" | ·
+    "#]],
+    );
+}
+
 #[test]
 fn comment_lines_before_the_header() {
     check(

@@ -1128,7 +1128,10 @@ fn text_column(
 /// order of their first value's first appearance: a condition `stage = "customer"` misses the other
 /// spellings, so the profile says so, with what to write instead.
 fn case_variants(order: &[&str], notes: &mut Vec<String>) {
-    if order.iter().all(|v| !v.bytes().any(|b| b.is_ascii_alphabetic() || b >= 0x80)) {
+    if order
+        .iter()
+        .all(|v| !v.bytes().any(|b| b.is_ascii_alphabetic() || b >= 0x80))
+    {
         return;
     }
     let mut group_of: FxHashMap<String, usize> = FxHashMap::default();
@@ -1297,11 +1300,24 @@ mod tests {
     /// than there are values: 4,800 different times once showed 4,808 distinct.
     #[test]
     fn distinct_estimates_are_close_and_never_above_the_values() {
-        for n in [EXACT_DISTINCT as u64 + 1, 4_800, 5_000, 9_999, 50_000, 300_000] {
+        for n in [
+            EXACT_DISTINCT as u64 + 1,
+            4_800,
+            5_000,
+            9_999,
+            50_000,
+            300_000,
+        ] {
             // Times a minute apart, as an export's time column has them.
             let unique = count_distinct((0..n).map(|i| 1_735_689_600 + 60 * i));
-            assert!(unique as u64 <= n, "{n} different values counted as {unique}");
-            assert!(unique as f64 >= 0.97 * n as f64, "{n} different values counted as {unique}");
+            assert!(
+                unique as u64 <= n,
+                "{n} different values counted as {unique}"
+            );
+            assert!(
+                unique as f64 >= 0.97 * n as f64,
+                "{n} different values counted as {unique}"
+            );
             let twice = count_distinct((0..2 * n).map(|i| i / 2));
             assert!(twice as u64 <= 2 * n, "{n} values twice counted as {twice}");
             let error = (twice as f64 - n as f64).abs() / n as f64;
@@ -1355,18 +1371,24 @@ mod tests {
 
     #[test]
     fn categories_written_in_different_cases_are_named() {
-        let stages = ["lead", "customer", "Customer", "lead", "CUSTOMER", "Lead", "churned"];
+        let stages = [
+            "lead", "customer", "Customer", "lead", "CUSTOMER", "Lead", "churned",
+        ];
         let warnings = warnings_of("stage", &stages.repeat(3));
         assert_eq!(
             warnings,
-            ["`lead` and `Lead` differ only in case (so do the spellings of 1 more value): a \
-              condition on one value misses the others; add `ignoring case` to match them all"],
+            [
+                "`lead` and `Lead` differ only in case (so do the spellings of 1 more value): a \
+              condition on one value misses the others; add `ignoring case` to match them all"
+            ],
         );
         let stages = ["customer", "Customer", "lead", "CUSTOMER", "lead"];
         assert_eq!(
             warnings_of("stage", &stages.repeat(3)),
-            ["`customer`, `Customer` and `CUSTOMER` differ only in case: a condition on one value \
-              misses the others; add `ignoring case` to match them all"],
+            [
+                "`customer`, `Customer` and `CUSTOMER` differ only in case: a condition on one value \
+              misses the others; add `ignoring case` to match them all"
+            ],
         );
         // One spelling each: nothing to say.
         let plans = ["basic", "pro", "basic", "team", "pro", "basic"];

@@ -36,12 +36,13 @@
 mod arena;
 mod decode;
 mod infer;
+mod json;
 mod parse;
 mod slots;
 mod sniff;
 pub(crate) mod values;
 
-use crate::table::{ColumnType, Table};
+use crate::table::{Column, ColumnType, Table};
 use serde::{Deserialize, Serialize};
 
 pub use sniff::{FileKind, detect_binary};
@@ -447,6 +448,60 @@ impl CsvReader {
                 i,
                 &mut used_overrides,
             );
+            // A column of JSON objects (an event's properties) becomes a column per key, unless the
+            // user set its type.
+            let expanded = (forced.is_none() && json::looks_like_objects(&arena))
+                .then(|| json::expand(&arena, parser.rows))
+                .flatten();
+            if let Some(expanded) = expanded {
+                drop(arena);
+                let mut read = Vec::with_capacity(expanded.keys.len());
+                for (key, mut cells) in expanded.keys {
+                    let key_name = unused_name(name, &key, &names, &columns);
+                    let forced = self
+                        .options
+                        .type_overrides
+                        .iter()
+                        .position(|(n, _)| *n == key_name)
+                        .map(|o| {
+                            used_overrides[o] = true;
+                            self.options.type_overrides[o].1
+                        });
+                    let (column, profile) = infer::build(
+                        &key_name,
+                        &mut cells,
+                        parser.rows,
+                        forced,
+                        &context,
+                        &mut warnings,
+                    );
+                    read.push(format!("`{key_name}`"));
+                    columns.push(column);
+                    profiles.push(profile);
+                }
+                let listed = match read.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} and {last}", rest.join(", "))
+                    }
+                    _ => read.concat(),
+                };
+                let skipped = match expanded.skipped {
+                    0 => String::new(),
+                    n => format!(
+                        "; {n} more {} not read (at most {} keys become columns)",
+                        if n == 1 { "key was" } else { "keys were" },
+                        json::MAX_KEYS
+                    ),
+                };
+                warnings.push(Diagnostic {
+                    line: None,
+                    column: Some(name.clone()),
+                    message: format!(
+                        "holds JSON objects: each key read as a column of its own, {listed}{skipped}"
+                    ),
+                });
+                continue;
+            }
             let (column, profile) = infer::build(
                 name,
                 &mut arena,
@@ -482,6 +537,23 @@ impl CsvReader {
         };
         Ok(Loaded { table, report })
     }
+}
+
+/// A name for the column of key `key` of JSON column `column`: the key itself, unless the file or an
+/// earlier column has it; then `column.key`, with a number after it while that is taken too.
+fn unused_name(column: &str, key: &str, names: &[String], columns: &[Column]) -> String {
+    let taken = |n: &str| names.iter().any(|m| m == n) || columns.iter().any(|c| c.name() == n);
+    if !key.is_empty() && !taken(key) {
+        return key.to_owned();
+    }
+    let dotted = format!("{column}.{key}");
+    let mut name = dotted.clone();
+    let mut n = 2;
+    while taken(&name) {
+        name = format!("{dotted}_{n}");
+        n += 1;
+    }
+    name
 }
 
 fn find_override(

@@ -237,14 +237,17 @@ fn quoted_fields(text: &[u8], quote: u8) -> (usize, usize) {
     (opened, count)
 }
 
-/// `\"` inside the text, not followed by a delimiter or a line end (a Windows path like `"C:\"`).
+/// `\"` inside the text, not followed by a delimiter or a line end (a Windows path like `"C:\"`), nor
+/// by another quote: with quotes doubled, JSON's `\"` inside a quoted field is written `\""` (an event's
+/// properties, `"{""note"": ""a \""quoted\"" word""}"`), and a backslash before a doubled quote is
+/// always followed by that quote's second half.
 fn backslash_escapes(text: &[u8], quote: u8) -> bool {
     memchr::memmem::find_iter(text, &[b'\\', quote]).any(|i| {
         let next = text.get(i + 2).copied();
         !matches!(
             next,
             None | Some(b',' | b';' | b'\t' | b'|' | b'\n' | b'\r')
-        )
+        ) && next != Some(quote)
     })
 }
 

@@ -1,0 +1,169 @@
+//! Columns of JSON objects, as product-analytics exports write an event's properties
+//! (`{"plan": "pro", "seats": 3}`): each key becomes a column of its own, typed like any other.
+//!
+//! A column is read this way only when every value present is a JSON object; one value that is not
+//! leaves the column as it is. A key's value is its text: a string unquoted and unescaped, a number or
+//! a boolean as written, `null` missing, and an object or a list as its JSON. Rows without the key are
+//! missing. At most [`MAX_KEYS`] keys become columns, the first seen first.
+
+use super::arena::Arena;
+use super::values;
+use rustc_hash::FxHashMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// The most keys of one column that become columns.
+pub(crate) const MAX_KEYS: usize = 64;
+
+/// A JSON object column's keys and their values, one cell per row.
+pub(crate) struct Expanded {
+    /// Each key with its cells, in order of first appearance.
+    pub keys: Vec<(String, Arena)>,
+    /// Keys past [`MAX_KEYS`], not read.
+    pub skipped: usize,
+}
+
+/// Whether the column's first values present are JSON objects: worth trying [`expand`] on.
+pub(crate) fn looks_like_objects(arena: &Arena) -> bool {
+    let mut present = 0;
+    for cell in arena.cells() {
+        let text = cell.trim();
+        if values::is_missing(text.as_bytes()) {
+            continue;
+        }
+        if !(text.starts_with('{') && text.ends_with('}')) {
+            return false;
+        }
+        present += 1;
+        if present == 100 {
+            break;
+        }
+    }
+    present > 0
+}
+
+/// The column's keys as columns, or `None` when some value present is not a JSON object, or no
+/// object has a key.
+pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
+    let mut index: FxHashMap<String, usize> = FxHashMap::default();
+    // Per key: its cells, and how many rows they cover so far.
+    let mut keys: Vec<(String, Arena, usize)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for (row, cell) in arena.cells().enumerate() {
+        let text = cell.trim();
+        if values::is_missing(text.as_bytes()) {
+            continue;
+        }
+        let mut add = |key: Cow<'_, str>, raw: &RawValue| -> Option<()> {
+            let k = match index.get(key.as_ref()) {
+                Some(&k) => k,
+                None if keys.len() < MAX_KEYS => {
+                    index.insert(key.clone().into_owned(), keys.len());
+                    keys.push((key.into_owned(), Arena::default(), 0));
+                    keys.len() - 1
+                }
+                None => {
+                    if !skipped.iter().any(|s| s == key.as_ref()) {
+                        skipped.push(key.into_owned());
+                    }
+                    return Some(());
+                }
+            };
+            let (_, cells, filled) = &mut keys[k];
+            if *filled > row {
+                // The key again in the same object: the first one counts.
+                return Some(());
+            }
+            while *filled < row {
+                push(cells, "")?;
+                *filled += 1;
+            }
+            push(cells, &value_text(raw)?)?;
+            *filled += 1;
+            Some(())
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        de.deserialize_map(Entries(&mut add)).ok()?;
+        de.end().ok()?;
+    }
+    if keys.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(keys.len());
+    for (key, mut cells, mut filled) in keys {
+        while filled < rows {
+            push(&mut cells, "")?;
+            filled += 1;
+        }
+        cells.seal();
+        out.push((key, cells));
+    }
+    Some(Expanded {
+        keys: out,
+        skipped: skipped.len(),
+    })
+}
+
+fn push(cells: &mut Arena, text: &str) -> Option<()> {
+    cells.push(text.as_bytes(), 0, text.len()).then_some(())
+}
+
+/// A value's text in its key's column.
+fn value_text(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let json = raw.get();
+    match json.as_bytes().first() {
+        Some(b'"') => {
+            let text: Text<'_> = serde_json::from_str(json).ok()?;
+            Some(text.0)
+        }
+        _ if json == "null" => Some(Cow::Borrowed("")),
+        _ => Some(Cow::Borrowed(json)),
+    }
+}
+
+/// Reads an object's entries, handing each key and its value, unparsed, to a closure.
+struct Entries<'f, F>(&'f mut F);
+
+impl<'de, F> Visitor<'de> for Entries<'_, F>
+where
+    F: FnMut(Cow<'de, str>, &'de RawValue) -> Option<()>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(Text(key)) = map.next_key()? {
+            let raw: &'de RawValue = map.next_value()?;
+            (self.0)(key, raw)
+                .ok_or_else(|| de::Error::custom("the column's text is too large"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A JSON string, borrowed from the input unless it had escapes.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
