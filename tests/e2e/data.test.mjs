@@ -249,3 +249,49 @@ test('files are read by the file reader worker, and still load when it cannot st
   assert.deepEqual(pageErrors, []);
   await blocked.close();
 });
+
+test('a column of JSON objects becomes a column per key that segments use', async () => {
+  // A product-analytics export with its properties as JSON (quotes doubled around JSON's own \"), and a
+  // CRM export with custom fields as JSON.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seglab-json-'));
+  const write = (name, text) => { const p = path.join(dir, name); fs.writeFileSync(p, text); return p; };
+  const json = (o) => `"${JSON.stringify(o).replaceAll('"', '""')}"`;
+  const users = ['user_id,custom_fields'];
+  const events = ['uuid,event,distinct_id,timestamp,properties'];
+  let expectedInvites = 0;
+  for (let u = 1; u <= 40; u++) {
+    const id = `U${String(u).padStart(3, '0')}`;
+    users.push(`${id},${json({ industry: u % 3 ? 'Retail' : 'Banking', employees: u * 10 })}`);
+    let seats = 0;
+    for (let k = 0; k < u % 4; k++) {
+      const day = String(1 + ((u + k) % 28)).padStart(2, '0');
+      const n = (u * 7 + k) % 9;
+      seats += n;
+      events.push(`e${u}-${k},Invite sent,${id},2025-03-${day}T10:00:00Z,${json({ seats: n, note: `the "Q${k}" board`, $browser: 'Chrome' })}`);
+    }
+    if (seats > 10) expectedInvites++;
+  }
+  const files = [write('crm.csv', users.join('\n') + '\n'), write('posthog_events.csv', events.join('\n') + '\n')];
+  const errors = [];
+  const page = await openPage(browser, site.url, errors);
+  await pickFiles(page, files);
+  const card = page.locator('[data-testid="file-card"][data-file="posthog_events.csv"]');
+  await card.waitFor();
+  await card.getByTestId('file-warnings').filter({ hasText: 'holds JSON objects' }).waitFor();
+  assert.match(await card.getByTestId('file-warnings').textContent(),
+    /properties.*each key read as a column of its own, `seats`, `note` and `\$browser`/);
+  assert.equal(await card.locator('tr[data-column="seats"]').getByTestId('column-type').textContent(), 'integer');
+  assert.equal(await card.locator('tr[data-column="properties"]').count(), 0);
+  const crm = page.locator('[data-testid="file-card"][data-file="crm.csv"]');
+  assert.equal(await crm.locator('tr[data-column="employees"]').getByTestId('column-type').textContent(), 'integer');
+
+  await page.getByRole('button', { name: 'Add segment' }).click();
+  await page.getByTestId('segment-definition').fill('sum(seats) of "Invite sent" > 10');
+  await page.getByTestId('segment-size').first().filter({ hasText: new RegExp(`^${expectedInvites} users`) }).waitFor();
+  await page.getByRole('button', { name: 'Add segment' }).click();
+  await page.getByTestId('segment-definition').nth(1).fill('industry = "Banking" and employees >= 200');
+  // Users 21 to 40 whose number is a multiple of 3: 21, 24, ..., 39.
+  await page.getByTestId('segment-size').nth(1).filter({ hasText: /^7 users/ }).waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
