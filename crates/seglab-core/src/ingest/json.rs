@@ -27,8 +27,17 @@ pub(crate) struct Expanded {
 
 /// Whether the column's first values present are JSON objects: worth trying [`expand`] on.
 pub(crate) fn looks_like_objects(arena: &Arena) -> bool {
+    // A coded column's distinct values stand for its rows: a column of a few values, or all missing,
+    // is told apart without a pass over its rows.
+    match arena.coding() {
+        Some(coding) => first_objects(coding.values()),
+        None => first_objects(arena.cells()),
+    }
+}
+
+fn first_objects<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
     let mut present = 0;
-    for cell in arena.cells() {
+    for cell in cells {
         let text = cell.trim();
         if values::is_missing(text.as_bytes()) {
             continue;
