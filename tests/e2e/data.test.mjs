@@ -271,6 +271,9 @@ test('a column of JSON objects becomes a column per key that segments use', asyn
     }
     if (seats > 10) expectedInvites++;
   }
+  // Two anonymous events: the join table says they are left out, and why.
+  events.push(`anon-1,$pageview,,2025-03-02T09:00:00Z,${json({ $browser: 'Safari' })}`);
+  events.push(`anon-2,$pageview,,2025-03-03T09:00:00Z,${json({ $browser: 'Safari' })}`);
   const files = [write('crm.csv', users.join('\n') + '\n'), write('posthog_events.csv', events.join('\n') + '\n')];
   const errors = [];
   const page = await openPage(browser, site.url, errors);
@@ -282,6 +285,8 @@ test('a column of JSON objects becomes a column per key that segments use', asyn
     /properties.*each key read as a column of its own, `seats`, `note` and `\$browser`/);
   assert.equal(await card.locator('tr[data-column="seats"]').getByTestId('column-type').textContent(), 'integer');
   assert.equal(await card.locator('tr[data-column="properties"]').count(), 0);
+  assert.match(await page.getByTestId('join-table').locator('tr[data-file="posthog_events.csv"]').textContent(),
+    /2 rows have no distinct_id \(anonymous or system events\) and are left out/);
   const crm = page.locator('[data-testid="file-card"][data-file="crm.csv"]');
   assert.equal(await crm.locator('tr[data-column="employees"]').getByTestId('column-type').textContent(), 'integer');
 

@@ -105,13 +105,7 @@ pub fn load_files(args: &DataArgs, paths: &[PathBuf]) -> Result<Data, CliError> 
     let joined = join::build(&sources, &plan)?;
     for coverage in &joined.coverage {
         if coverage.matched_share < 0.95 {
-            notes.push(format!(
-                "{}: only {:.0}% of its rows match a user by `{}` = `{}`",
-                coverage.file,
-                coverage.matched_share * 100.0,
-                coverage.key,
-                coverage.population_key
-            ));
+            notes.push(coverage_note(coverage));
         }
     }
     Ok(Data {
@@ -119,4 +113,39 @@ pub fn load_files(args: &DataArgs, paths: &[PathBuf]) -> Result<Data, CliError> 
         dataset: joined.dataset,
         notes,
     })
+}
+
+/// Why a file's rows did not all reach a user: keys that match no user, rows without a key (anonymous
+/// events), rows without a time.
+fn coverage_note(c: &join::Coverage) -> String {
+    let mut note = format!(
+        "{}: only {:.0}% of its rows match a user by `{}` = `{}`",
+        c.file,
+        c.matched_share * 100.0,
+        c.key,
+        c.population_key
+    );
+    let mut why = Vec::new();
+    if c.unmatched_rows > 0 {
+        why.push(format!(
+            "{} rows have a `{}` no user has (e.g. {})",
+            c.unmatched_rows,
+            c.key,
+            c.unmatched_examples.join(", ")
+        ));
+    }
+    if c.missing_key_rows > 0 {
+        why.push(format!(
+            "{} rows have no `{}` (anonymous or system events)",
+            c.missing_key_rows, c.key
+        ));
+    }
+    if c.dropped_rows > 0 {
+        why.push(format!("{} rows have no time", c.dropped_rows));
+    }
+    if !why.is_empty() {
+        note.push_str(": ");
+        note.push_str(&why.join("; "));
+    }
+    note
 }

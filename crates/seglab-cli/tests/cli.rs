@@ -511,3 +511,40 @@ fn inspect_json_reports_delimiter_encoding_and_warnings_by_line() {
         "{warnings:?}"
     );
 }
+
+/// A join that leaves rows out says why: keys no user has, with examples, and rows without a key
+/// (anonymous events), not only the share that matched.
+#[test]
+fn a_partial_join_says_which_rows_were_left_out_and_why() {
+    let dir = std::env::temp_dir().join(format!("seglab-cli-join-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let users = dir.join("crm.csv");
+    std::fs::write(&users, "user_id,plan\nU1,pro\nU2,free\nU3,pro\n").expect("write");
+    let events = dir.join("events.csv");
+    use std::fmt::Write as _;
+    let mut log = String::from("user_id,event,time\n");
+    for (user, n) in [("U1", 6), ("U2", 4), ("", 3), ("U9", 2)] {
+        for k in 0..n {
+            writeln!(log, "{user},Login,2025-03-0{}T10:00:00Z", k + 1).expect("write to a string");
+        }
+    }
+    std::fs::write(&events, log).expect("write");
+    let out = seglab(&[
+        "segment",
+        "--count",
+        users.to_str().expect("a UTF-8 path"),
+        events.to_str().expect("a UTF-8 path"),
+        r#"did "Login""#,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "2");
+    assert!(
+        text(&out.stderr).contains(
+            "events.csv: only 67% of its rows match a user by `user_id` = `user_id`: 2 rows have a \
+             `user_id` no user has (e.g. U9); 3 rows have no `user_id` (anonymous or system events)"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

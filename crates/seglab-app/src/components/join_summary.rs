@@ -151,6 +151,13 @@ fn file_row(
                 c.unmatched_examples.join(", ")
             ));
         }
+        if c.missing_key_rows > 0 {
+            notes.push(format!(
+                "{} rows have no {} (anonymous or system events) and are left out",
+                format::count(c.missing_key_rows),
+                c.key
+            ));
+        }
         if c.duplicate_keys > 0 {
             notes.push(format!(
                 "{} keys repeat; the first row is used",
