@@ -8,6 +8,7 @@ mod common;
 
 use common::{array, json_of, python, seglab, stdout_of, text};
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::path::Path;
 
 const SAMPLES: [&str; 3] = [
@@ -521,7 +522,6 @@ fn a_partial_join_says_which_rows_were_left_out_and_why() {
     let users = dir.join("crm.csv");
     std::fs::write(&users, "user_id,plan\nU1,pro\nU2,free\nU3,pro\n").expect("write");
     let events = dir.join("events.csv");
-    use std::fmt::Write as _;
     let mut log = String::from("user_id,event,time\n");
     for (user, n) in [("U1", 6), ("U2", 4), ("", 3), ("U9", 2)] {
         for k in 0..n {
