@@ -316,6 +316,48 @@ fn json_event_properties() {
     );
 }
 
+/// A spreadsheet's report: a title and a "generated" line padded with empty fields, a blank line, then
+/// the column names; amounts negative in parentheses, as accounting exports write them.
+#[test]
+fn report_title_lines_before_the_header() {
+    check(
+        "report_title.csv",
+        &ReadOptions::default(),
+        expect![[r#"
+        report_title.csv | utf-8 | "," | header: true | rows: 4
+        account_id: id missing=0 distinct=4 e.g. ["A-100", "A-101", "A-102"]
+        owner: text missing=0 distinct=4 e.g. ["Ann", "Bob", "Cy"]
+        amount: decimal missing=0 distinct=4 e.g. ["(1,234.00)", "2,000.50", "0.00"]
+          ! numbers in parentheses read as negative, as accounting exports write them: (1,234.00) is -1,234.00
+          ! currency signs and codes dropped
+        close_date: date missing=0 distinct=4 e.g. ["2026-10-01", "2026-10-15", "2026-11-02"]
+        stage: category missing=0 distinct=3 e.g. ["Closed Lost", "Closed Won", "Open"]
+        - the 3 lines before the column names ("Opportunities report", …) were skipped: a title, not data
+        "A-100" | "Ann" | -1234 | 2026-10-01 | "Closed Lost"
+        "A-101" | "Bob" | 2000.5 | 2026-10-15 | "Closed Won"
+        "A-102" | "Cy" | 0 | 2026-11-02 | "Open"
+        "A-103" | "Dee" | -20 | 2026-11-20 | "Closed Lost"
+    "#]],
+    );
+}
+
+/// A file without column names whose first row has one field filled is not a title: nothing is skipped.
+#[test]
+fn a_sparse_first_row_is_data_not_a_title() {
+    let csv = "1,,\n2,5,3\n3,6,4\n4,7,5\n";
+    let loaded = read_csv("sparse.csv", csv.as_bytes(), &ReadOptions::default()).expect("reads");
+    assert_eq!(loaded.report.rows, 4);
+    assert!(
+        loaded
+            .report
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("skipped: a title")),
+        "{:?}",
+        loaded.report.warnings
+    );
+}
+
 #[test]
 fn comment_lines_before_the_header() {
     check(

@@ -34,7 +34,7 @@ for job in json.load(sys.stdin):
         lines = (l for l in io.StringIO(text, newline="") if not (comment and l.startswith(comment)))
         reader = csv.reader(lines, delimiter=job["delimiter"], quotechar=job["quote"], doublequote=True,
                             escapechar=job["escape"], strict=False)
-        rows = [r for r in reader if r != []]
+        rows = [r for r in reader if r != []][job["preamble"]:]
     out.append(rows)
 json.dump(out, sys.stdout)
 "#;
@@ -88,6 +88,7 @@ fn check(files: &[(String, PathBuf)]) -> usize {
                 "escape": ch(raw.dialect.escape),
                 "comment": ch(raw.dialect.comment),
                 "fixed_width": raw.dialect.fixed_width,
+                "preamble": raw.preamble,
             })
         })
         .collect();

@@ -425,6 +425,12 @@ fn numeric_column(
     if n.percent {
         notes.push("percent signs dropped: 12% is read as 12".to_owned());
     }
+    if let Some(example) = &n.parenthesized {
+        notes.push(format!(
+            "numbers in parentheses read as negative, as accounting exports write them: {example} is {}",
+            negative_of(example)
+        ));
+    }
     if n.currency {
         notes.push("currency signs and codes dropped".to_owned());
     }
@@ -511,6 +517,8 @@ struct Numbers {
     max_digits: usize,
     percent: bool,
     currency: bool,
+    /// A value in parentheses, read as negative: the first one seen.
+    parenthesized: Option<String>,
     /// The distinct count, when already known from a coded column's distinct values.
     distinct: Option<usize>,
 }
@@ -546,6 +554,7 @@ impl Numbers {
             max_digits: 0,
             percent: false,
             currency: false,
+            parenthesized: None,
             distinct: None,
         }
     }
@@ -596,6 +605,9 @@ fn numbers(
                 n.max_digits = n.max_digits.max(num.digits);
                 n.percent |= num.percent;
                 n.currency |= num.currency;
+                if num.parenthesized && n.parenthesized.is_none() {
+                    n.parenthesized = Some(text.to_owned());
+                }
                 n.bool_digits += usize::from(values::bool_digit(bytes).is_some());
                 if num.leading_zero && n.leading_zero.is_none() {
                     n.leading_zero = Some(text.to_owned());
@@ -664,6 +676,9 @@ fn numbers_coded(
         n.max_digits = n.max_digits.max(num.digits);
         n.percent |= num.percent;
         n.currency |= num.currency;
+        if num.parenthesized && n.parenthesized.is_none() {
+            n.parenthesized = Some((*text).to_owned());
+        }
         n.bool_digits += counts[c] * usize::from(values::bool_digit(bytes).is_some());
         if num.leading_zero && n.leading_zero.is_none() {
             n.leading_zero = Some((*text).to_owned());
@@ -1164,6 +1179,16 @@ fn case_variants(order: &[&str], notes: &mut Vec<String>) {
     ));
 }
 
+/// `(1,234.00)` as `-1,234.00`, for the note that says how such a value was read.
+fn negative_of(example: &str) -> String {
+    let inner = example
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    format!("-{inner}")
+}
+
 /// A dictionary's distinct values, in order of first appearance, in one allocation.
 fn dictionary_values(order: &[&str]) -> StringColumn {
     let bytes = order.iter().map(|s| s.len()).sum();
@@ -1428,6 +1453,7 @@ mod tests {
                 2 => "-0".to_owned(),
                 3 => " 17 ".to_owned(),
                 4 => "1,234".to_owned(),
+                6 if row > rows / 4 => "(12.50)".to_owned(),
                 5 if row > rows / 3 && (r >> 8) % 50 == 0 => "n/k".to_owned(),
                 _ => format!("{}", (r >> 8) % 300),
             });

@@ -192,6 +192,8 @@ impl Dialect {
 pub struct RawTable {
     pub encoding: String,
     pub dialect: Dialect,
+    /// Records skipped before the header: a report's title lines.
+    pub preamble: usize,
     /// The header line's fields as written, when the file has a header.
     pub header: Option<Vec<String>>,
     /// The final column names (after filling empty and repeated names).
@@ -228,6 +230,7 @@ pub fn read_raw(
     Ok(RawTable {
         encoding: parsed.encoding,
         dialect: parsed.dialect,
+        preamble: parsed.parser.preamble,
         header: parsed.parser.header,
         names: parsed.names,
         rows,
@@ -634,6 +637,7 @@ impl Running {
             &sniffed.dialect,
             sniffed.cr_only,
             sniffed.has_header,
+            sniffed.preamble,
             sniffed.columns,
             max_record,
         );

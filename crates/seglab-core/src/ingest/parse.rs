@@ -73,6 +73,8 @@ impl LineLog {
 
 /// The parse result, before typing.
 pub(crate) struct Finished {
+    /// Records skipped before the header: a title.
+    pub preamble: usize,
     pub header: Option<Vec<String>>,
     pub columns: Vec<Arena>,
     pub rows: usize,
@@ -81,6 +83,8 @@ pub(crate) struct Finished {
 }
 
 pub(crate) struct Parser {
+    /// Records to skip before the header, as the sniffer found them.
+    preamble: usize,
     reader: csv_core::Reader,
     fixed: Option<Vec<usize>>,
     comment: Option<u8>,
@@ -107,6 +111,8 @@ pub(crate) struct Parser {
 /// Where records go: the header, the column arenas, and the logs of what was repaired.
 struct Sink {
     file: String,
+    /// Records still to skip before the header (a title the sniffer found).
+    preamble: usize,
     header_pending: bool,
     header: Option<Vec<String>>,
     columns: Vec<Arena>,
@@ -131,10 +137,12 @@ impl Parser {
         dialect: &Dialect,
         cr_only: bool,
         has_header: bool,
+        preamble: usize,
         columns: usize,
         max_record: usize,
     ) -> Self {
         Self {
+            preamble,
             reader: sniff::builder(dialect).build(),
             fixed: dialect.fixed_width.clone(),
             comment: dialect.comment,
@@ -154,6 +162,7 @@ impl Parser {
             fixed_line: 0,
             sink: Sink {
                 file: file.to_owned(),
+                preamble,
                 header_pending: has_header,
                 header: None,
                 columns: (0..columns).map(|_| Arena::default()).collect(),
@@ -203,7 +212,12 @@ impl Parser {
         let fast = !self.cr_only;
         let mut input = text;
         while !input.is_empty() {
-            if fast && self.out_len == 0 && self.ends_len == 0 && !self.sink.header_pending {
+            if fast
+                && self.out_len == 0
+                && self.ends_len == 0
+                && !self.sink.header_pending
+                && self.sink.preamble == 0
+            {
                 let taken = self.fast_path(input)?;
                 input = &input[taken..];
                 if input.is_empty() {
@@ -443,6 +457,7 @@ impl Parser {
             arena.seal();
         }
         Ok(Finished {
+            preamble: self.preamble,
             header: sink.header,
             columns: sink.columns,
             rows: sink.rows as usize,
@@ -477,6 +492,12 @@ impl Sink {
                 "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}"
                     .to_owned()
             });
+        }
+        if self.preamble > 0 {
+            self.preamble -= 1;
+            // Blank lines after a title are part of it, not blank lines between rows.
+            self.last_end_line = 0;
+            return Ok(());
         }
         // Counted from line numbers, so that the count does not depend on which path read the lines.
         if self.last_end_line > 0 {

@@ -106,6 +106,8 @@ pub(crate) struct Sniffed {
     pub dialect: Dialect,
     pub cr_only: bool,
     pub has_header: bool,
+    /// Lines before the column names to skip: a report's title and when it was generated.
+    pub preamble: usize,
     /// The number of columns: the header's fields, or the most common field count.
     pub columns: usize,
     /// Average bytes per field of each column in the sampled data rows, and per record.
@@ -156,7 +158,32 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
             "fields are quoted with single quotes ('like this'): read that way",
         ));
     }
-    let records = sample(text, whole, &dialect, SAMPLE_RECORDS);
+    let mut records = sample(text, whole, &dialect, SAMPLE_RECORDS);
+    let preamble = if options.has_header.is_none() && dialect.fixed_width.is_none() {
+        preamble_records(&records)
+    } else {
+        0
+    };
+    if preamble > 0 {
+        let first = records[0]
+            .iter()
+            .find(|f| !f.trim().is_empty())
+            .map_or("", |f| f.trim());
+        let first: String = first.chars().take(60).collect();
+        warnings.push(Diagnostic {
+            line: None,
+            column: None,
+            message: if preamble == 1 {
+                format!("the line before the column names (\"{first}\") was skipped: a title, not data")
+            } else {
+                format!(
+                    "the {preamble} lines before the column names (\"{first}\", …) were skipped: a title, \
+                     not data"
+                )
+            },
+        });
+        records.drain(..preamble);
+    }
     let modal = modal_count(&records);
     let has_header = options.has_header.unwrap_or_else(|| guess_header(&records));
     let header_len = if has_header {
@@ -185,6 +212,7 @@ pub(crate) fn sniff(text: &[u8], whole: bool, options: &ReadOptions) -> Result<S
         dialect,
         cr_only,
         has_header,
+        preamble,
         columns,
         field_bytes,
         record_bytes,
@@ -249,6 +277,28 @@ fn backslash_escapes(text: &[u8], quote: u8) -> bool {
             None | Some(b',' | b';' | b'\t' | b'|' | b'\n' | b'\r')
         ) && next != Some(quote)
     })
+}
+
+/// How many records open the file before its column names: a report's title, when and by whom it was
+/// generated (`Contacts report`, `Generated 2026-11-28`), each with at most one field filled (a
+/// spreadsheet pads them with empty fields). They count only when a record with two or more fields
+/// filled follows within the first 20, reads as column names over the records after it, and most of
+/// those have its number of fields; otherwise nothing is skipped.
+fn preamble_records(records: &[Vec<String>]) -> usize {
+    let filled = |r: &Vec<String>| r.iter().filter(|f| !f.trim().is_empty()).count();
+    let Some(k) = records.iter().position(|r| filled(r) >= 2) else {
+        return 0;
+    };
+    if k == 0 || k > 20 {
+        return 0;
+    }
+    let rest = &records[k..];
+    let width = rest[0].len();
+    let alike = rest.iter().filter(|r| r.len() == width).count();
+    if alike * 10 < rest.len() * 8 || !guess_header(rest) {
+        return 0;
+    }
+    k
 }
 
 /// A file that opens with a `#` line (an exporter's banner) has comment lines. Only the first line

@@ -26,6 +26,8 @@ pub(crate) struct Num {
     pub fraction: bool,
     pub percent: bool,
     pub currency: bool,
+    /// Negative written in parentheses, as accounting exports do: `(1,234.00)`.
+    pub parenthesized: bool,
     /// Integer digits, for telling long identifiers from amounts.
     pub digits: usize,
     /// `007`: a leading zero before more digits, the mark of an identifier or postal code.
@@ -97,6 +99,7 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
             fraction: false,
             percent: false,
             currency: false,
+            parenthesized: false,
             digits: s.len(),
             leading_zero: s.len() > 1 && s[0] == b'0',
             grouped: false,
@@ -108,7 +111,14 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
     }
     let (mut s, mut currency) = strip_currency(s);
     let mut negative = false;
-    if let [sign @ (b'-' | b'+'), rest @ ..] = s {
+    let parenthesized = matches!(s, [b'(', .., b')']);
+    if parenthesized {
+        negative = true;
+        s = trim(&s[1..s.len() - 1]);
+        if !currency {
+            (s, currency) = strip_currency(s);
+        }
+    } else if let [sign @ (b'-' | b'+'), rest @ ..] = s {
         negative = *sign == b'-';
         s = trim(rest);
         if !currency {
@@ -223,6 +233,7 @@ pub(crate) fn parse_number(s: &[u8], mark: u8) -> Option<Num> {
         fraction: seen_mark,
         percent,
         currency,
+        parenthesized,
         digits,
         leading_zero,
         grouped: separator.is_some(),
@@ -286,6 +297,7 @@ fn plain_decimal(s: &[u8], mark: u8) -> Option<Num> {
         fraction: !fraction.is_empty(),
         percent: false,
         currency: false,
+        parenthesized: false,
         digits: int_digits,
         leading_zero: int_digits > 1 && int_part[0] == b'0',
         grouped: false,
