@@ -358,6 +358,56 @@ fn a_sparse_first_row_is_data_not_a_title() {
     );
 }
 
+/// Rows read as data that are not: the column names again, where exports were pasted one after
+/// another, and a totals row at the end. Both stay rows, and the warnings say on which lines.
+#[test]
+fn repeated_column_names_and_a_totals_row_are_pointed_out() {
+    let warnings = |csv: &str| -> Vec<String> {
+        read_csv("export.csv", csv.as_bytes(), &ReadOptions::default())
+            .expect("reads")
+            .report
+            .warnings
+            .into_iter()
+            .map(|w| format!("{:?}: {}", w.line, w.message))
+            .collect()
+    };
+    let mut ids = String::from("user_id,plan,seats\n");
+    for i in 0..300 {
+        writeln!(ids, "U{i:05},pro,{}", i % 7).expect("write to a string");
+        if i == 100 || i == 200 {
+            ids.push_str("User_ID, plan ,seats\n");
+        }
+    }
+    assert_eq!(
+        warnings(&ids)
+            .into_iter()
+            .filter(|w| w.contains("column names"))
+            .collect::<Vec<_>>(),
+        [
+            "Some(103): repeats the column names, as does 1 more line (exports pasted one after \
+          another?): they are read as rows; remove them from the file"
+        ]
+    );
+    // Few values: the first column is a dictionary.
+    let plans = "plan,seats\npro,3\nfree,1\nplan,seats\npro,2\n";
+    assert!(warnings(plans)[0].starts_with("Some(4): repeats the column names (exports"));
+    let totals = "owner,deals,amount\nAnn,3,100\nBob,2,50\nTotal,5,150\n";
+    assert_eq!(
+        warnings(totals),
+        [
+            "Some(4): the last row starts with \"Total\" and looks like a totals row: it is read as a \
+          row (a user or an event); remove it from the file"
+        ]
+    );
+    // A name that is also a value, in a row that is not the names: nothing to say.
+    let fine = "plan,tier\nplan,gold\npro,silver\n";
+    assert!(
+        warnings(fine).iter().all(|w| !w.contains("column names")),
+        "{:?}",
+        warnings(fine)
+    );
+}
+
 #[test]
 fn comment_lines_before_the_header() {
     check(

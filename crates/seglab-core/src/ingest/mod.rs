@@ -42,7 +42,7 @@ mod slots;
 mod sniff;
 pub(crate) mod values;
 
-use crate::table::{Column, ColumnType, Table};
+use crate::table::{self, Column, ColumnType, Table};
 use serde::{Deserialize, Serialize};
 
 pub use sniff::{FileKind, detect_binary};
@@ -516,6 +516,7 @@ impl CsvReader {
             columns.push(column);
             profiles.push(profile);
         }
+        odd_rows(&columns, &parser.lines, &mut warnings);
         for ((name, _), used) in self.options.type_overrides.iter().zip(used_overrides) {
             if !used {
                 warnings.push(Diagnostic {
@@ -539,6 +540,119 @@ impl CsvReader {
             warnings,
         };
         Ok(Loaded { table, report })
+    }
+}
+
+/// A text value, trimmed; `None` for a number, a date or a missing value.
+fn text_at(c: &Column, row: usize) -> Option<&str> {
+    match c.value(row) {
+        table::Value::Str(s) => Some(s.trim()),
+        _ => None,
+    }
+}
+
+/// Words a spreadsheet report's totals row starts with.
+const TOTAL_WORDS: [&str; 9] = [
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "summe",
+    "gesamt",
+    "totalt",
+    "summa",
+    "totaal",
+];
+
+/// Rows that are read as data but are not: the column names again (exports pasted one after another)
+/// and a totals row at the end. They stay in the table, as removing rows silently would be worse; the
+/// warning says where they are and what to do.
+fn odd_rows(columns: &[Column], lines: &parse::RowLines, warnings: &mut Vec<Diagnostic>) {
+    let Some(first) = columns.first() else {
+        return;
+    };
+    let rows = first.len();
+    if rows == 0 {
+        return;
+    }
+    // The column names again: the first column holds its own name, and so does every other text column
+    // of that row (a number column cannot hold a name).
+    let names_again = |row: usize| {
+        columns.iter().all(|c| {
+            !c.ty().is_textual()
+                || text_at(c, row).is_some_and(|t| t.eq_ignore_ascii_case(c.name()))
+        })
+    };
+    if first.ty().is_textual() {
+        let candidates: Vec<usize> = match first.data() {
+            table::ColumnData::Dictionary(d) => match d
+                .values
+                .iter()
+                .position(|v| v.trim().eq_ignore_ascii_case(first.name()))
+            {
+                Some(code) => {
+                    let code = code as u32;
+                    (0..rows).filter(|&r| d.codes.get(r) == code).collect()
+                }
+                None => Vec::new(),
+            },
+            // Values are trimmed when typed; a length check first keeps this a quick pass over ids.
+            table::ColumnData::Strings(strings) => strings
+                .iter()
+                .enumerate()
+                .filter(|(r, v)| {
+                    v.len() == first.name().len()
+                        && v.eq_ignore_ascii_case(first.name())
+                        && first.valid().get(*r)
+                })
+                .map(|(r, _)| r)
+                .collect(),
+            _ => Vec::new(),
+        };
+        let repeated: Vec<u64> = candidates
+            .into_iter()
+            .filter(|&r| names_again(r))
+            .map(|r| lines.line(r))
+            .collect();
+        if let Some(&line) = repeated.first() {
+            let message = if repeated.len() == 1 {
+                "repeats the column names (exports pasted one after another?): it is read as a row; \
+                 remove it from the file"
+                    .to_owned()
+            } else {
+                let more = match repeated.len() - 1 {
+                    1 => "as does 1 more line".to_owned(),
+                    n => format!("as do {n} more lines"),
+                };
+                format!(
+                    "repeats the column names, {more} (exports pasted one after another?): they are read \
+                     as rows; remove them from the file"
+                )
+            };
+            warnings.push(Diagnostic {
+                line: Some(line),
+                column: None,
+                message,
+            });
+        }
+    }
+    let last = rows - 1;
+    let total = columns
+        .iter()
+        .filter(|c| c.ty().is_textual())
+        .take(2)
+        .find_map(|c| {
+            text_at(c, last).filter(|t| TOTAL_WORDS.iter().any(|w| t.eq_ignore_ascii_case(w)))
+        });
+    if let Some(word) = total {
+        warnings.push(Diagnostic {
+            line: Some(lines.line(last)),
+            column: None,
+            message: format!(
+                "the last row starts with \"{word}\" and looks like a totals row: it is read as a row (a \
+                 user or an event); remove it from the file"
+            ),
+        });
     }
 }
 
