@@ -214,7 +214,7 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
     let data = data::load_files(&args.data, &request.files)?;
     if let Some(dialect) = request.dialect {
         let sql = segment::to_sql(&expr, dialect, &data.dataset, &data.sql_tables(), &segments)
-            .map_err(|e| segment_error(definition, &e))?;
+            .map_err(|e| notes_then(&data.notes, segment_error(definition, &e)))?;
         if args.json {
             serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "sql": sql }))?;
             writeln!(out)?;
@@ -224,7 +224,7 @@ pub fn run(args: &Args, out: &mut impl Write) -> Result<(), CliError> {
         return Ok(());
     }
     let members = segment::evaluate(&expr, &data.dataset, &segments)
-        .map_err(|e| segment_error(definition, &e))?;
+        .map_err(|e| notes_then(&data.notes, segment_error(definition, &e)))?;
     let population = data.dataset.users();
     if let Some(path) = &args.members_csv {
         let table = &data.dataset.population;
@@ -307,6 +307,15 @@ pub fn parse(definition: &str) -> Result<Expr, CliError> {
 
 /// The engine's message, with its suggestions when the message does not already offer them, and the
 /// definition underlined where the problem is.
+/// Prints the join's notes (a file left out, and why) ahead of an error they may explain: a condition on
+/// events fails when the event file was loaded but could not be joined.
+fn notes_then(notes: &[String], error: CliError) -> CliError {
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    error
+}
+
 pub fn segment_error(definition: &str, error: &SegmentError) -> CliError {
     let mut message = format!("segment: {}", error.message);
     if !error.suggestions.is_empty() && !error.message.contains("did you mean") {

@@ -654,6 +654,46 @@ fn keys_match_by_loose_names_and_by_values() {
         []"#]].assert_eq(&format!("{plan}\n{problems:?}"));
 }
 
+/// Ids written with a zero fraction (`1001.0`, as pandas writes an id column with gaps, or a spreadsheet
+/// saving numbers) match the same ids written plainly, whether the other side holds text or whole
+/// numbers; `1001.5` or `01001.0`-like texts stay what they are.
+#[test]
+fn ids_with_a_zero_fraction_match_the_plain_ids() {
+    let crm = table(
+        &[("customer_id", Integer), ("plan", Category)],
+        &[&["1001", "pro"], &["1002", "free"], &["1003", "pro"]],
+    );
+    let events = table(
+        &[("customer_id", Id), ("event", Category), ("at", DateTime)],
+        &[
+            &["1001.0", "Open", "2025-03-01T10:00:00Z"],
+            &["1001.0", "Open", "2025-03-02T10:00:00Z"],
+            &["1003.00", "Close", "2025-03-02T11:00:00Z"],
+            &["1002.5", "Open", "2025-03-02T12:00:00Z"],
+            &["1003", "Open", "2025-03-02T13:00:00Z"],
+        ],
+    );
+    let sources = [
+        Source::new("crm.csv", &crm),
+        Source::new("app.csv", &events),
+    ];
+    let proposal = join::propose(&sources);
+    assert_eq!(proposal.problems, vec![]);
+    let joined = join::build(&sources, &proposal.plan).expect("joins");
+    let coverage = &joined.coverage[0];
+    assert_eq!(
+        (
+            coverage.matched_rows,
+            coverage.unmatched_rows,
+            &coverage.unmatched_examples
+        ),
+        (4, 1, &vec!["1002.5".to_owned()])
+    );
+    let log = joined.dataset.events.as_ref().expect("an event log");
+    let per_user: Vec<usize> = (0..3).map(|u| log.user_range(u).len()).collect();
+    assert_eq!(per_user, [2, 0, 2]);
+}
+
 #[test]
 fn events_population_with_a_survey() {
     let events = events();

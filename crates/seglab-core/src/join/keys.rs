@@ -18,13 +18,32 @@ pub(crate) fn is_key_storage(column: &Column) -> bool {
     )
 }
 
+/// A whole number written with a zero fraction (`123.0`, as a spreadsheet or pandas writes an id column
+/// with gaps) as the number (`123`), so that it matches the same id written plainly; anything else as it
+/// is.
+pub(crate) fn without_zero_fraction(key: &str) -> &str {
+    let Some((whole, fraction)) = key.split_once('.') else {
+        return key;
+    };
+    let digits = whole.strip_prefix('-').unwrap_or(whole);
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b == b'0')
+    {
+        whole
+    } else {
+        key
+    }
+}
+
 /// Writes the normalised key of `raw` into `buf` and returns it, or `None` when it is empty.
 pub(crate) fn normalize_str<'s>(
     raw: &'s str,
     ignore_case: bool,
     buf: &'s mut String,
 ) -> Option<&'s str> {
-    let trimmed = raw.trim();
+    let trimmed = without_zero_fraction(raw.trim());
     if trimmed.is_empty() {
         return None;
     }
@@ -400,4 +419,28 @@ pub(crate) fn key_text<'c>(column: &'c Column, row: usize, buf: &'c mut String) 
         _ => None,
     }
     .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_zero_fraction;
+
+    #[test]
+    fn only_whole_numbers_with_a_zero_fraction_lose_it() {
+        for (key, plain) in [
+            ("123.0", "123"),
+            ("123.000", "123"),
+            ("-7.0", "-7"),
+            ("0.0", "0"),
+            ("123", "123"),
+            ("123.5", "123.5"),
+            ("123.", "123."),
+            (".0", ".0"),
+            ("v1.0", "v1.0"),
+            ("1.0.0", "1.0.0"),
+            ("U-1.0", "U-1.0"),
+        ] {
+            assert_eq!(without_zero_fraction(key), plain, "{key}");
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use super::detect::{
     FileGuess, FileKind, classify, is_email_name, is_user_key_name, key_rank, simple_name,
 };
-use super::keys::{key_hash_set, key_text, sample_rows, text_hash};
+use super::keys::{key_hash_set, key_text, sample_rows, text_hash, without_zero_fraction};
 use super::{JoinError, Source};
 use crate::share::JoinKey;
 use crate::table::Column;
@@ -239,6 +239,7 @@ fn sample_keys(
         let Some(text) = key_text(column, row, buf) else {
             continue;
         };
+        let text = without_zero_fraction(text);
         lower.clear();
         lower.extend(text.chars().flat_map(char::to_lowercase));
         f(text, text_hash(lower));

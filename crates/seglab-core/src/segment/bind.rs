@@ -233,7 +233,7 @@ impl<'a> Binder<'a, '_> {
             None => Err(SegmentError::new(
                 ErrorKind::MissingData,
                 Some(span),
-                "this condition needs an event file (one row per event: user, event name, time); none is loaded",
+                "this condition needs an event file (one row per event: user, event name, time) joined to the users; none is: load one, or pick its user column in the join",
             )),
         }
     }
