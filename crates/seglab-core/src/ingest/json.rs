@@ -57,8 +57,8 @@ fn first_objects<'a>(cells: impl Iterator<Item = &'a str>) -> bool {
 /// object has a key.
 pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
     let mut index: FxHashMap<String, usize> = FxHashMap::default();
-    // Per key: its cells, and how many rows they cover so far.
-    let mut keys: Vec<(String, Arena, usize)> = Vec::new();
+    // Per key: its cells back to back, where each ends, and how many rows they cover so far.
+    let mut keys: Vec<(String, Cells)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     for (row, cell) in arena.cells().enumerate() {
         let text = cell.trim();
@@ -70,7 +70,7 @@ pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
                 Some(&k) => k,
                 None if keys.len() < MAX_KEYS => {
                     index.insert(key.clone().into_owned(), keys.len());
-                    keys.push((key.into_owned(), Arena::default(), 0));
+                    keys.push((key.into_owned(), Cells::default()));
                     keys.len() - 1
                 }
                 None => {
@@ -80,18 +80,13 @@ pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
                     return Some(());
                 }
             };
-            let (_, cells, filled) = &mut keys[k];
-            if *filled > row {
+            let cells = &mut keys[k].1;
+            if cells.ends.len() > row {
                 // The key again in the same object: the first one counts.
                 return Some(());
             }
-            while *filled < row {
-                push(cells, "")?;
-                *filled += 1;
-            }
-            push(cells, &value_text(raw)?)?;
-            *filled += 1;
-            Some(())
+            cells.fill_to(row)?;
+            cells.push(&value_text(raw)?)
         };
         let mut de = serde_json::Deserializer::from_str(text);
         de.deserialize_map(Entries(&mut add)).ok()?;
@@ -101,13 +96,9 @@ pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
         return None;
     }
     let mut out = Vec::with_capacity(keys.len());
-    for (key, mut cells, mut filled) in keys {
-        while filled < rows {
-            push(&mut cells, "")?;
-            filled += 1;
-        }
-        cells.seal();
-        out.push((key, cells));
+    for (key, mut cells) in keys {
+        cells.fill_to(rows)?;
+        out.push((key, Arena::from_cells(cells.text, cells.ends)));
     }
     Some(Expanded {
         keys: out,
@@ -115,8 +106,28 @@ pub(crate) fn expand(arena: &Arena, rows: usize) -> Option<Expanded> {
     })
 }
 
-fn push(cells: &mut Arena, text: &str) -> Option<()> {
-    cells.push(text.as_bytes(), 0, text.len()).then_some(())
+/// One key's cells so far. Not an [`Arena`] appended to: the parser's loop is the arena's only
+/// writer, so that its appends stay inlined there.
+#[derive(Default)]
+struct Cells {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Cells {
+    /// Appends a cell; `None` past 4 GiB of text.
+    fn push(&mut self, cell: &str) -> Option<()> {
+        self.text.push_str(cell);
+        self.ends.push(u32::try_from(self.text.len()).ok()?);
+        Some(())
+    }
+
+    /// Empty cells up to row `rows`, for the rows without the key.
+    fn fill_to(&mut self, rows: usize) -> Option<()> {
+        let end = u32::try_from(self.text.len()).ok()?;
+        self.ends.resize(rows.max(self.ends.len()), end);
+        Some(())
+    }
 }
 
 /// A value's text in its key's column.

@@ -325,8 +325,12 @@ impl Parser {
     fn csv_record(&mut self, terminated: bool) -> Result<(), IngestError> {
         let line = self.start_line(terminated);
         let end_line = self.line_now() - u64::from(terminated);
-        self.sink
-            .record(&self.out, &self.ends[..self.ends_len], 0, line, end_line)?;
+        if self.sink.preamble > 0 {
+            self.sink.skip_title(line);
+        } else {
+            self.sink
+                .record(&self.out, &self.ends[..self.ends_len], 0, line, end_line)?;
+        }
         self.out_len = 0;
         self.ends_len = 0;
         Ok(())
@@ -468,6 +472,21 @@ impl Parser {
 }
 
 impl Sink {
+    /// Skips a title line the sniffer found before the header (only the general reader sees them: the
+    /// fast path waits for the header). Kept out of [`Sink::record`], which the fast path inlines.
+    fn skip_title(&mut self, line: u64) {
+        self.preamble -= 1;
+        while self.bad.front().is_some_and(|&b| b < self.consumed) {
+            self.bad.pop_front();
+            self.bad_lines.add(line, || {
+                "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}"
+                    .to_owned()
+            });
+        }
+        // Blank lines after a title are part of it, not blank lines between rows.
+        self.last_end_line = 0;
+    }
+
     /// Takes one record: fields end at `ends` in `out`, each starting `gap` bytes after the previous end.
     /// `out` may go on past the record (the rest of the input): the arenas copy fields by whole words.
     fn record(
@@ -492,12 +511,6 @@ impl Sink {
                 "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}"
                     .to_owned()
             });
-        }
-        if self.preamble > 0 {
-            self.preamble -= 1;
-            // Blank lines after a title are part of it, not blank lines between rows.
-            self.last_end_line = 0;
-            return Ok(());
         }
         // Counted from line numbers, so that the count does not depend on which path read the lines.
         if self.last_end_line > 0 {

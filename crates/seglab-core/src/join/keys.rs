@@ -22,6 +22,10 @@ pub(crate) fn is_key_storage(column: &Column) -> bool {
 /// with gaps) as the number (`123`), so that it matches the same id written plainly; anything else as it
 /// is.
 pub(crate) fn without_zero_fraction(key: &str) -> &str {
+    // Most keys end otherwise: one byte tells, before any search for the mark.
+    if key.as_bytes().last() != Some(&b'0') {
+        return key;
+    }
     let Some((whole, fraction)) = key.split_once('.') else {
         return key;
     };
