@@ -1163,11 +1163,7 @@ fn case_variants(order: &[&str], notes: &mut Vec<String>) {
     let Some(first) = variants.first() else {
         return;
     };
-    let quoted: Vec<String> = first.iter().map(|v| format!("`{v}`")).collect();
-    let listed = match quoted.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => quoted.join(""),
-    };
+    let listed = values::quoted_list(first.iter().copied());
     let more = match variants.len() - 1 {
         0 => String::new(),
         1 => " (so do the spellings of 1 more value)".to_owned(),

@@ -478,16 +478,11 @@ impl CsvReader {
                         &context,
                         &mut warnings,
                     );
-                    read.push(format!("`{key_name}`"));
+                    read.push(key_name);
                     columns.push(column);
                     profiles.push(profile);
                 }
-                let listed = match read.split_last() {
-                    Some((last, rest)) if !rest.is_empty() => {
-                        format!("{} and {last}", rest.join(", "))
-                    }
-                    _ => read.concat(),
-                };
+                let listed = values::quoted_list(read.iter().map(String::as_str));
                 let skipped = match expanded.skipped {
                     0 => String::new(),
                     n => format!(

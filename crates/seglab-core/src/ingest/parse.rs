@@ -472,10 +472,9 @@ impl Parser {
 }
 
 impl Sink {
-    /// Skips a title line the sniffer found before the header (only the general reader sees them: the
-    /// fast path waits for the header). Kept out of [`Sink::record`], which the fast path inlines.
-    fn skip_title(&mut self, line: u64) {
-        self.preamble -= 1;
+    /// Logs replaced bytes read so far (up to `consumed`) on `line`.
+    #[inline]
+    fn note_replaced_bytes(&mut self, line: u64) {
         while self.bad.front().is_some_and(|&b| b < self.consumed) {
             self.bad.pop_front();
             self.bad_lines.add(line, || {
@@ -483,6 +482,13 @@ impl Sink {
                     .to_owned()
             });
         }
+    }
+
+    /// Skips a title line the sniffer found before the header (only the general reader sees them: the
+    /// fast path waits for the header). Kept out of [`Sink::record`], which the fast path inlines.
+    fn skip_title(&mut self, line: u64) {
+        self.preamble -= 1;
+        self.note_replaced_bytes(line);
         // Blank lines after a title are part of it, not blank lines between rows.
         self.last_end_line = 0;
     }
@@ -505,13 +511,7 @@ impl Sink {
                 )
             });
         }
-        while self.bad.front().is_some_and(|&b| b < self.consumed) {
-            self.bad.pop_front();
-            self.bad_lines.add(line, || {
-                "a NUL byte or bytes invalid in the file's encoding were replaced by \u{FFFD}"
-                    .to_owned()
-            });
-        }
+        self.note_replaced_bytes(line);
         // Counted from line numbers, so that the count does not depend on which path read the lines.
         if self.last_end_line > 0 {
             self.skipped_lines += line.saturating_sub(self.last_end_line + 1);
